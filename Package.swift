@@ -1,0 +1,95 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 strict concurrency plus the upcoming features the
+/// Hummingbird project itself enables, so `any` and imports stay explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "beckon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "beckon", targets: ["beckon"]),
+        .library(name: "BeckonCore", targets: ["BeckonCore"]),
+        .library(name: "BeckonStorage", targets: ["BeckonStorage"]),
+        .library(name: "BeckonServer", targets: ["BeckonServer"]),
+        .library(name: "BeckonTesting", targets: ["BeckonTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(
+            url: "https://github.com/apple/swift-configuration.git", from: "1.4.0",
+            traits: [.defaults, "CommandLineArguments"]),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(
+            name: "BeckonCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "BeckonStorage",
+            dependencies: [
+                "BeckonCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "BeckonServer",
+            dependencies: [
+                "BeckonCore",
+                "BeckonStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "beckon",
+            dependencies: [
+                "BeckonServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "BeckonTesting",
+            dependencies: ["BeckonCore", "BeckonStorage"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BeckonCoreTests",
+            dependencies: ["BeckonCore", "BeckonTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BeckonStorageTests",
+            dependencies: ["BeckonCore", "BeckonStorage", "BeckonTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BeckonServerTests",
+            dependencies: [
+                "BeckonServer", "BeckonTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The durable, append-only log of everything visitors and brands do.
+public protocol EventJournal: Sendable {
+    /// Returns only when every event is durable: a caller may acknowledge its client then.
+    func append(_ events: [JournalEvent]) async throws
+    /// Events of one account in a time range, in sequence order.
+    func events(_ query: JournalQuery) async throws -> [StoredEvent]
+    /// Every event of one visitor of one account, in sequence order.
+    func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent]
+}
+
+/// A backend's side of the journal: writes one batch per transaction. `GroupCommitJournal`
+/// turns many callers' appends into few such batches.
+public protocol JournalStore: Sendable {
+    /// Writes all `events` in one transaction; returns when it is committed durably.
+    func write(_ events: [JournalEvent]) async throws
+    func events(_ query: JournalQuery) async throws -> [StoredEvent]
+    func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent]
+    /// The number of stored events (operations and tests).
+    func count() async throws -> Int
+}

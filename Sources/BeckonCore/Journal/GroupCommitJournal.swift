@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Group commit over a `JournalStore`: callers' appends queue in memory; one writer task takes
+/// everything queued (up to `maxBatchEvents`), commits it in one transaction, and only then
+/// resumes those callers. While one batch commits the next one fills, so throughput grows with
+/// concurrency instead of being capped at one commit per request (SPEC §16).
+///
+/// Run it as a `Service`: `run()` is the writer. On graceful shutdown it stops taking new
+/// appends, commits what is queued, and returns.
+public final class GroupCommitJournal: EventJournal, Service {
+    public struct Configuration: Sendable {
+        /// The most events one transaction holds.
+        public var maxBatchEvents: Int
+        /// How long the writer lingers for more events when a batch is not full. Zero commits at
+        /// once; a millisecond or two helps SQLite, whose cost is per commit.
+        public var maxBatchDelay: Duration
+
+        public init(maxBatchEvents: Int = 2000, maxBatchDelay: Duration = .milliseconds(2)) {
+            self.maxBatchEvents = max(1, maxBatchEvents)
+            self.maxBatchDelay = maxBatchDelay
+        }
+    }
+
+    private struct Pending {
+        var events: [JournalEvent]
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var queuedEvents = 0
+        var writerWaiting: CheckedContinuation<Void, Never>?
+        var closed = false
+    }
+
+    private let store: any JournalStore
+    private let configuration: Configuration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    public init(store: any JournalStore, configuration: Configuration = .init(), logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func append(_ events: [JournalEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let (accepted, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard !state.closed else { return (false, nil) }
+                state.queue.append(Pending(events: events, continuation: continuation))
+                state.queuedEvents += events.count
+                let writer = state.writerWaiting
+                state.writerWaiting = nil
+                return (true, writer)
+            }
+            if accepted {
+                writer?.resume()
+            } else {
+                continuation.resume(throwing: BeckonError.journalClosed)
+            }
+        }
+    }
+
+    public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
+        try await store.events(query)
+    }
+
+    public func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent] {
+        try await store.events(accountId: accountId, visitorId: visitorId, limit: limit)
+    }
+
+    /// The writer loop.
+    public func run() async throws {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while await waitForWork() {
+                    await lingerIfBatchIsSmall()
+                    await commit(takeBatch())
+                }
+            } onGracefulShutdown: {
+                self.close()
+            }
+        } onCancel: {
+            self.close()
+        }
+        // Cancellation (not graceful shutdown) may leave callers queued: fail them rather than
+        // leave them waiting forever.
+        close()
+        for pending in state.withLock({ state in defer { state.queue = [] }; return state.queue }) {
+            pending.continuation.resume(throwing: BeckonError.journalClosed)
+        }
+    }
+
+    /// Stops accepting appends; what is queued is still committed by the writer.
+    public func close() {
+        let writer = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.closed = true
+            defer { state.writerWaiting = nil }
+            return state.writerWaiting
+        }
+        writer?.resume()
+    }
+
+    /// Suspends until something is queued; false once closed with nothing left to commit.
+    private func waitForWork() async -> Bool {
+        while true {
+            let ready = state.withLock { state -> Bool? in
+                if !state.queue.isEmpty { return true }
+                if state.closed { return false }
+                return nil
+            }
+            if let ready { return ready }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.queue.isEmpty || state.closed { return true }
+                    state.writerWaiting = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    private func lingerIfBatchIsSmall() async {
+        guard configuration.maxBatchDelay > .zero else { return }
+        let queued = state.withLock { $0.queuedEvents }
+        if queued < configuration.maxBatchEvents {
+            try? await Task.sleep(for: configuration.maxBatchDelay)
+        }
+    }
+
+    /// Takes whole appends (an append is never split across transactions) up to the batch size;
+    /// one oversized append still goes alone.
+    private func takeBatch() -> [Pending] {
+        state.withLock { state in
+            var taken = 0
+            var count = 0
+            for pending in state.queue {
+                if count > 0 && count + pending.events.count > configuration.maxBatchEvents { break }
+                count += pending.events.count
+                taken += 1
+            }
+            let batch = Array(state.queue.prefix(taken))
+            state.queue.removeFirst(taken)
+            state.queuedEvents -= count
+            return batch
+        }
+    }
+
+    private func commit(_ batch: [Pending]) async {
+        guard !batch.isEmpty else { return }
+        do {
+            try await store.write(batch.flatMap(\.events))
+            for pending in batch { pending.continuation.resume() }
+        } catch {
+            logger.error(
+                "journal batch failed", metadata: ["events": "\(batch.reduce(0) { $0 + $1.events.count })", "error": "\(error)"])
+            for pending in batch { pending.continuation.resume(throwing: error) }
+        }
+    }
+}

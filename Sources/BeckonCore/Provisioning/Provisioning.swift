@@ -1,0 +1,84 @@
+import Foundation
+
+/// The operator's and admin's verbs — create accounts, sites and keys, revoke keys — with their
+/// validation, shared by the command line and the management API.
+public struct Provisioning: Sendable {
+    public struct NewAccount: Sendable, Codable, Equatable {
+        public var accountId: String
+        public var adminEmail: String
+        /// Shown once; only its hash is stored.
+        public var adminPassword: String
+    }
+
+    private let storage: Storage
+    private let issuer: APIKeyIssuer
+    private let hasher: PasswordHasher
+    private let clock: any WallClock
+
+    public init(storage: Storage, issuer: APIKeyIssuer, hasher: PasswordHasher, clock: any WallClock) {
+        self.storage = storage
+        self.issuer = issuer
+        self.hasher = hasher
+        self.clock = clock
+    }
+
+    public func createAccount(
+        id: String, name: String?, adminEmail: String, timeZone: String = Account.defaultTimeZone,
+        currency: String = Account.defaultCurrency
+    ) async throws -> NewAccount {
+        let accountID = try AccountID(id)
+        let name = name ?? id
+        try Account.validate(name: name, timeZone: timeZone, currency: currency)
+        let email = try ConsoleUser.normalizeEmail(adminEmail)
+        let password = PasswordHasher.generatePassword()
+        let now = clock.now()
+        let account = Account(id: accountID, name: name, timeZone: timeZone, currency: currency, createdAt: now)
+        let admin = ConsoleUser(
+            id: ConsoleUser.makeID(), accountId: accountID, email: email, role: .admin,
+            passwordHash: hasher.hash(password), createdAt: now)
+        try await storage.accounts.create(account, firstAdmin: admin)
+        return NewAccount(accountId: accountID.rawValue, adminEmail: email, adminPassword: password)
+    }
+
+    public func createSite(accountId: String, name: String?, origins: [String]) async throws -> Site {
+        let account = try await existingAccount(accountId)
+        let name = name ?? "Website"
+        try Site.validate(name: name)
+        guard !origins.isEmpty else {
+            throw BeckonError.invalidInput(field: "allowedOrigins", reason: "at least one origin is needed")
+        }
+        var normalized: [String] = []
+        for origin in origins {
+            let value = try Site.normalizeOrigin(origin)
+            if !normalized.contains(value) { normalized.append(value) }
+        }
+        let site = Site(
+            id: Site.makeID(), accountId: account, name: name, allowedOrigins: normalized, createdAt: clock.now())
+        try await storage.sites.create(site)
+        return site
+    }
+
+    public func createAPIKey(accountId: String, name: String?, scopes: Set<Scope>) async throws -> IssuedAPIKey {
+        let account = try await existingAccount(accountId)
+        let name = name ?? "API key"
+        guard (1...200).contains(name.count) else {
+            throw BeckonError.invalidInput(field: "name", reason: "must be 1 to 200 characters")
+        }
+        let (stored, issued) = issuer.issue(account: account, name: name, scopes: scopes)
+        try await storage.apiKeys.create(stored)
+        return issued
+    }
+
+    public func revokeAPIKey(accountId: String, keyId: String) async throws {
+        let account = try await existingAccount(accountId)
+        try await storage.apiKeys.revoke(accountId: account, id: keyId, at: clock.now())
+    }
+
+    private func existingAccount(_ id: String) async throws -> AccountID {
+        let accountID = try AccountID(id)
+        guard try await storage.accounts.account(id: accountID) != nil else {
+            throw BeckonError.notFound("account '\(id)'")
+        }
+        return accountID
+    }
+}

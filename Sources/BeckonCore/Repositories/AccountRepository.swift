@@ -1,0 +1,62 @@
+import Foundation
+
+/// Accounts and their console users.
+public protocol AccountRepository: Sendable {
+    /// Stores a new account together with its first admin, both or neither.
+    /// Throws `.conflict` when the id is taken.
+    func create(_ account: Account, firstAdmin: ConsoleUser) async throws
+    func account(id: AccountID) async throws -> Account?
+    func accounts() async throws -> [Account]
+    /// Throws `.conflict` when the email is taken in this account.
+    func addUser(_ user: ConsoleUser) async throws
+    func user(accountId: AccountID, email: String) async throws -> ConsoleUser?
+    func users(accountId: AccountID) async throws -> [ConsoleUser]
+}
+
+/// Sites of an account.
+public protocol SiteRepository: Sendable {
+    /// Throws `.notFound` when the account does not exist.
+    func create(_ site: Site) async throws
+    /// The site only when it belongs to `accountId`.
+    func site(accountId: AccountID, id: String) async throws -> Site?
+    func sites(accountId: AccountID) async throws -> [Site]
+}
+
+/// API keys of an account.
+public protocol APIKeyRepository: Sendable {
+    /// Throws `.notFound` when the account does not exist.
+    func create(_ key: APIKey) async throws
+    /// A key by its public id, whatever its account (authentication checks the account).
+    func key(id: String) async throws -> APIKey?
+    func keys(accountId: AccountID) async throws -> [APIKey]
+    /// Marks the key revoked at `at`; throws `.notFound` when the account has no such key.
+    /// Revoking twice keeps the first time.
+    func revoke(accountId: AccountID, id: String, at: Date) async throws
+    /// Records a use of the key (callers throttle how often).
+    func touch(id: String, at: Date) async throws
+}
+
+/// Everything durable, as one value handed to the server and the commands.
+public struct Storage: Sendable {
+    public var accounts: any AccountRepository
+    public var sites: any SiteRepository
+    public var apiKeys: any APIKeyRepository
+    public var journal: any JournalStore
+    /// Checks the database answers (readiness).
+    public var ping: @Sendable () async throws -> Void
+    /// Releases connections; the value must not be used afterwards.
+    public var close: @Sendable () async throws -> Void
+
+    public init(
+        accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
+        journal: any JournalStore, ping: @escaping @Sendable () async throws -> Void,
+        close: @escaping @Sendable () async throws -> Void
+    ) {
+        self.accounts = accounts
+        self.sites = sites
+        self.apiKeys = apiKeys
+        self.journal = journal
+        self.ping = ping
+        self.close = close
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// One numbered, append-only change to the schema. Never edit a released migration: add one.
+///
+/// Statements are shared by both backends; the few type names that differ are written as
+/// placeholders: `{bytes}` (BLOB / BYTEA) and `{sequence}` (an auto-increasing 64-bit primary
+/// key).
+public struct Migration: Sendable {
+    public var version: Int
+    public var name: String
+    public var statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+
+    func statements(for dialect: SQLDialect) -> [String] {
+        statements.map { statement in
+            switch dialect {
+            case .sqlite:
+                statement.replacingOccurrences(of: "{bytes}", with: "BLOB")
+                    .replacingOccurrences(of: "{sequence}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
+            case .postgres:
+                statement.replacingOccurrences(of: "{bytes}", with: "BYTEA")
+                    .replacingOccurrences(of: "{sequence}", with: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+            }
+        }
+    }
+}
+
+extension Migration {
+    /// Every migration of this build, in order.
+    public static let all: [Migration] = [
+        .m0001CreateAccounts,
+        .m0002CreateJournal,
+    ]
+
+    public static var latestVersion: Int { all.last?.version ?? 0 }
+}

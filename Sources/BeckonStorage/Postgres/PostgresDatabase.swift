@@ -1,0 +1,173 @@
+import BeckonCore
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// PostgreSQL through a `PostgresClient` connection pool. The client must be running (its
+/// `run()` is a service) for queries to go through; `PostgresDatabase.open` starts it.
+public final class PostgresDatabase: SQLDatabase {
+    public let dialect = SQLDialect.postgres
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runTask = runTask
+        self.logger = logger
+    }
+
+    /// Connects to `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
+    /// schema (tests give each run its own).
+    public static func open(url: String, searchPath: String? = nil, maxConnections: Int = 20, logger: Logger)
+        async throws -> PostgresDatabase
+    {
+        var configuration = try configuration(from: url)
+        configuration.options.maximumConnections = maxConnections
+        if let searchPath {
+            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let task = Task { await client.run() }
+        let database = PostgresDatabase(client: client, runTask: task, logger: logger)
+        do {
+            try await database.query("SELECT 1")
+        } catch {
+            task.cancel()
+            throw BeckonError.storageUnavailable("cannot reach PostgreSQL at \(redacted(url)): \(error)")
+        }
+        return database
+    }
+
+    /// Parses a `postgres://` URL; the password never appears in errors.
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty
+        else {
+            throw BeckonError.invalidInput(
+                field: "storage.postgres.url", reason: "must look like postgres://user:password@host:5432/database")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let tlsMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS =
+            switch tlsMode {
+            case "require", "verify-full": .require(.makeClientConfiguration())
+            case "prefer": .prefer(.makeClientConfiguration())
+            default: .disable
+            }
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: tls)
+    }
+
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(unparsable URL)" }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "(unparsable URL)"
+    }
+
+    @discardableResult
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await Self.run(sql, binds) { try await client.query($0, logger: logger) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(Session(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError { throw Self.translate(closureError) }
+            throw Self.translate(error.beginError ?? error.commitError ?? error.rollbackError ?? error)
+        }
+    }
+
+    public func close() async throws {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    private struct Session: SQLExecutor {
+        let connection: PostgresConnection
+        let logger: Logger
+        var dialect: SQLDialect { .postgres }
+
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+            try await PostgresDatabase.run(sql, binds) { try await connection.query($0, logger: logger) }
+        }
+    }
+
+    fileprivate static func run(
+        _ sql: String, _ binds: [SQLValue], _ send: (PostgresQuery) async throws -> PostgresRowSequence
+    ) async throws -> [SQLRow] {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for value in binds {
+            switch value {
+            case .integer(let int): bindings.append(int)
+            case .text(let text): bindings.append(text)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            case .null: bindings.appendNull()
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: numberPlaceholders(sql), binds: bindings)
+        do {
+            var rows: [SQLRow] = []
+            for try await row in try await send(query) {
+                var values: [String: SQLValue] = [:]
+                for cell in row { values[cell.columnName] = try SQLValue(cell) }
+                rows.append(SQLRow(values: values))
+            }
+            return rows
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    fileprivate static func translate(_ error: any Error) -> any Error {
+        if error is SQLFailure || error is BeckonError { return error }
+        if let error = error as? PSQLError, let code = error.serverInfo?[.sqlState] {
+            switch code {
+            case "23505": return SQLFailure.uniqueViolation
+            case "23503": return SQLFailure.foreignKeyViolation
+            default: return SQLFailure.unavailable(underlying: "postgres \(code): \(error.serverInfo?[.message] ?? "")")
+            }
+        }
+        return SQLFailure.unavailable(underlying: "postgres: \(String(reflecting: error))")
+    }
+
+    /// Rewrites `?` placeholders to PostgreSQL's `$1, $2, …`. Beckon's SQL never has a `?` inside
+    /// a string literal, so a plain scan is exact.
+    static func numberPlaceholders(_ sql: String) -> String {
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 16)
+        var index = 0
+        for character in sql {
+            if character == "?" {
+                index += 1
+                result += "$\(index)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension SQLValue {
+    fileprivate init(_ cell: PostgresCell) throws {
+        guard cell.bytes != nil else {
+            self = .null
+            return
+        }
+        switch cell.dataType {
+        case .int8, .int4, .int2: self = .integer(try cell.decode(Int64.self))
+        case .bool: self = .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            self = .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        default: self = .text(try cell.decode(String.self))
+        }
+    }
+}

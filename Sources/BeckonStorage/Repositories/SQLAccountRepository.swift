@@ -1,0 +1,77 @@
+import BeckonCore
+import Foundation
+
+/// `AccountRepository` over either SQL backend.
+public struct SQLAccountRepository: AccountRepository {
+    let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    public func create(_ account: Account, firstAdmin: ConsoleUser) async throws {
+        do {
+            try await database.transaction { session in
+                try await session.query(
+                    "INSERT INTO accounts (id, name, time_zone, currency, created_at) VALUES (?, ?, ?, ?, ?)",
+                    .text(account.id.rawValue), .text(account.name), .text(account.timeZone), .text(account.currency),
+                    .date(account.createdAt))
+                try await Self.insert(firstAdmin, into: session)
+            }
+        } catch SQLFailure.uniqueViolation {
+            throw BeckonError.conflict("account '\(account.id)' exists already")
+        }
+    }
+
+    public func account(id: AccountID) async throws -> Account? {
+        try await database.query("SELECT * FROM accounts WHERE id = ?", .text(id.rawValue)).first.map(Self.account)
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await database.query("SELECT * FROM accounts ORDER BY id").map(Self.account)
+    }
+
+    public func addUser(_ user: ConsoleUser) async throws {
+        do {
+            try await Self.insert(user, into: database)
+        } catch SQLFailure.uniqueViolation {
+            throw BeckonError.conflict("a user with this email exists already in account '\(user.accountId)'")
+        } catch SQLFailure.foreignKeyViolation {
+            throw BeckonError.notFound("account '\(user.accountId)'")
+        }
+    }
+
+    public func user(accountId: AccountID, email: String) async throws -> ConsoleUser? {
+        try await database.query(
+            "SELECT * FROM console_users WHERE account_id = ? AND email = ?", .text(accountId.rawValue),
+            .text(email.lowercased())
+        ).first.map(Self.user)
+    }
+
+    public func users(accountId: AccountID) async throws -> [ConsoleUser] {
+        try await database.query(
+            "SELECT * FROM console_users WHERE account_id = ? ORDER BY email", .text(accountId.rawValue)
+        ).map(Self.user)
+    }
+
+    private static func insert(_ user: ConsoleUser, into executor: any SQLExecutor) async throws {
+        try await executor.query(
+            """
+            INSERT INTO console_users (id, account_id, email, role, password_hash, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            .text(user.id), .text(user.accountId.rawValue), .text(user.email), .text(user.role.rawValue),
+            .text(user.passwordHash), .date(user.createdAt))
+    }
+
+    private static func account(_ row: SQLRow) throws -> Account {
+        Account(
+            id: AccountID(trusted: try row.text("id")), name: try row.text("name"), timeZone: try row.text("time_zone"),
+            currency: try row.text("currency"), createdAt: try row.date("created_at"))
+    }
+
+    private static func user(_ row: SQLRow) throws -> ConsoleUser {
+        ConsoleUser(
+            id: try row.text("id"), accountId: AccountID(trusted: try row.text("account_id")), email: try row.text("email"),
+            role: ConsoleRole(rawValue: try row.text("role")) ?? .analyst, passwordHash: try row.text("password_hash"),
+            createdAt: try row.date("created_at"))
+    }
+}

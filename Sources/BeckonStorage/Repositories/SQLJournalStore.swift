@@ -1,0 +1,68 @@
+import BeckonCore
+import Foundation
+
+/// `JournalStore` over either SQL backend: a batch is one transaction of multi-row inserts.
+public struct SQLJournalStore: JournalStore {
+    let database: any SQLDatabase
+
+    /// Rows per `INSERT` statement: 6 binds a row keeps a statement well under SQLite's 32,766
+    /// variables and PostgreSQL's 65,535 bind parameters.
+    static let rowsPerStatement = 500
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    public func write(_ events: [JournalEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await database.transaction { session in
+            var start = 0
+            while start < events.count {
+                let chunk = events[start..<min(start + Self.rowsPerStatement, events.count)]
+                let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                var binds: [SQLValue] = []
+                binds.reserveCapacity(chunk.count * 6)
+                for event in chunk {
+                    binds += [
+                        .text(event.accountId.rawValue), .text(event.kind.rawValue), .date(event.occurredAt),
+                        .optionalText(event.visitorId), .optionalText(event.sessionId), .text(event.payload),
+                    ]
+                }
+                try await session.query(
+                    "INSERT INTO journal (account_id, kind, occurred_at, visitor_id, session_id, payload) VALUES \(rows)",
+                    binds)
+                start += chunk.count
+            }
+        }
+    }
+
+    public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
+        try await database.query(
+            """
+            SELECT * FROM journal
+            WHERE account_id = ? AND occurred_at >= ? AND occurred_at < ? AND sequence > ?
+            ORDER BY sequence LIMIT ?
+            """,
+            .text(query.accountId.rawValue), .date(query.from), .date(query.to), .integer(query.afterSequence),
+            .integer(Int64(max(0, query.limit)))
+        ).map(Self.event)
+    }
+
+    public func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent] {
+        try await database.query(
+            "SELECT * FROM journal WHERE account_id = ? AND visitor_id = ? ORDER BY sequence LIMIT ?",
+            .text(accountId.rawValue), .text(visitorId), .integer(Int64(max(0, limit)))
+        ).map(Self.event)
+    }
+
+    public func count() async throws -> Int {
+        Int(try await database.query("SELECT COUNT(*) AS n FROM journal").first?.int("n") ?? 0)
+    }
+
+    private static func event(_ row: SQLRow) throws -> StoredEvent {
+        StoredEvent(
+            sequence: try row.int("sequence"),
+            event: JournalEvent(
+                accountId: AccountID(trusted: try row.text("account_id")), kind: EventKind(rawValue: try row.text("kind")),
+                occurredAt: try row.date("occurred_at"), visitorId: try row.optionalText("visitor_id"),
+                sessionId: try row.optionalText("session_id"), payload: try row.text("payload")))
+    }
+}

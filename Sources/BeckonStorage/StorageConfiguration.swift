@@ -1,0 +1,83 @@
+import BeckonCore
+import Logging
+
+/// Which database to use and where.
+public struct StorageConfiguration: Sendable, Equatable {
+    public enum Driver: String, Sendable, CaseIterable {
+        case sqlite
+        case postgres
+    }
+
+    public var driver: Driver
+    /// The SQLite database file (driver `sqlite`).
+    public var sqlitePath: String
+    /// `postgres://user:password@host:port/database` (driver `postgres`).
+    public var postgresURL: String?
+    /// A schema to use on PostgreSQL instead of the user's default `search_path` (tests).
+    public var postgresSearchPath: String?
+    public var postgresMaxConnections: Int
+
+    public init(
+        driver: Driver = .sqlite, sqlitePath: String = "./data/beckon.sqlite", postgresURL: String? = nil,
+        postgresSearchPath: String? = nil, postgresMaxConnections: Int = 20
+    ) {
+        self.driver = driver
+        self.sqlitePath = sqlitePath
+        self.postgresURL = postgresURL
+        self.postgresSearchPath = postgresSearchPath
+        self.postgresMaxConnections = postgresMaxConnections
+    }
+}
+
+/// Opens the configured database and builds the repositories over it.
+public enum StorageFactory {
+    /// How `open` treats an old schema.
+    public enum SchemaPolicy: Sendable {
+        /// Apply pending migrations (a single SQLite node owns its file).
+        case migrate
+        /// Refuse with `.schemaBehind` (PostgreSQL nodes: `beckon migrate` is a separate step).
+        case requireCurrent
+    }
+
+    public static func openDatabase(_ configuration: StorageConfiguration, logger: Logger) async throws
+        -> any SQLDatabase
+    {
+        switch configuration.driver {
+        case .sqlite:
+            return try await SQLiteDatabase.open(path: configuration.sqlitePath, logger: logger)
+        case .postgres:
+            guard let url = configuration.postgresURL, !url.isEmpty else {
+                throw BeckonError.invalidInput(
+                    field: "storage.postgres.url", reason: "is required when storage.driver is postgres")
+            }
+            return try await PostgresDatabase.open(
+                url: url, searchPath: configuration.postgresSearchPath,
+                maxConnections: configuration.postgresMaxConnections, logger: logger)
+        }
+    }
+
+    /// Opens the database, applies the schema policy and returns the repositories.
+    public static func open(_ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger) async throws
+        -> Storage
+    {
+        let database = try await openDatabase(configuration, logger: logger)
+        do {
+            let migrator = Migrator(database: database)
+            switch schema {
+            case .migrate: try await migrator.migrate()
+            case .requireCurrent: try await migrator.requireCurrent()
+            }
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        return storage(over: database)
+    }
+
+    public static func storage(over database: any SQLDatabase) -> Storage {
+        Storage(
+            accounts: SQLAccountRepository(database: database), sites: SQLSiteRepository(database: database),
+            apiKeys: SQLAPIKeyRepository(database: database), journal: SQLJournalStore(database: database),
+            ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
+    }
+}
