@@ -5,7 +5,6 @@ import PackageDescription
 /// Hummingbird project itself enables, so `any` and imports stay explicit.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

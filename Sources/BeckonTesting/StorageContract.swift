@@ -68,7 +68,7 @@ public enum StorageContract {
             #expect(try await storage.accounts.users(accountId: AccountID(trusted: "globex")).count == 1)
         },
         check("refusesUserOfUnknownAccount") { storage in
-            await #expect(throws: BeckonError.notFound("account 'nobody'")) {
+            await #expect(throws: BeckonError.unknownAccount("nobody")) {
                 try await storage.accounts.addUser(admin(of: "nobody"))
             }
         },
@@ -96,7 +96,7 @@ public enum StorageContract {
             #expect(try await storage.sites.sites(accountId: AccountID(trusted: "acme")).isEmpty)
         },
         check("refusesSiteOfUnknownAccount") { storage in
-            await #expect(throws: BeckonError.notFound("account 'nobody'")) {
+            await #expect(throws: BeckonError.unknownAccount("nobody")) {
                 try await storage.sites.create(site("s_x", of: "nobody"))
             }
         },
@@ -146,7 +146,7 @@ public enum StorageContract {
             #expect(try await storage.apiKeys.key(id: "k1")?.lastUsedAt == t0.addingTimeInterval(5))
         },
         check("refusesKeyOfUnknownAccount") { storage in
-            await #expect(throws: BeckonError.notFound("account 'nobody'")) {
+            await #expect(throws: BeckonError.unknownAccount("nobody")) {
                 try await storage.apiKeys.create(key("k1", of: "nobody"))
             }
         },

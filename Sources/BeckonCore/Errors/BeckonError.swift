@@ -6,6 +6,8 @@ public enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidInput(field: String, reason: String)
     /// The thing does not exist for this account (or is not visible to the caller).
     case notFound(String)
+    /// No account has this id (LivePerson's "invalid account").
+    case unknownAccount(String)
     /// The thing exists already (a duplicate id, a taken email).
     case conflict(String)
     /// No credentials, or credentials that do not identify a live key.
@@ -25,6 +27,7 @@ public enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidInput(let field, let reason): "invalid \(field): \(reason)"
         case .notFound(let what): "\(what) not found"
+        case .unknownAccount(let id): "account '\(id)' not found"
         case .conflict(let what): what
         case .unauthorized(let why): why
         case .forbidden(let why): why

@@ -77,7 +77,7 @@ public struct Provisioning: Sendable {
     private func existingAccount(_ id: String) async throws -> AccountID {
         let accountID = try AccountID(id)
         guard try await storage.accounts.account(id: accountID) != nil else {
-            throw BeckonError.notFound("account '\(id)'")
+            throw BeckonError.unknownAccount(id)
         }
         return accountID
     }

@@ -20,7 +20,7 @@ public struct SQLAPIKeyRepository: APIKeyRepository {
                 .text(key.oauthToken), .blob(key.sealedConsumerSecret), .blob(key.sealedTokenSecret),
                 .date(key.createdAt), .optionalDate(key.revokedAt), .optionalDate(key.lastUsedAt))
         } catch SQLFailure.foreignKeyViolation {
-            throw BeckonError.notFound("account '\(key.accountId)'")
+            throw BeckonError.unknownAccount(key.accountId.rawValue)
         }
     }
 

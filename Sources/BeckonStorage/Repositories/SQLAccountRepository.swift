@@ -35,7 +35,7 @@ public struct SQLAccountRepository: AccountRepository {
         } catch SQLFailure.uniqueViolation {
             throw BeckonError.conflict("a user with this email exists already in account '\(user.accountId)'")
         } catch SQLFailure.foreignKeyViolation {
-            throw BeckonError.notFound("account '\(user.accountId)'")
+            throw BeckonError.unknownAccount(user.accountId.rawValue)
         }
     }
 

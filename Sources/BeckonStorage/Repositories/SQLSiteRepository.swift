@@ -14,7 +14,7 @@ public struct SQLSiteRepository: SiteRepository {
                 "INSERT INTO sites (id, account_id, name, allowed_origins, created_at) VALUES (?, ?, ?, ?, ?)",
                 .text(site.id), .text(site.accountId.rawValue), .text(site.name), .text(origins), .date(site.createdAt))
         } catch SQLFailure.foreignKeyViolation {
-            throw BeckonError.notFound("account '\(site.accountId)'")
+            throw BeckonError.unknownAccount(site.accountId.rawValue)
         }
     }
 

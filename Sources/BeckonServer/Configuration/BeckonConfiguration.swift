@@ -1,0 +1,139 @@
+import BeckonCore
+import BeckonStorage
+import Configuration
+import Foundation
+import Logging
+
+/// Everything `beckon` reads from its settings, resolved and checked once at start.
+/// Precedence: command line > environment > configuration file > defaults.
+public struct BeckonConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The largest request body accepted; larger ones get 413.
+    public var maxBodyBytes: Int
+    public var logLevel: Logger.Level
+    public var storage: StorageConfiguration
+    public var journal: GroupCommitJournal.Configuration
+    /// Base64 of the 32-byte key OAuth secrets are sealed with, when given directly.
+    public var masterKey: String?
+    /// Where the master key lives otherwise; for SQLite it is created on first use.
+    public var masterKeyFile: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, logLevel: Logger.Level = .info,
+        storage: StorageConfiguration = .init(), journal: GroupCommitJournal.Configuration = .init(),
+        masterKey: String? = nil, masterKeyFile: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.logLevel = logLevel
+        self.storage = storage
+        self.journal = journal
+        self.masterKey = masterKey
+        self.masterKeyFile = masterKeyFile
+    }
+}
+
+extension BeckonConfiguration {
+    /// Reads the settings from the command line's configuration flags (`--http-port 9000`), the
+    /// environment (`HTTP_PORT=9000`) and an optional JSON file, in that order of precedence.
+    /// Throws on an unknown flag or a value of the wrong type, naming it.
+    public static func load(
+        arguments: [String] = [], configFile: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> BeckonConfiguration {
+        try checkFlags(arguments)
+        var providers: [any ConfigProvider] = [
+            CommandLineArgumentsProvider(arguments: ["beckon"] + arguments),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ]
+        if let configFile = configFile ?? environment["BECKON_CONFIG_FILE"] {
+            guard FileManager.default.fileExists(atPath: configFile) else {
+                throw BeckonError.invalidInput(field: "config", reason: "no configuration file at \(configFile)")
+            }
+            do {
+                let location = ConfigReader(
+                    provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(configFile), isSecret: false)]))
+                providers.append(try await FileProvider<JSONSnapshot>(config: location))
+            } catch {
+                throw BeckonError.invalidInput(field: "config", reason: "\(configFile) is not a valid JSON configuration file")
+            }
+        }
+        return try BeckonConfiguration(reader: ConfigReader(providers: providers))
+    }
+
+    init(reader: ConfigReader) throws {
+        let values = ConfigValues(reader: reader)
+        host = values.string(.httpHost)
+        port = try values.int(.httpPort, in: 0...65535)
+        maxBodyBytes = try values.int(.httpMaxBodyBytes, in: 1024...(64 << 20))
+        let level = values.string(.logLevel)
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw BeckonError.invalidInput(
+                field: "log.level", reason: "'\(level)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        self.logLevel = logLevel
+        let driver = values.string(.storageDriver)
+        guard let storageDriver = StorageConfiguration.Driver(rawValue: driver) else {
+            throw BeckonError.invalidInput(field: "storage.driver", reason: "'\(driver)' is not one of sqlite, postgres")
+        }
+        storage = StorageConfiguration(
+            driver: storageDriver, sqlitePath: values.string(.storageSQLitePath),
+            postgresURL: values.optionalString(.storagePostgresURL),
+            postgresMaxConnections: try values.int(.storagePostgresMaxConnections, in: 1...1000))
+        journal = GroupCommitJournal.Configuration(
+            maxBatchEvents: try values.int(.journalBatchMaxEvents, in: 1...100_000),
+            maxBatchDelay: .milliseconds(try values.int(.journalBatchMaxDelayMs, in: 0...1000)))
+        masterKey = values.optionalString(.secretsMasterKey)
+        masterKeyFile = values.optionalString(.secretsMasterKeyFile)
+        if storageDriver == .postgres, storage.postgresURL == nil {
+            throw BeckonError.invalidInput(field: "storage.postgres.url", reason: "is required when storage.driver is postgres")
+        }
+    }
+
+    /// Refuses flags that are not configuration keys, so a typo is an error, not a silently
+    /// ignored setting.
+    static func checkFlags(_ arguments: [String]) throws {
+        let known = Set(ConfigurationKey.all.map(\.flag))
+        for argument in arguments where argument.hasPrefix("--") {
+            let flag = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            guard known.contains(flag) else {
+                throw BeckonError.invalidInput(
+                    field: flag,
+                    reason: "unknown option; settings are: \(ConfigurationKey.all.map(\.flag).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+/// Typed reads with Beckon's defaults and error messages.
+private struct ConfigValues {
+    let reader: ConfigReader
+
+    func optionalString(_ key: ConfigurationKey) -> String? {
+        reader.string(forKey: ConfigKey(key.name), isSecret: key.isSecret).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func string(_ key: ConfigurationKey) -> String {
+        optionalString(key) ?? key.defaultValue ?? ""
+    }
+
+    func int(_ key: ConfigurationKey, in range: ClosedRange<Int>) throws -> Int {
+        let value: Int
+        if let typed = try? reader.requiredInt(forKey: ConfigKey(key.name)) {
+            value = typed
+        } else if let text = reader.string(forKey: ConfigKey(key.name)) {
+            guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw BeckonError.invalidInput(field: key.name, reason: "'\(text)' is not a whole number")
+            }
+            value = parsed
+        } else {
+            value = Int(key.defaultValue ?? "0") ?? 0
+        }
+        guard range.contains(value) else {
+            throw BeckonError.invalidInput(field: key.name, reason: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,51 @@
+/// Every configuration key Beckon reads, with its default and meaning. `docs/configuration.md`
+/// documents the same list; a test keeps the two in step, and the command line refuses a
+/// `--flag` that is not one of these keys.
+public struct ConfigurationKey: Sendable, Hashable {
+    public var name: String
+    public var defaultValue: String?
+    public var isSecret: Bool
+
+    /// The environment variable: `http.port` → `HTTP_PORT`, `http.maxBodyBytes` → `HTTP_MAX_BODY_BYTES`.
+    public var environmentVariable: String {
+        words.joined(separator: "_").uppercased()
+    }
+
+    /// The command-line flag: `http.port` → `--http-port`, `storage.sqlite.path` → `--storage-sqlite-path`.
+    public var flag: String { "--" + words.joined(separator: "-").lowercased() }
+
+    /// The key split at dots and camel-case boundaries, as swift-configuration encodes keys.
+    private var words: [String] {
+        name.split(separator: ".").flatMap { component -> [String] in
+            var words: [String] = [""]
+            for character in component {
+                if character.isUppercase, !(words.last ?? "").isEmpty { words.append("") }
+                words[words.count - 1].append(character)
+            }
+            return words
+        }
+    }
+
+    public static let httpHost = ConfigurationKey(name: "http.host", defaultValue: "127.0.0.1", isSecret: false)
+    public static let httpPort = ConfigurationKey(name: "http.port", defaultValue: "8080", isSecret: false)
+    public static let httpMaxBodyBytes = ConfigurationKey(name: "http.maxBodyBytes", defaultValue: "65536", isSecret: false)
+    public static let logLevel = ConfigurationKey(name: "log.level", defaultValue: "info", isSecret: false)
+    public static let storageDriver = ConfigurationKey(name: "storage.driver", defaultValue: "sqlite", isSecret: false)
+    public static let storageSQLitePath = ConfigurationKey(
+        name: "storage.sqlite.path", defaultValue: "./data/beckon.sqlite", isSecret: false)
+    public static let storagePostgresURL = ConfigurationKey(name: "storage.postgres.url", defaultValue: nil, isSecret: true)
+    public static let storagePostgresMaxConnections = ConfigurationKey(
+        name: "storage.postgres.maxConnections", defaultValue: "20", isSecret: false)
+    public static let journalBatchMaxEvents = ConfigurationKey(
+        name: "journal.batchMaxEvents", defaultValue: "2000", isSecret: false)
+    public static let journalBatchMaxDelayMs = ConfigurationKey(
+        name: "journal.batchMaxDelayMs", defaultValue: "2", isSecret: false)
+    public static let secretsMasterKey = ConfigurationKey(name: "secrets.masterKey", defaultValue: nil, isSecret: true)
+    public static let secretsMasterKeyFile = ConfigurationKey(name: "secrets.masterKeyFile", defaultValue: nil, isSecret: false)
+
+    public static let all: [ConfigurationKey] = [
+        httpHost, httpPort, httpMaxBodyBytes, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
+        storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
+        secretsMasterKeyFile,
+    ]
+}

@@ -1,0 +1,39 @@
+import BeckonCore
+import Hummingbird
+
+/// Who made a request: the API key that authenticated it.
+public struct Principal: Sendable, Equatable {
+    public var accountId: AccountID
+    public var keyId: String
+    public var scopes: Set<Scope>
+}
+
+/// The request context of every Beckon route: the body limit from configuration and, once the
+/// authenticator has run, the principal.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `BodyLimitMiddleware` from `http.maxBodyBytes`.
+    public var maxBodyBytes = 65536
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { maxBodyBytes }
+
+    /// The principal, when it holds `scope` (or `admin`); otherwise throws 401 or 403.
+    public func require(_ scope: Scope) throws -> Principal {
+        guard let principal else { throw BeckonError.unauthorized("authentication required") }
+        guard principal.scopes.permits(scope) else {
+            throw BeckonError.forbidden("this API key lacks the scope '\(scope.rawValue)'")
+        }
+        return principal
+    }
+
+    /// The principal, whatever its scopes (reads that any valid key may do).
+    public func requireAuthenticated() throws -> Principal {
+        guard let principal else { throw BeckonError.unauthorized("authentication required") }
+        return principal
+    }
+}

@@ -1,0 +1,95 @@
+import BeckonCore
+import BeckonStorage
+import Foundation
+import Hummingbird
+
+/// LivePerson's error envelope, used for every error Beckon answers:
+/// `{"time": <epoch ms>, "message": "...", "internalCode": n}`.
+struct LPErrorBody: Codable, Equatable {
+    var time: Int64
+    var message: String
+    var internalCode: Int
+}
+
+/// LivePerson's internal codes (SPEC §5).
+enum LPInternalCode {
+    static let badRequest = 5
+    static let invalidAccount = 6
+    static let unauthorized = 10
+    static let notFound = 12
+    static let unexpected = 18
+}
+
+/// How one error is answered: status, LP code, message. The single place domain, framework
+/// and driver errors become HTTP; a driver's text never reaches the client.
+struct ErrorAnswer {
+    var status: HTTPResponse.Status
+    var internalCode: Int
+    var message: String
+    /// Whether this is a server fault worth logging at error level.
+    var isServerFault = false
+    var headers: HTTPFields = [:]
+
+    init(status: HTTPResponse.Status, internalCode: Int, message: String, isServerFault: Bool = false) {
+        self.status = status
+        self.internalCode = internalCode
+        self.message = message
+        self.isServerFault = isServerFault
+    }
+
+    init(_ error: any Error, request: Request) {
+        switch error {
+        case let error as BeckonError:
+            self.init(error)
+        case let error as HTTPError:
+            self.init(httpError: error, request: request)
+        case is SQLFailure:
+            self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "storage unavailable", isServerFault: true)
+        default:
+            self.init(status: .internalServerError, internalCode: LPInternalCode.unexpected, message: "unexpected error", isServerFault: true)
+        }
+    }
+
+    init(_ error: BeckonError) {
+        switch error {
+        case .invalidInput: self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: error.description)
+        case .notFound: self.init(status: .notFound, internalCode: LPInternalCode.notFound, message: error.description)
+        case .unknownAccount: self.init(status: .notFound, internalCode: LPInternalCode.invalidAccount, message: error.description)
+        case .conflict: self.init(status: .conflict, internalCode: LPInternalCode.badRequest, message: error.description)
+        case .unauthorized:
+            self.init(status: .unauthorized, internalCode: LPInternalCode.unauthorized, message: error.description)
+            headers[.wwwAuthenticate] = "Bearer realm=\"beckon\""
+        case .forbidden: self.init(status: .forbidden, internalCode: LPInternalCode.unauthorized, message: error.description)
+        case .schemaBehind, .schemaAhead, .storageUnavailable, .journalClosed:
+            self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "service unavailable", isServerFault: true)
+        }
+    }
+
+    private init(httpError: HTTPError, request: Request) {
+        let status = httpError.status
+        let code: Int =
+            switch status.code {
+            case 401: LPInternalCode.unauthorized
+            case 404: LPInternalCode.notFound
+            case 400..<500: LPInternalCode.badRequest
+            default: LPInternalCode.unexpected
+            }
+        let message: String
+        switch status {
+        case .notFound: message = httpError.body ?? "no route for \(request.method) \(request.uri.path)"
+        case .contentTooLarge: message = "request body too large"
+        case .badRequest: message = httpError.body.map { "malformed request: \($0)" } ?? "malformed request"
+        default: message = httpError.body ?? status.reasonPhrase
+        }
+        self.init(status: status, internalCode: code, message: message, isServerFault: status.code >= 500)
+        for field in httpError.headers { headers.append(field) }
+    }
+
+    func response(at time: Date) -> Response {
+        let body = LPErrorBody(time: time.millisecondsSince1970, message: message, internalCode: internalCode)
+        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        var headers = self.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,29 @@
+import BeckonCore
+import Hummingbird
+import Prometheus
+
+/// Operations endpoints: liveness, readiness (storage answers), Prometheus metrics.
+struct HealthRoutes {
+    let storage: Storage
+    let registry: PrometheusCollectorRegistry
+
+    struct Status: Encodable, Sendable { var status: String }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/healthz") { _, _ in JSONBody(value: Status(status: "ok")) }
+        router.get("/readyz") { _, context in
+            do {
+                try await storage.ping()
+            } catch {
+                context.logger.warning("readiness check failed: storage does not answer")
+                throw BeckonError.storageUnavailable("ping failed")
+            }
+            return JSONBody(value: Status(status: "ready"))
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+}

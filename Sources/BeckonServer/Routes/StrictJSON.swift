@@ -1,0 +1,50 @@
+import BeckonCore
+import Foundation
+import Hummingbird
+
+/// Decoding for request bodies whose contract is Beckon's own: malformed JSON, a wrong type
+/// and an unknown field are refused (400) with the field named, rather than silently ignored.
+enum StrictJSON {
+    static func decode<T: Decodable>(_ type: T.Type, allowedFields: Set<String>, from request: Request, context: AppRequestContext)
+        async throws -> T
+    {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer: buffer)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
+        }
+        if let unknown = object.keys.sorted().first(where: { !allowedFields.contains($0) }) {
+            throw BeckonError.invalidInput(
+                field: unknown, reason: "unknown field; allowed: \(allowedFields.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: "must be \(describe(expected))")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: "must be \(describe(expected))")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw BeckonError.invalidInput(field: (context.codingPath + [key]).dotted, reason: "is required")
+        } catch let error as BeckonError {
+            throw error
+        } catch {
+            throw BeckonError.invalidInput(field: "body", reason: "does not match the expected shape")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is [String].Type, is [Any].Type: "an array"
+        default: "a \(type)"
+        }
+    }
+}
+
+extension [any CodingKey] {
+    var dotted: String {
+        isEmpty ? "body" : map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}

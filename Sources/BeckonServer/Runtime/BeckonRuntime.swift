@@ -1,0 +1,75 @@
+import BeckonCore
+import BeckonStorage
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// What the `beckon` commands do, so the executable stays a thin argument parser.
+public enum BeckonRuntime {
+    /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully: the server stops
+    /// taking requests, the journal commits what is queued, storage closes.
+    ///
+    /// SQLite is created and migrated on start (a single node owns its file). PostgreSQL is
+    /// shared by several nodes, so an old schema is refused with a message to run
+    /// `beckon migrate`.
+    public static func serve(_ configuration: BeckonConfiguration, logger: Logger) async throws {
+        let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
+        let secretBox = try configuration.resolveMasterKey()
+        let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
+        let journal = GroupCommitJournal(store: storage.journal, configuration: configuration.journal, logger: logger)
+        let dependencies = AppDependencies(storage: storage, journal: journal, secretBox: secretBox, logger: logger)
+        let app = buildApplication(configuration: configuration, dependencies: dependencies)
+        logger.info(
+            "Beckon starting",
+            metadata: [
+                "address": "\(configuration.host):\(configuration.port)", "storage": "\(configuration.storage.driver.rawValue)",
+            ])
+        do {
+            try await app.runService()
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+        try await storage.close()
+    }
+
+    /// Brings the schema up to date; returns the versions applied.
+    public static func migrate(_ configuration: BeckonConfiguration, logger: Logger) async throws -> (
+        applied: [Int], status: Migrator.Status
+    ) {
+        let database = try await StorageFactory.openDatabase(configuration.storage, logger: logger)
+        do {
+            let migrator = Migrator(database: database)
+            let applied = try await migrator.migrate()
+            let status = try await migrator.status()
+            try await database.close()
+            return (applied, status)
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` with the provisioning verbs over the configured storage (the operator's
+    /// commands: account, site and key creation). Like `serve`, SQLite is migrated first and
+    /// PostgreSQL must be current.
+    public static func withProvisioning<T>(
+        _ configuration: BeckonConfiguration, logger: Logger, _ body: (Provisioning) async throws -> T
+    ) async throws -> T {
+        let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
+        let secretBox = try configuration.resolveMasterKey()
+        let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
+        let clock = SystemWallClock()
+        let provisioning = Provisioning(
+            storage: storage, issuer: APIKeyIssuer(secretBox: secretBox, clock: clock), hasher: PasswordHasher(),
+            clock: clock)
+        do {
+            let result = try await body(provisioning)
+            try await storage.close()
+            return result
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+    }
+}

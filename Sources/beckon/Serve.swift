@@ -1,0 +1,35 @@
+import ArgumentParser
+import BeckonServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Beckon server until SIGINT or SIGTERM.",
+        discussion: "Example: beckon serve --http-port 9000 --storage-sqlite-path /var/lib/beckon/beckon.sqlite")
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let configuration = try await options.load()
+            try await BeckonRuntime.serve(configuration, logger: makeLogger(level: configuration.logLevel))
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let configuration = try await options.load()
+            let (applied, status) = try await BeckonRuntime.migrate(configuration, logger: makeLogger(level: .warning))
+            if applied.isEmpty {
+                print("schema is current (version \(status.current))")
+            } else {
+                print("applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(status.current)")
+            }
+        }
+    }
+}
