@@ -1,0 +1,113 @@
+import BeckonCore
+import BeckonTesting
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// A store that records each transaction, so batching can be observed without a database.
+final class RecordingStore: JournalStore {
+    let batches = Mutex<[[JournalEvent]]>([])
+    let failNext = Mutex(false)
+
+    func write(_ events: [JournalEvent]) async throws {
+        if failNext.withLock({ flag in defer { flag = false }; return flag }) {
+            throw BeckonError.storageUnavailable("disk full")
+        }
+        try await Task.sleep(for: .milliseconds(1))
+        batches.withLock { $0.append(events) }
+    }
+
+    func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
+    func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent] { [] }
+    func count() async throws -> Int { batches.withLock { $0.reduce(0) { $0 + $1.count } } }
+}
+
+@Suite struct GroupCommitJournalTests {
+    static func event(_ n: Int) -> JournalEvent {
+        JournalEvent(
+            accountId: AccountID(trusted: "acme"), kind: .pageView, occurredAt: Date(timeIntervalSince1970: 0),
+            visitorId: "v\(n)")
+    }
+
+    @Test func concurrentAppendsShareTransactions() async throws {
+        let store = RecordingStore()
+        let journal = GroupCommitJournal(store: store, configuration: .init(maxBatchEvents: 1000), logger: Logger(label: "t"))
+        let writer = Task { try await journal.run() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 { group.addTask { try await journal.append([Self.event(n)]) } }
+            try await group.waitForAll()
+        }
+        let batches = store.batches.withLock { $0 }
+        #expect(batches.reduce(0) { $0 + $1.count } == 200)
+        #expect(batches.count < 200, "200 concurrent appends must not need 200 transactions")
+        journal.close()
+        try await writer.value
+    }
+
+    @Test func batchesRespectTheSizeLimitAndNeverSplitAnAppend() async throws {
+        let store = RecordingStore()
+        let journal = GroupCommitJournal(store: store, configuration: .init(maxBatchEvents: 10), logger: Logger(label: "t"))
+        let writer = Task { try await journal.run() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<30 { group.addTask { try await journal.append((0..<3).map { Self.event(n * 3 + $0) }) } }
+            group.addTask { try await journal.append((0..<25).map { Self.event(1000 + $0) }) }
+            try await group.waitForAll()
+        }
+        let batches = store.batches.withLock { $0 }
+        #expect(batches.reduce(0) { $0 + $1.count } == 115)
+        for batch in batches where batch.count > 10 { #expect(batch.count == 25) }
+        let big = try #require(batches.first { $0.contains(Self.event(1000)) })
+        #expect(big == (0..<25).map { Self.event(1000 + $0) })
+        journal.close()
+        try await writer.value
+    }
+
+    @Test func aFailedCommitFailsItsCallersAndTheJournalGoesOn() async throws {
+        let store = RecordingStore()
+        let journal = GroupCommitJournal(store: store, logger: Logger(label: "t"))
+        let writer = Task { try await journal.run() }
+        store.failNext.withLock { $0 = true }
+        await #expect(throws: BeckonError.storageUnavailable("disk full")) { try await journal.append([Self.event(1)]) }
+        try await journal.append([Self.event(2)])
+        #expect(store.batches.withLock { $0 } == [[Self.event(2)]])
+        journal.close()
+        try await writer.value
+    }
+
+    @Test func closingCommitsWhatIsQueuedThenRefuses() async throws {
+        let store = RecordingStore()
+        let journal = GroupCommitJournal(
+            store: store, configuration: .init(maxBatchEvents: 5, maxBatchDelay: .milliseconds(20)), logger: Logger(label: "t"))
+        let writer = Task { try await journal.run() }
+        let appends = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<20 { group.addTask { try await journal.append([Self.event(n)]) } }
+                try await group.waitForAll()
+            }
+        }
+        try await appends.value
+        journal.close()
+        try await writer.value
+        #expect(try await store.count() == 20)
+        await #expect(throws: BeckonError.journalClosed) { try await journal.append([Self.event(99)]) }
+    }
+
+    @Test func cancellingTheWriterFailsWaitersInsteadOfHanging() async throws {
+        let store = RecordingStore()
+        let journal = GroupCommitJournal(store: store, logger: Logger(label: "t"))
+        // No writer runs yet: the append waits in the queue.
+        let waiting = Task { try await journal.append([Self.event(1)]) }
+        try await Task.sleep(for: .milliseconds(20))
+        let writer = Task { try await journal.run() }
+        writer.cancel()
+        try? await writer.value
+        // Committed before the cancellation landed, or failed (closed, or cancelled mid-commit); never stuck.
+        do {
+            try await waiting.value
+            #expect(try await store.count() == 1)
+        } catch {
+            #expect(error as? BeckonError == .journalClosed || error is CancellationError)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import BeckonCore
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@Suite struct AccountAdminRouteTests {
+    struct KeyView: Decodable {
+        var id: String
+        var name: String
+        var scopes: [String]
+        var revokedAt: Date?
+    }
+
+    struct SiteView: Decodable {
+        var id: String
+        var name: String
+        var allowedOrigins: [String]
+    }
+
+    struct Items<T: Decodable>: Decodable { var items: [T] }
+
+    @Test func createdKeyIsShownOnceAndWorksAsBearer() async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(
+                .post, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin,
+                json: #"{"name":"CRM","scopes":["visit:read","events:write"]}"#)
+            #expect(response.status == .created)
+            let issued = try response.decoded(IssuedAPIKey.self)
+            #expect(issued.scopes == ["events:write", "visit:read"])
+            #expect(issued.oauth1.consumerKey == issued.id)
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/sites", key: issued).status == .ok)
+
+            let list = try await client.call(.get, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin)
+            #expect(list.status == .ok)
+            #expect(try list.decoded(Items<KeyView>.self).items.map(\.name) == ["admin", "reader", "CRM"])
+            #expect(!list.text.contains(issued.bearer))
+            #expect(!list.text.contains(issued.oauth1.consumerSecret))
+            #expect(!list.text.contains(issued.oauth1.tokenSecret))
+        }
+    }
+
+    @Test func unknownScopeIsRefusedByName() async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(
+                .post, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin, json: #"{"scopes":["visit:read","root"]}"#)
+            #expect(response.status == .badRequest)
+            #expect(response.envelope?.message.hasPrefix("invalid scopes: unknown scope 'root'") == true)
+            let empty = try await client.call(.post, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin, json: #"{"scopes":[]}"#)
+            #expect(empty.status == .badRequest)
+        }
+    }
+
+    @Test func revokingAKeyAnswersNoContentAndShowsInList() async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(.delete, "/api/v1/accounts/acme/apikeys/\(app.acmeReader.id)", key: app.acmeAdmin)
+            #expect(response.status == .noContent)
+            let list = try await client.call(.get, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin)
+            let reader = try list.decoded(Items<KeyView>.self).items.first { $0.id == app.acmeReader.id }
+            #expect(reader?.revokedAt == app.clock.now())
+        }
+    }
+
+    @Test func cannotRevokeAnotherAccountsKeyThroughOwnPath() async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(.delete, "/api/v1/accounts/acme/apikeys/\(app.globexAdmin.id)", key: app.acmeAdmin)
+            #expect(response.status == .notFound)
+            #expect(response.envelope?.internalCode == 12)
+            #expect(try await app.storage.apiKeys.key(id: app.globexAdmin.id)?.isRevoked == false)
+        }
+    }
+
+    @Test func createsSiteWithNormalizedOrigins() async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(
+                .post, "/api/v1/accounts/acme/sites", key: app.acmeAdmin,
+                json: #"{"name":"Shop","allowedOrigins":["HTTPS://Shop.Example:443/","http://localhost:3000"]}"#)
+            #expect(response.status == .created)
+            let site = try response.decoded(SiteView.self)
+            #expect(site.allowedOrigins == ["https://shop.example", "http://localhost:3000"])
+            let list = try await client.call(.get, "/api/v1/accounts/acme/sites", key: app.acmeReader)
+            #expect(try list.decoded(Items<SiteView>.self).items.map(\.id) == [site.id])
+            let other = try await client.call(.get, "/api/v1/accounts/globex/sites", key: app.globexAdmin)
+            #expect(try other.decoded(Items<SiteView>.self).items.isEmpty)
+        }
+    }
+
+    @Test(arguments: ["ftp://shop.example", "https://shop.example/path", "not a url", "https://user:pw@shop.example"])
+    func refusesOriginsThatAreNotOrigins(_ origin: String) async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(
+                .post, "/api/v1/accounts/acme/sites", key: app.acmeAdmin, json: "{\"allowedOrigins\":[\"\(origin)\"]}")
+            #expect(response.status == .badRequest)
+            #expect(response.envelope?.message.hasPrefix("invalid allowedOrigins:") == true)
+        }
+    }
+}

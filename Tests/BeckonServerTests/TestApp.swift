@@ -1,0 +1,81 @@
+import BeckonCore
+import BeckonServer
+import BeckonStorage
+import BeckonTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// An application over fresh SQLite storage with two accounts, `acme` and `globex`, each with an
+/// admin key and a read-only key, and a manual clock.
+struct TestApp {
+    var clock: ManualClock
+    var storage: Storage
+    var provisioning: Provisioning
+    var acmeAdmin: IssuedAPIKey
+    var acmeReader: IssuedAPIKey
+    var globexAdmin: IssuedAPIKey
+    var configuration: BeckonConfiguration
+    var dependencies: AppDependencies
+
+    static func with(
+        maxBodyBytes: Int = 4096, _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        try await TestStorage.withSQLite { storage, _ in
+            let clock = ManualClock()
+            let logger = Logger(label: "beckon.test")
+            let journal = GroupCommitJournal(store: storage.journal, logger: logger)
+            let dependencies = AppDependencies(
+                storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
+                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
+            let provisioning = dependencies.provisioning
+            for account in ["acme", "globex"] {
+                _ = try await provisioning.createAccount(id: account, name: nil, adminEmail: "admin@\(account).example")
+            }
+            let configuration = BeckonConfiguration(port: 0, maxBodyBytes: maxBodyBytes)
+            let testApp = TestApp(
+                clock: clock, storage: storage, provisioning: provisioning,
+                acmeAdmin: try await provisioning.createAPIKey(accountId: "acme", name: "admin", scopes: [.admin]),
+                acmeReader: try await provisioning.createAPIKey(accountId: "acme", name: "reader", scopes: [.visitRead]),
+                globexAdmin: try await provisioning.createAPIKey(accountId: "globex", name: "admin", scopes: [.admin]),
+                configuration: configuration, dependencies: dependencies)
+            let app = buildApplication(configuration: configuration, dependencies: dependencies)
+            try await app.test(.router) { client in try await body(testApp, client) }
+        }
+    }
+}
+
+/// The LivePerson error envelope, as clients decode it.
+struct ErrorEnvelope: Decodable, Equatable {
+    var time: Int64
+    var message: String
+    var internalCode: Int
+}
+
+extension TestResponse {
+    func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: Data(buffer: body))
+    }
+
+    var envelope: ErrorEnvelope? { try? decoded(ErrorEnvelope.self) }
+    var text: String { String(buffer: body) }
+}
+
+extension TestClientProtocol {
+    /// A request with an optional bearer key and JSON body.
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, key: IssuedAPIKey? = nil, authorization: String? = nil,
+        json: String? = nil
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let key { headers[.authorization] = "Bearer \(key.bearer)" }
+        if let authorization { headers[.authorization] = authorization }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
