@@ -90,5 +90,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BeckonCommandTests",
+            dependencies: ["beckon", "BeckonCore", "BeckonTesting"],
+            swiftSettings: swiftSettings),
     ]
 )

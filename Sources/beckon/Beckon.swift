@@ -54,6 +54,6 @@ func makeLogger(level: Logger.Level) -> Logger {
 /// Prints one JSON object on a line (for `--json`).
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

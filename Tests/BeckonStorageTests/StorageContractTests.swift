@@ -1,6 +1,7 @@
 import BeckonCore
 import BeckonStorage
 import BeckonTesting
+import Foundation
 import Testing
 
 @Suite struct SQLiteStorageContractTests {
@@ -16,5 +17,34 @@ struct PostgreSQLStorageContractTests {
     @Test(arguments: StorageContract.checks)
     func postgres(_ check: StorageContractCheck) async throws {
         try await TestStorage.withPostgres(check.run)
+    }
+}
+
+@Suite struct SchemaPolicyTests {
+    @Test func openingWithRequireCurrentRefusesAnUnmigratedDatabase() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = StorageConfiguration(sqlitePath: folder.appendingPathComponent("db.sqlite").path)
+        await #expect(throws: BeckonError.schemaBehind(current: 0, required: Migration.latestVersion)) {
+            try await StorageFactory.open(configuration, schema: .requireCurrent, logger: TestStorage.logger)
+        }
+        let migrated = try await StorageFactory.open(configuration, schema: .migrate, logger: TestStorage.logger)
+        try await migrated.close()
+        let reopened = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: TestStorage.logger)
+        try await reopened.ping()
+        try await reopened.close()
+    }
+
+    @Test func aNewerSchemaIsRefusedToo() async throws {
+        try await TestStorage.withSQLite { _, configuration in
+            let database = try await StorageFactory.openDatabase(configuration, logger: TestStorage.logger)
+            try await database.query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'FromTheFuture', 0)",
+                .integer(Int64(Migration.latestVersion + 1)))
+            await #expect(throws: BeckonError.schemaAhead(current: Migration.latestVersion + 1, known: Migration.latestVersion)) {
+                try await Migrator(database: database).requireCurrent()
+            }
+            try await database.close()
+        }
     }
 }
