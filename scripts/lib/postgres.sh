@@ -41,9 +41,12 @@ start_throwaway_postgres() {
     port=$(free_port)
     as_pg_user "$bin/initdb" -D "$PG_TMP/data" -U beckon -A trust -E UTF8 --no-locale >"$PG_TMP/initdb.log" 2>&1 \
         || { cat "$PG_TMP/initdb.log" >&2; return 1; }
-    # Durability settings are off: this cluster holds nothing worth keeping and tests run faster.
+    # Tests turn durability off (the cluster holds nothing worth keeping); benchmarks set
+    # PG_DURABLE=1 to measure real, fsync'd commits.
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${PG_DURABLE:-0}" = "1" ]; then durability=""; fi
     as_pg_user "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
-        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 $durability -c max_connections=200" \
         start >/dev/null || { cat "$PG_TMP/server.log" >&2; return 1; }
     PG_BIN="$bin"
     export BECKON_TEST_POSTGRES_URL="postgres://beckon@127.0.0.1:$port/postgres"

@@ -1,0 +1,27 @@
+// swift-tools-version: 6.2
+import Foundation
+import PackageDescription
+
+/// SwiftPM names a path dependency after its folder, which is wherever the repository was cloned.
+let beckonPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent.lowercased()
+
+/// Benchmarks live in their own package so users of Beckon never resolve or build them.
+/// Run them through `scripts/bench-journal` and `Benchmarks/kill-test.sh`.
+let package = Package(
+    name: "beckon-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "journal-bench",
+            dependencies: [
+                .product(name: "BeckonCore", package: beckonPackage),
+                .product(name: "BeckonStorage", package: beckonPackage),
+                .product(name: "Logging", package: "swift-log"),
+            ])
+    ]
+)
