@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${1:-3}
-swift build -c release --product journal-bench >/dev/null
+swift build -c release --product journal-bench >/tmp/journal-bench-build.log 2>&1 || { cat /tmp/journal-bench-build.log; exit 1; }
 bench=.build/release/journal-bench
 work=$(mktemp -d /tmp/beckon-kill.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -8,7 +8,7 @@ import Synchronization
 // append (a page view per request), with and without group commit; and a load/verify pair for the
 // SIGKILL test.
 //
-//   journal-bench throughput --sqlite PATH | --postgres URL [--appenders 64] [--seconds 10]
+//   journal-bench throughput --sqlite PATH | --postgres URL [--appenders 64] [--seconds 10] [--delay-ms 2]
 //   journal-bench load --sqlite PATH --ack-file FILE [--appenders 64]     (runs until killed)
 //   journal-bench verify --sqlite PATH --ack-file FILE
 
@@ -19,6 +19,7 @@ struct Options {
     var appenders = 64
     var seconds = 10.0
     var ackFile: String?
+    var delayMs = 2
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()
@@ -31,6 +32,7 @@ struct Options {
             case "--appenders": appenders = Int(value) ?? appenders
             case "--seconds": seconds = Double(value) ?? seconds
             case "--ack-file": ackFile = value
+            case "--delay-ms": delayMs = Int(value) ?? delayMs
             default: fail("unknown option \(flag)")
             }
         }
@@ -87,7 +89,8 @@ func throughput(_ options: Options) async throws {
     let single = try await measure(appenders: options.appenders, seconds: options.seconds) { events in
         try await storage.journal.write(events)
     }
-    let journal = GroupCommitJournal(store: storage.journal, logger: logger)
+    let journal = GroupCommitJournal(
+        store: storage.journal, configuration: .init(maxBatchDelay: .milliseconds(options.delayMs)), logger: logger)
     let writer = Task { try await journal.run() }
     let grouped = try await measure(appenders: options.appenders, seconds: options.seconds) { events in
         try await journal.append(events)
@@ -97,24 +100,23 @@ func throughput(_ options: Options) async throws {
     try await storage.close()
     print(
         String(
-            format: "%@ appenders=%d one-commit-per-append=%.0f events/s group-commit=%.0f events/s ratio=%.1fx",
-            backend, options.appenders, single, grouped, grouped / single))
+            format: "%@ appenders=%d delay=%dms one-commit-per-append=%.0f events/s group-commit=%.0f events/s ratio=%.1fx",
+            backend, options.appenders, options.delayMs, single, grouped, grouped / single))
 }
 
 /// Appends forever; after each append returns (durable), writes the event's number to the ack file.
 func load(_ options: Options) async throws {
     guard let ackFile = options.ackFile else { fail("load needs --ack-file") }
-    FileManager.default.createFile(atPath: ackFile, contents: nil)
+    if !FileManager.default.fileExists(atPath: ackFile) { FileManager.default.createFile(atPath: ackFile, contents: nil) }
     guard let acks = FileHandle(forWritingAtPath: ackFile) else { fail("cannot write \(ackFile)") }
     acks.seekToEndOfFile()
-    let ackLock = Mutex(acks)
+    let ackLog = AckLog(acks)
     let storage = try await StorageFactory.open(options.storage, schema: .migrate, logger: logger)
     let journal = GroupCommitJournal(store: storage.journal, logger: logger)
     let writer = Task { try await journal.run() }
     // Unique across restarts: a random run id in every event number's high digits.
     let run = Int.random(in: 1..<1_000_000)
-    print("load running", run)
-    fflush(stdout)
+    FileHandle.standardError.write(Data("load running \(run)\n".utf8))
     try await withThrowingTaskGroup(of: Void.self) { group in
         for appender in 0..<options.appenders {
             group.addTask {
@@ -123,7 +125,7 @@ func load(_ options: Options) async throws {
                     let n = (run * 1000 + appender) * 10_000_000 + count
                     try await journal.append([event(n)])
                     // Written with write(2): the kernel has it even if the process is killed next.
-                    ackLock.withLock { $0.write(Data("load-\(n)\n".utf8)) }
+                    ackLog.record("load-\(n)")
                     count += 1
                 }
             }
@@ -131,6 +133,13 @@ func load(_ options: Options) async throws {
         try await group.waitForAll()
     }
     try await writer.value
+}
+
+/// Acknowledged event ids, appended one line at a time from many tasks.
+final class AckLog: Sendable {
+    private let handle: Mutex<FileHandle>
+    init(_ handle: FileHandle) { self.handle = Mutex(handle) }
+    func record(_ id: String) { handle.withLock { $0.write(Data((id + "\n").utf8)) } }
 }
 
 func verify(_ options: Options) async throws {

@@ -14,11 +14,13 @@ public final class GroupCommitJournal: EventJournal, Service {
     public struct Configuration: Sendable {
         /// The most events one transaction holds.
         public var maxBatchEvents: Int
-        /// How long the writer lingers for more events when a batch is not full. Zero commits at
-        /// once; a millisecond or two helps SQLite, whose cost is per commit.
+        /// How long the writer lingers for more events when a batch is not full. Zero (the
+        /// default) commits at once: events that arrive during a commit already form the next
+        /// batch, and `scripts/bench-journal` measured lingering only lowering throughput with
+        /// 64 concurrent appenders (SQLite: 31k events/s at 0 ms, 16k at 2 ms).
         public var maxBatchDelay: Duration
 
-        public init(maxBatchEvents: Int = 2000, maxBatchDelay: Duration = .milliseconds(2)) {
+        public init(maxBatchEvents: Int = 2000, maxBatchDelay: Duration = .zero) {
             self.maxBatchEvents = max(1, maxBatchEvents)
             self.maxBatchDelay = maxBatchDelay
         }

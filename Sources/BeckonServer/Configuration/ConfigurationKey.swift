@@ -39,7 +39,7 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let journalBatchMaxEvents = ConfigurationKey(
         name: "journal.batchMaxEvents", defaultValue: "2000", isSecret: false)
     public static let journalBatchMaxDelayMs = ConfigurationKey(
-        name: "journal.batchMaxDelayMs", defaultValue: "2", isSecret: false)
+        name: "journal.batchMaxDelayMs", defaultValue: "0", isSecret: false)
     public static let secretsMasterKey = ConfigurationKey(name: "secrets.masterKey", defaultValue: nil, isSecret: true)
     public static let secretsMasterKeyFile = ConfigurationKey(name: "secrets.masterKeyFile", defaultValue: nil, isSecret: false)
 
