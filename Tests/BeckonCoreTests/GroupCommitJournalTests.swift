@@ -24,6 +24,13 @@ final class RecordingStore: JournalStore {
 }
 
 @Suite struct GroupCommitJournalTests {
+    /// The failures these tests provoke on purpose are logged at error level; keep them out of the output.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "beckon.test.journal")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     static func event(_ n: Int) -> JournalEvent {
         JournalEvent(
             accountId: AccountID(trusted: "acme"), kind: .pageView, occurredAt: Date(timeIntervalSince1970: 0),
@@ -32,7 +39,7 @@ final class RecordingStore: JournalStore {
 
     @Test func concurrentAppendsShareTransactions() async throws {
         let store = RecordingStore()
-        let journal = GroupCommitJournal(store: store, configuration: .init(maxBatchEvents: 1000), logger: Logger(label: "t"))
+        let journal = GroupCommitJournal(store: store, configuration: .init(maxBatchEvents: 1000), logger: Self.quietLogger)
         let writer = Task { try await journal.run() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<200 { group.addTask { try await journal.append([Self.event(n)]) } }
@@ -47,7 +54,7 @@ final class RecordingStore: JournalStore {
 
     @Test func batchesRespectTheSizeLimitAndNeverSplitAnAppend() async throws {
         let store = RecordingStore()
-        let journal = GroupCommitJournal(store: store, configuration: .init(maxBatchEvents: 10), logger: Logger(label: "t"))
+        let journal = GroupCommitJournal(store: store, configuration: .init(maxBatchEvents: 10), logger: Self.quietLogger)
         let writer = Task { try await journal.run() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<30 { group.addTask { try await journal.append((0..<3).map { Self.event(n * 3 + $0) }) } }
@@ -65,7 +72,7 @@ final class RecordingStore: JournalStore {
 
     @Test func aFailedCommitFailsItsCallersAndTheJournalGoesOn() async throws {
         let store = RecordingStore()
-        let journal = GroupCommitJournal(store: store, logger: Logger(label: "t"))
+        let journal = GroupCommitJournal(store: store, logger: Self.quietLogger)
         let writer = Task { try await journal.run() }
         store.failNext.withLock { $0 = true }
         await #expect(throws: BeckonError.storageUnavailable("disk full")) { try await journal.append([Self.event(1)]) }
@@ -78,7 +85,7 @@ final class RecordingStore: JournalStore {
     @Test func closingCommitsWhatIsQueuedThenRefuses() async throws {
         let store = RecordingStore()
         let journal = GroupCommitJournal(
-            store: store, configuration: .init(maxBatchEvents: 5, maxBatchDelay: .milliseconds(20)), logger: Logger(label: "t"))
+            store: store, configuration: .init(maxBatchEvents: 5, maxBatchDelay: .milliseconds(20)), logger: Self.quietLogger)
         let writer = Task { try await journal.run() }
         let appends = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -95,7 +102,7 @@ final class RecordingStore: JournalStore {
 
     @Test func cancellingTheWriterFailsWaitersInsteadOfHanging() async throws {
         let store = RecordingStore()
-        let journal = GroupCommitJournal(store: store, logger: Logger(label: "t"))
+        let journal = GroupCommitJournal(store: store, logger: Self.quietLogger)
         // No writer runs yet: the append waits in the queue.
         let waiting = Task { try await journal.append([Self.event(1)]) }
         try await Task.sleep(for: .milliseconds(20))
