@@ -4,7 +4,7 @@ import PackageDescription
 /// Settings shared by every target: Swift 6 strict concurrency plus the upcoming features the
 /// Hummingbird project itself enables, so `any` and imports stay explicit.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(

@@ -33,7 +33,9 @@ public struct AppDependencies: Sendable {
 
 /// Builds the HTTP application: routes, middleware, and the services it runs (the journal
 /// writer). The server starts after its services and stops before them.
-public func buildApplication(configuration: BeckonConfiguration, dependencies: AppDependencies)
+public func buildApplication(
+    configuration: BeckonConfiguration, dependencies: AppDependencies
+)
     -> some ApplicationProtocol
 {
     let router = buildRouter(configuration: configuration, dependencies: dependencies)

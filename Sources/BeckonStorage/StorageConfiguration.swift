@@ -39,7 +39,9 @@ public enum StorageFactory {
         case requireCurrent
     }
 
-    public static func openDatabase(_ configuration: StorageConfiguration, logger: Logger) async throws
+    public static func openDatabase(
+        _ configuration: StorageConfiguration, logger: Logger
+    ) async throws
         -> any SQLDatabase
     {
         switch configuration.driver {
@@ -57,7 +59,9 @@ public enum StorageFactory {
     }
 
     /// Opens the database, applies the schema policy and returns the repositories.
-    public static func open(_ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger) async throws
+    public static func open(
+        _ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger
+    ) async throws
         -> Storage
     {
         let database = try await openDatabase(configuration, logger: logger)

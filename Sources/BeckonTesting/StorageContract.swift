@@ -152,7 +152,9 @@ public enum StorageContract {
         },
     ]
 
-    static func event(_ account: String, at seconds: TimeInterval, visitor: String? = "v1", payload: String = "{}")
+    static func event(
+        _ account: String, at seconds: TimeInterval, visitor: String? = "v1", payload: String = "{}"
+    )
         -> JournalEvent
     {
         JournalEvent(

@@ -1,7 +1,8 @@
 import BeckonCore
 import Foundation
+
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// Runs the built `beckon` executable as a user would, in its own temporary working folder.

@@ -11,7 +11,9 @@ final class RecordingStore: JournalStore {
     let failNext = Mutex(false)
 
     func write(_ events: [JournalEvent]) async throws {
-        if failNext.withLock({ flag in defer { flag = false }; return flag }) {
+        if failNext.withLock({ flag in
+            defer { flag = false }; return flag
+        }) {
             throw BeckonError.storageUnavailable("disk full")
         }
         try await Task.sleep(for: .milliseconds(1))

@@ -46,7 +46,7 @@ import Testing
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
             let text = metrics.text
             #expect(text.contains(#"beckon_http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
-            #expect(text.contains(#"route="/api/v1/accounts/{accountId}/sites",method="GET",status="200"} 1"#) || text.contains(#"route="/api/v1/accounts/:accountId/sites",method="GET",status="200"} 1"#))
+            #expect(text.contains(#"route="/api/v1/accounts/{accountId}/sites",method="GET",status="200"} 1"#))
             #expect(text.contains(#"status="401"} 1"#))
             #expect(text.contains("beckon_http_request_duration_seconds_bucket"))
             #expect(!text.contains(app.acmeReader.bearer))

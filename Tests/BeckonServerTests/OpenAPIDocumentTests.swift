@@ -13,10 +13,12 @@ import Testing
             let router = buildRouter(configuration: app.configuration, dependencies: app.dependencies)
             #expect(!router.routes.isEmpty)
             for route in router.routes {
-                let path = "/" + route.path.components.map { component -> String in
-                    let text = "\(component)"
-                    return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
-                }.joined(separator: "/")
+                let path =
+                    "/"
+                    + route.path.components.map { component -> String in
+                        let text = "\(component)"
+                        return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
+                    }.joined(separator: "/")
                 guard let start = text.range(of: "\n  \(path):\n") else {
                     Issue.record("docs/openapi.yaml lacks \(path)")
                     continue

@@ -60,7 +60,9 @@ func event(_ n: Int) -> JournalEvent {
 }
 
 /// Runs `appenders` tasks that append one event at a time for `seconds`; returns events/s.
-func measure(appenders: Int, seconds: Double, append: @escaping @Sendable ([JournalEvent]) async throws -> Void) async throws
+func measure(
+    appenders: Int, seconds: Double, append: @escaping @Sendable ([JournalEvent]) async throws -> Void
+) async throws
     -> Double
 {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

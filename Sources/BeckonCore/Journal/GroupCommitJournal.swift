@@ -93,7 +93,9 @@ public final class GroupCommitJournal: EventJournal, Service {
         // Cancellation (not graceful shutdown) may leave callers queued: fail them rather than
         // leave them waiting forever.
         close()
-        for pending in state.withLock({ state in defer { state.queue = [] }; return state.queue }) {
+        for pending in state.withLock({ state in
+            defer { state.queue = [] }; return state.queue
+        }) {
             pending.continuation.resume(throwing: BeckonError.journalClosed)
         }
     }

@@ -12,7 +12,9 @@ struct APIKeyAuthenticator: RouterMiddleware {
     /// How stale `lastUsedAt` may get before a request writes it again.
     var lastUsedResolution: Double = 60
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         guard let header = request.headers[.authorization] else {

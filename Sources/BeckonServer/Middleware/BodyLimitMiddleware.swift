@@ -6,7 +6,9 @@ struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let maxBodyBytes: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {

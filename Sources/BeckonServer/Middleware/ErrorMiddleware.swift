@@ -8,7 +8,9 @@ import Logging
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let clock: any WallClock
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {

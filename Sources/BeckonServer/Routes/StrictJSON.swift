@@ -5,7 +5,9 @@ import Hummingbird
 /// Decoding for request bodies whose contract is Beckon's own: malformed JSON, a wrong type
 /// and an unknown field are refused (400) with the field named, rather than silently ignored.
 enum StrictJSON {
-    static func decode<T: Decodable>(_ type: T.Type, allowedFields: Set<String>, from request: Request, context: AppRequestContext)
+    static func decode<T: Decodable>(
+        _ type: T.Type, allowedFields: Set<String>, from request: Request, context: AppRequestContext
+    )
         async throws -> T
     {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)

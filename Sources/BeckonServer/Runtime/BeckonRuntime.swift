@@ -34,7 +34,9 @@ public enum BeckonRuntime {
     }
 
     /// Brings the schema up to date; returns the versions applied.
-    public static func migrate(_ configuration: BeckonConfiguration, logger: Logger) async throws -> (
+    public static func migrate(
+        _ configuration: BeckonConfiguration, logger: Logger
+    ) async throws -> (
         applied: [Int], status: Migrator.Status
     ) {
         let database = try await StorageFactory.openDatabase(configuration.storage, logger: logger)

@@ -20,7 +20,9 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Connects to `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
     /// schema (tests give each run its own).
-    public static func open(url: String, searchPath: String? = nil, maxConnections: Int = 20, logger: Logger)
+    public static func open(
+        url: String, searchPath: String? = nil, maxConnections: Int = 20, logger: Logger
+    )
         async throws -> PostgresDatabase
     {
         var configuration = try configuration(from: url)

@@ -89,7 +89,9 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     @discardableResult
-    fileprivate static func run(_ sql: String, _ binds: [SQLValue], on connection: SQLiteConnection) async throws
+    fileprivate static func run(
+        _ sql: String, _ binds: [SQLValue], on connection: SQLiteConnection
+    ) async throws
         -> [SQLRow]
     {
         let rows = Mutex<[SQLRow]>([])
