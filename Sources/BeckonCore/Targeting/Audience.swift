@@ -1,0 +1,100 @@
+import Foundation
+
+/// Who may see a campaign (SPEC §8, target audience). Every condition given must hold; an
+/// absent condition does not restrict.
+public struct Audience: Hashable, Sendable, Codable {
+    public var platforms: [VisitFacts.Platform]?
+    /// true: only returning visitors; false: only new ones; nil: both.
+    public var returning: Bool?
+    /// ISO 3166-1 alpha-2 codes; a visitor of unknown country does not match.
+    public var countries: [String]?
+    /// IPv4 or IPv6 ranges in CIDR notation (`203.0.113.0/24`).
+    public var ipRanges: [String]?
+    /// The external referrer contains one of these (case-insensitive).
+    public var referrerContains: [String]?
+    /// BCP 47 language prefixes (`en`, `de-AT`).
+    public var languages: [String]?
+
+    public init(
+        platforms: [VisitFacts.Platform]? = nil, returning: Bool? = nil, countries: [String]? = nil,
+        ipRanges: [String]? = nil, referrerContains: [String]? = nil, languages: [String]? = nil
+    ) {
+        self.platforms = platforms
+        self.returning = returning
+        self.countries = countries
+        self.ipRanges = ipRanges
+        self.referrerContains = referrerContains
+        self.languages = languages
+    }
+
+    public func validate(field: String = "audience") throws(BeckonError) {
+        if let platforms, platforms.isEmpty {
+            throw .invalidInput(field: "\(field).platforms", reason: "give at least one platform, or leave it out for all")
+        }
+        for (index, country) in (countries ?? []).enumerated()
+        where country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            throw .invalidInput(field: "\(field).countries[\(index)]", reason: "'\(country)' is not an ISO 3166 code such as US")
+        }
+        for (index, range) in (ipRanges ?? []).enumerated() where IPRange(range) == nil {
+            throw .invalidInput(field: "\(field).ipRanges[\(index)]", reason: "'\(range)' is not a CIDR range such as 203.0.113.0/24")
+        }
+    }
+
+    public func matches(_ facts: VisitFacts) -> Bool {
+        if let platforms, !platforms.contains(facts.platform) { return false }
+        if let returning, returning != facts.returning { return false }
+        if let countries {
+            guard let country = facts.country, countries.contains(country.uppercased()) else { return false }
+        }
+        if let ipRanges {
+            guard let ip = facts.ipAddress, ipRanges.contains(where: { IPRange($0)?.contains(ip) == true }) else { return false }
+        }
+        if let referrerContains {
+            guard let referrer = facts.referrer,
+                referrerContains.contains(where: { referrer.range(of: $0, options: .caseInsensitive) != nil })
+            else { return false }
+        }
+        if let languages {
+            guard let language = facts.language?.lowercased(),
+                languages.contains(where: { language == $0.lowercased() || language.hasPrefix($0.lowercased() + "-") })
+            else { return false }
+        }
+        return true
+    }
+}
+
+/// An IPv4 or IPv6 network in CIDR notation.
+public struct IPRange: Hashable, Sendable {
+    let network: [UInt8]
+    let prefixLength: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = IPRange.bytes(of: String(parts[0])) else { return nil }
+        let maxLength = address.count * 8
+        let length = parts.count == 2 ? Int(parts[1]) : maxLength
+        guard let length, (0...maxLength).contains(length) else { return nil }
+        network = address
+        prefixLength = length
+    }
+
+    public func contains(_ address: String) -> Bool {
+        guard let bytes = IPRange.bytes(of: address), bytes.count == network.count else { return false }
+        var remaining = prefixLength
+        for (a, b) in zip(bytes, network) where remaining > 0 {
+            let bits = min(8, remaining)
+            let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - bits))
+            if a & mask != b & mask { return false }
+            remaining -= bits
+        }
+        return true
+    }
+
+    static func bytes(of address: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, address, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, address, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
+    }
+}
