@@ -43,7 +43,7 @@ struct PostgreSQLCommandTests {
         } catch {
             Issue.record(error)
         }
-        try? await admin.query("DROP DATABASE \(name) WITH (FORCE)")
+        _ = try? await admin.query("DROP DATABASE \(name) WITH (FORCE)")
         try await admin.close()
     }
 }
