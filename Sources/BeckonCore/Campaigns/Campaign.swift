@@ -1,0 +1,98 @@
+import Foundation
+
+/// A campaign (SPEC §8): who to engage, when, toward which goal, with which engagements.
+public struct Campaign: Hashable, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case draft, live, paused, archived
+    }
+
+    public var id: Int64
+    public var accountId: AccountID
+    public var settings: CampaignSettings
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: Int64, accountId: AccountID, settings: CampaignSettings, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.accountId = accountId
+        self.settings = settings
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What a campaign's author sets; everything but the identity and timestamps.
+public struct CampaignSettings: Hashable, Sendable, Codable {
+    public var name: String
+    public var status: Campaign.Status
+    /// Higher wins when several engagements want the same placement.
+    public var priority: Int
+    public var goal: Goal?
+    public var audience: Audience?
+    public var timeFrame: TimeFrame?
+    /// Share of visitors (stable per visitor) who never see the campaign, to measure lift.
+    public var controlGroupPercent: Int
+
+    public init(
+        name: String, status: Campaign.Status = .draft, priority: Int = 0, goal: Goal? = nil, audience: Audience? = nil,
+        timeFrame: TimeFrame? = nil, controlGroupPercent: Int = 0
+    ) {
+        self.name = name
+        self.status = status
+        self.priority = priority
+        self.goal = goal
+        self.audience = audience
+        self.timeFrame = timeFrame
+        self.controlGroupPercent = controlGroupPercent
+    }
+
+    public static let maxControlGroupPercent = 25
+
+    public func validate() throws(BeckonError) {
+        try Text.validateName(name)
+        guard (-1000...1000).contains(priority) else {
+            throw .invalidInput(field: "priority", reason: "must be -1000 to 1000")
+        }
+        guard (0...Self.maxControlGroupPercent).contains(controlGroupPercent) else {
+            throw .invalidInput(field: "controlGroupPercent", reason: "must be 0 to \(Self.maxControlGroupPercent)")
+        }
+        try goal?.validate()
+        try audience?.validate()
+        try timeFrame?.validate()
+    }
+}
+
+/// What counts as the campaign's conversion (SPEC §10).
+public struct Goal: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case purchase, lead, serviceActivity, pageURL
+    }
+
+    public var type: Kind
+    /// Purchases below this total do not count.
+    public var minTotal: Double?
+    /// For `pageURL`: reaching a page whose URL contains this.
+    public var urlContains: String?
+
+    public init(type: Kind, minTotal: Double? = nil, urlContains: String? = nil) {
+        self.type = type
+        self.minTotal = minTotal
+        self.urlContains = urlContains
+    }
+
+    public func validate() throws(BeckonError) {
+        if let minTotal, minTotal < 0 { throw .invalidInput(field: "goal.minTotal", reason: "must not be negative") }
+        if type == .pageURL, (urlContains ?? "").isEmpty {
+            throw .invalidInput(field: "goal.urlContains", reason: "is required for a pageURL goal")
+        }
+    }
+}
+
+enum Text {
+    static func validateName(_ name: String, field: String = "name") throws(BeckonError) {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, name.count <= 200 else {
+            throw .invalidInput(field: field, reason: "must be 1 to 200 characters")
+        }
+    }
+}

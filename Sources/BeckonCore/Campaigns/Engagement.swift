@@ -1,0 +1,167 @@
+import Foundation
+
+/// One thing a campaign shows (SPEC §8). Every change makes a new revision; reports keep the
+/// revision a display was made under.
+public struct Engagement: Hashable, Sendable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case active, archived
+    }
+
+    public var id: Int64
+    public var accountId: AccountID
+    public var campaignId: Int64
+    /// 1 when created, +1 on every change.
+    public var revision: Int
+    public var status: Status
+    public var settings: EngagementSettings
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64, accountId: AccountID, campaignId: Int64, revision: Int, status: Status, settings: EngagementSettings,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.accountId = accountId
+        self.campaignId = campaignId
+        self.revision = revision
+        self.status = status
+        self.settings = settings
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What an engagement's author sets.
+public struct EngagementSettings: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case clickToCall, content, chatInvitation
+
+        /// Caps count chat and content engagements separately when configured so; Click to Call
+        /// is a content engagement (SPEC §8).
+        public var isChat: Bool { self == .chatInvitation }
+    }
+
+    public enum Placement: String, Sendable, Codable, CaseIterable {
+        case overlay, toaster, slideout, embedded, sticky
+    }
+
+    public enum OpenMode: String, Sendable, Codable, CaseIterable {
+        case popup, newTab, sameWindow
+    }
+
+    public struct Creative: Hashable, Sendable, Codable {
+        public var html: String
+        public var css: String
+
+        public init(html: String, css: String = "") {
+            self.html = html
+            self.css = css
+        }
+    }
+
+    public struct ClickToCall: Hashable, Sendable, Codable {
+        public var brandPageUrl: String
+        /// How long after the click the brand may validate it.
+        public var validitySeconds: Int
+        /// How many validations one click allows (1: a forwarded link cannot start a second call).
+        public var maxValidations: Int
+
+        public init(brandPageUrl: String, validitySeconds: Int = 600, maxValidations: Int = 1) {
+            self.brandPageUrl = brandPageUrl
+            self.validitySeconds = validitySeconds
+            self.maxValidations = maxValidations
+        }
+
+        enum CodingKeys: String, CodingKey { case brandPageUrl, validitySeconds, maxValidations }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            brandPageUrl = try container.decode(String.self, forKey: .brandPageUrl)
+            validitySeconds = try container.decodeIfPresent(Int.self, forKey: .validitySeconds) ?? 600
+            maxValidations = try container.decodeIfPresent(Int.self, forKey: .maxValidations) ?? 1
+        }
+    }
+
+    public var name: String
+    public var type: Kind
+    /// Proactive engagements are offered and count toward caps; buttons are always shown where
+    /// their rules match.
+    public var proactive: Bool
+    public var entryPoint: EntryPoint
+    public var behaviour: Behaviour
+    public var placement: Placement
+    /// CSS selector of the element an `embedded` engagement goes into.
+    public var target: String?
+    public var openMode: OpenMode
+    /// Seconds until an unanswered display goes away; 0 keeps it.
+    public var timeoutSeconds: Int
+    public var creative: Creative
+    public var clickToCall: ClickToCall?
+
+    public init(
+        name: String, type: Kind, proactive: Bool = true, entryPoint: EntryPoint = .init(), behaviour: Behaviour = .init(),
+        placement: Placement, target: String? = nil, openMode: OpenMode = .popup, timeoutSeconds: Int = 0,
+        creative: Creative, clickToCall: ClickToCall? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.proactive = proactive
+        self.entryPoint = entryPoint
+        self.behaviour = behaviour
+        self.placement = placement
+        self.target = target
+        self.openMode = openMode
+        self.timeoutSeconds = timeoutSeconds
+        self.creative = creative
+        self.clickToCall = clickToCall
+    }
+
+    public static let maxCreativeBytes = 64 * 1024
+
+    public func validate() throws(BeckonError) {
+        try Text.validateName(name)
+        try entryPoint.validate()
+        try behaviour.validate()
+        if placement == .embedded {
+            guard let target, !target.trimmingCharacters(in: .whitespaces).isEmpty, target.count <= 300 else {
+                throw .invalidInput(field: "target", reason: "an embedded engagement names the element to go into, e.g. #call-box")
+            }
+        }
+        guard (0...3600).contains(timeoutSeconds) else {
+            throw .invalidInput(field: "timeoutSeconds", reason: "must be 0 (no timeout) to 3600")
+        }
+        guard !creative.html.isEmpty else { throw .invalidInput(field: "creative.html", reason: "must not be empty") }
+        guard creative.html.utf8.count + creative.css.utf8.count <= Self.maxCreativeBytes else {
+            throw .invalidInput(field: "creative", reason: "html and css together exceed \(Self.maxCreativeBytes / 1024) KiB")
+        }
+        switch (type, clickToCall) {
+        case (.clickToCall, nil):
+            throw .invalidInput(field: "clickToCall", reason: "a clickToCall engagement needs clickToCall.brandPageUrl")
+        case (.clickToCall, let settings?):
+            try Self.validateBrandPage(settings.brandPageUrl)
+            guard (30...86400).contains(settings.validitySeconds) else {
+                throw .invalidInput(field: "clickToCall.validitySeconds", reason: "must be 30 to 86400")
+            }
+            guard (1...100).contains(settings.maxValidations) else {
+                throw .invalidInput(field: "clickToCall.maxValidations", reason: "must be 1 to 100")
+            }
+        case (_, .some):
+            throw .invalidInput(field: "clickToCall", reason: "only a clickToCall engagement has click-to-call settings")
+        case (_, nil): break
+        }
+    }
+
+    /// The brand page gets identifiers and a token in its query: it must be https, except on a
+    /// developer's own machine.
+    static func validateBrandPage(_ text: String) throws(BeckonError) {
+        let field = "clickToCall.brandPageUrl"
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(),
+            !host.isEmpty, url.user == nil, url.fragment == nil
+        else { throw .invalidInput(field: field, reason: "'\(text)' is not an absolute URL") }
+        let local = ["localhost", "127.0.0.1", "[::1]", "::1"].contains(host)
+        guard scheme == "https" || (scheme == "http" && local) else {
+            throw .invalidInput(field: field, reason: "must use https (http only for localhost)")
+        }
+    }
+}

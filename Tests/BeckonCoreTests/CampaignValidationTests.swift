@@ -1,0 +1,111 @@
+import BeckonCore
+import Foundation
+import Testing
+
+@Suite struct CampaignValidationTests {
+    static let callMeBack = EngagementSettings(
+        name: "Call me back banner", type: .clickToCall,
+        entryPoint: EntryPoint(include: [.urlContains("/quote")]), behaviour: Behaviour(all: [.timeOnPageSeconds(20)]),
+        placement: .toaster, openMode: .popup, timeoutSeconds: 60,
+        creative: .init(html: "<p>Questions? We call you now.</p><button data-beckon-click>Call me</button>"),
+        clickToCall: .init(brandPageUrl: "https://brand.example/call"))
+
+    static func failure(_ body: () throws -> Void) -> BeckonError? {
+        do { try body() } catch { return error as? BeckonError }
+        return nil
+    }
+
+    @Test func theSpecExamplesAreValid() throws {
+        try Self.callMeBack.validate()
+        let json = """
+            { "name": "Callback for insurance quotes", "status": "live", "priority": 10,
+              "goal": { "type": "purchase", "minTotal": 0 },
+              "audience": { "platforms": ["desktop", "mobile"], "returning": null, "countries": ["US"] },
+              "timeFrame": { "timeZone": "America/New_York", "start": "2026-11-01", "end": null,
+                             "weekly": { "mon": [["09:00", "12:30"], ["13:30", "18:00"]], "tue": [["09:00", "18:00"]] },
+                             "specialOccasions": [ { "date": "2026-12-25", "hours": [] } ] },
+              "controlGroupPercent": 10 }
+            """
+        let campaign = try JSONDecoder().decode(CampaignSettings.self, from: Data(json.utf8))
+        try campaign.validate()
+        #expect(campaign.status == .live)
+        #expect(campaign.audience?.countries == ["US"])
+        let engagementJSON = """
+            { "name": "Call me back banner", "type": "clickToCall", "proactive": true,
+              "entryPoint": { "include": [ { "urlContains": "/quote" }, { "section": "insurance" } ],
+                              "exclude": [ { "urlRegex": "/quote/(done|cancel)" } ] },
+              "behaviour": { "all": [ { "timeOnPageSeconds": 20 }, { "cartTotal": { "min": 100 } } ] },
+              "placement": "toaster", "openMode": "popup", "timeoutSeconds": 60,
+              "creative": { "html": "<p>Questions? We call you now.</p><button data-beckon-click>Call me</button>", "css": "" },
+              "clickToCall": { "brandPageUrl": "https://brand.example/call", "validitySeconds": 600, "maxValidations": 1 } }
+            """
+        let engagement = try JSONDecoder().decode(EngagementSettings.self, from: Data(engagementJSON.utf8))
+        try engagement.validate()
+        #expect(engagement.clickToCall == .init(brandPageUrl: "https://brand.example/call"))
+    }
+
+    @Test func campaignFieldsAreChecked() {
+        #expect(Self.failure { try CampaignSettings(name: "").validate() } == .invalidInput(field: "name", reason: "must be 1 to 200 characters"))
+        #expect(
+            Self.failure { try CampaignSettings(name: "A", controlGroupPercent: 30).validate() }
+                == .invalidInput(field: "controlGroupPercent", reason: "must be 0 to 25"))
+        #expect(Self.failure { try CampaignSettings(name: "A", priority: 5000).validate() }?.description.contains("priority") == true)
+        #expect(
+            Self.failure { try CampaignSettings(name: "A", goal: Goal(type: .pageURL)).validate() }
+                == .invalidInput(field: "goal.urlContains", reason: "is required for a pageURL goal"))
+        #expect(
+            Self.failure { try CampaignSettings(name: "A", timeFrame: TimeFrame(timeZone: "Nowhere/City")).validate() }?
+                .description.contains("timeFrame.timeZone") == true)
+    }
+
+    @Test(arguments: [
+        ("http://brand.example/call", "must use https (http only for localhost)"),
+        ("ftp://brand.example/call", "must use https (http only for localhost)"),
+        ("/call", "'/call' is not an absolute URL"),
+    ])
+    func brandPageMustBeHTTPS(_ url: String, _ reason: String) {
+        var settings = Self.callMeBack
+        settings.clickToCall?.brandPageUrl = url
+        #expect(Self.failure { try settings.validate() } == .invalidInput(field: "clickToCall.brandPageUrl", reason: reason))
+    }
+
+    @Test func localhostBrandPageMayUseHTTP() throws {
+        var settings = Self.callMeBack
+        settings.clickToCall?.brandPageUrl = "http://localhost:9090/call"
+        try settings.validate()
+    }
+
+    @Test func engagementFieldsAreChecked() {
+        var settings = Self.callMeBack
+        settings.clickToCall = nil
+        #expect(Self.failure { try settings.validate() }?.description.contains("clickToCall") == true)
+        settings = Self.callMeBack
+        settings.type = .content
+        #expect(
+            Self.failure { try settings.validate() }
+                == .invalidInput(field: "clickToCall", reason: "only a clickToCall engagement has click-to-call settings"))
+        settings = Self.callMeBack
+        settings.placement = .embedded
+        #expect(Self.failure { try settings.validate() }?.description.contains("invalid target") == true)
+        settings.target = "#call-box"
+        #expect(Self.failure { try settings.validate() } == nil)
+        settings.timeoutSeconds = 7200
+        #expect(Self.failure { try settings.validate() }?.description.contains("timeoutSeconds") == true)
+        settings = Self.callMeBack
+        settings.creative.html = String(repeating: "x", count: 70_000)
+        #expect(Self.failure { try settings.validate() }?.description.contains("invalid creative") == true)
+        settings = Self.callMeBack
+        settings.clickToCall?.validitySeconds = 5
+        #expect(Self.failure { try settings.validate() }?.description.contains("validitySeconds") == true)
+        settings = Self.callMeBack
+        settings.entryPoint = EntryPoint(include: [.urlRegex("(")])
+        #expect(Self.failure { try settings.validate() }?.description.contains("entryPoint.include[0]") == true)
+    }
+
+    @Test func clickToCallDefaultsApplyWhenLeftOut() throws {
+        let settings = try JSONDecoder().decode(
+            EngagementSettings.ClickToCall.self, from: Data(#"{"brandPageUrl":"https://b.example/c"}"#.utf8))
+        #expect(settings.validitySeconds == 600)
+        #expect(settings.maxValidations == 1)
+    }
+}
