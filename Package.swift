@@ -92,7 +92,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BeckonCommandTests",
-            dependencies: ["beckon", "BeckonCore", "BeckonTesting"],
+            dependencies: ["beckon", "BeckonCore", "BeckonStorage", "BeckonTesting"],
             swiftSettings: swiftSettings),
     ]
 )

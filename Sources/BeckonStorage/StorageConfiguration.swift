@@ -81,7 +81,8 @@ public enum StorageFactory {
     public static func storage(over database: any SQLDatabase) -> Storage {
         Storage(
             accounts: SQLAccountRepository(database: database), sites: SQLSiteRepository(database: database),
-            apiKeys: SQLAPIKeyRepository(database: database), journal: SQLJournalStore(database: database),
+            apiKeys: SQLAPIKeyRepository(database: database),
+            campaigns: SQLCampaignRepository(database: database), journal: SQLJournalStore(database: database),
             ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
     }
 }

@@ -14,7 +14,8 @@ public struct StorageContractCheck: Sendable, CustomTestStringConvertible {
 }
 
 public enum StorageContract {
-    public static let checks: [StorageContractCheck] = accountChecks + siteChecks + apiKeyChecks + journalChecks
+    public static let checks: [StorageContractCheck] =
+        accountChecks + siteChecks + apiKeyChecks + journalChecks + campaignChecks
 
     static let t0 = Date(millisecondsSince1970: 1_790_000_000_000)
 

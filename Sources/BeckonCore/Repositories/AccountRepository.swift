@@ -41,6 +41,7 @@ public struct Storage: Sendable {
     public var accounts: any AccountRepository
     public var sites: any SiteRepository
     public var apiKeys: any APIKeyRepository
+    public var campaigns: any CampaignRepository
     public var journal: any JournalStore
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
@@ -49,12 +50,13 @@ public struct Storage: Sendable {
 
     public init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
-        journal: any JournalStore, ping: @escaping @Sendable () async throws -> Void,
+        campaigns: any CampaignRepository, journal: any JournalStore, ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.accounts = accounts
         self.sites = sites
         self.apiKeys = apiKeys
+        self.campaigns = campaigns
         self.journal = journal
         self.ping = ping
         self.close = close

@@ -35,6 +35,7 @@ extension Migration {
     public static let all: [Migration] = [
         .m0001CreateAccounts,
         .m0002CreateJournal,
+        .m0003CreateCampaigns,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
