@@ -59,5 +59,10 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
+    CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
+    // LivePerson-style path (SPEC §8), same authentication.
+    let lpAccount = router.group("api/account/:accountId")
+        .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
+    ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
     return router
 }

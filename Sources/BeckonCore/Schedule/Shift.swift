@@ -30,11 +30,11 @@ public struct Shift: Hashable, Sendable, Codable {
         let start = try container.decode(String.self)
         let end = try container.decode(String.self)
         guard container.isAtEnd else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a shift is [\"HH:MM\", \"HH:MM\"]")
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a shift is [\"HH:MM\", \"HH:MM\"]"))
         }
         guard let startMinute = Shift.minute(start), let endMinute = Shift.minute(end) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "shift times are HH:MM on 5-minute steps, 00:00 to 24:00")
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "shift times are HH:MM on 5-minute steps, 00:00 to 24:00"))
         }
         self.init(startMinute: startMinute, endMinute: endMinute)
     }

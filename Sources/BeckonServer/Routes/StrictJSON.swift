@@ -7,18 +7,30 @@ import Hummingbird
 enum StrictJSON {
     static func decode<T: Decodable>(
         _ type: T.Type, allowedFields: Set<String>, from request: Request, context: AppRequestContext
-    )
-        async throws -> T
+    ) async throws -> T {
+        let object = try await object(allowedFields: allowedFields, from: request, context: context)
+        return try decode(T.self, from: try JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// The body as a JSON object whose fields are all in `allowedFields`.
+    static func object(
+        allowedFields: Set<String>, from request: Request, context: AppRequestContext
+    ) async throws
+        -> [String: Any]
     {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let data = Data(buffer: buffer)
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
             throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
         }
         if let unknown = object.keys.sorted().first(where: { !allowedFields.contains($0) }) {
             throw BeckonError.invalidInput(
                 field: unknown, reason: "unknown field; allowed: \(allowedFields.sorted().joined(separator: ", "))")
         }
+        return object
+    }
+
+    /// Decodes JSON, turning decoding failures into errors that name the field.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.typeMismatch(expected, context) {
@@ -27,6 +39,8 @@ enum StrictJSON {
             throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: "must be \(describe(expected))")
         } catch let DecodingError.keyNotFound(key, context) {
             throw BeckonError.invalidInput(field: (context.codingPath + [key]).dotted, reason: "is required")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: context.debugDescription)
         } catch let error as BeckonError {
             throw error
         } catch {
@@ -38,6 +52,7 @@ enum StrictJSON {
         switch type {
         case is String.Type: "a string"
         case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
         case is Bool.Type: "true or false"
         case is [String].Type, is [Any].Type: "an array"
         default: "a \(type)"
@@ -47,6 +62,9 @@ enum StrictJSON {
 
 extension [any CodingKey] {
     var dotted: String {
-        isEmpty ? "body" : map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        isEmpty
+            ? "body"
+            : map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
     }
 }

@@ -1,0 +1,279 @@
+import BeckonCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct CampaignRouteTests {
+    static let campaignJSON = """
+        { "name": "Callback for insurance quotes", "status": "live", "priority": 10,
+          "goal": { "type": "purchase", "minTotal": 0 },
+          "audience": { "platforms": ["desktop", "mobile"], "returning": null, "countries": ["US"] },
+          "timeFrame": { "timeZone": "America/New_York", "start": "2026-11-01", "end": null,
+                         "weekly": { "mon": [["09:00", "12:30"], ["13:30", "18:00"]], "tue": [["09:00", "18:00"]] },
+                         "specialOccasions": [ { "date": "2026-12-25", "hours": [] } ] },
+          "controlGroupPercent": 10 }
+        """
+
+    static let engagementJSON = """
+        { "name": "Call me back banner", "type": "clickToCall", "proactive": true,
+          "entryPoint": { "include": [ { "urlContains": "/quote" }, { "section": "insurance" } ],
+                          "exclude": [ { "urlRegex": "/quote/(done|cancel)" } ] },
+          "behaviour": { "all": [ { "timeOnPageSeconds": 20 }, { "cartTotal": { "min": 100 } } ] },
+          "placement": "toaster", "openMode": "popup", "timeoutSeconds": 60,
+          "creative": { "html": "<p>Questions? We call you now.</p><button data-beckon-click>Call me</button>", "css": "" },
+          "clickToCall": { "brandPageUrl": "https://brand.example/call", "validitySeconds": 600, "maxValidations": 1 } }
+        """
+
+    struct CampaignBody: Decodable {
+        var id: Int64
+        var name: String
+        var status: String
+        var priority: Int
+        var controlGroupPercent: Int
+        var goal: Goal?
+        var timeFrame: TimeFrame?
+    }
+
+    struct EngagementBody: Decodable {
+        var id: Int64
+        var campaignId: Int64
+        var revision: Int
+        var status: String
+        var name: String
+        var placement: String
+    }
+
+    struct Items<T: Decodable>: Decodable {
+        var items: [T]
+        var nextCursor: String?
+    }
+
+    static func createCampaign(
+        _ app: TestApp, _ client: any TestClientProtocol, json: String = campaignJSON
+    ) async throws
+        -> CampaignBody
+    {
+        let response = try await client.call(.post, "/api/v1/accounts/acme/campaigns", key: app.acmeAdmin, json: json)
+        #expect(response.status == .created)
+        return try response.decoded(CampaignBody.self)
+    }
+
+    @Test func createsReadsAndListsACampaign() async throws {
+        try await TestApp.with { app, client in
+            let created = try await Self.createCampaign(app, client)
+            #expect(created.name == "Callback for insurance quotes")
+            #expect(created.timeFrame?.weekly?[.mon]?.count == 2)
+            let read = try await client.call(.get, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeReader)
+            #expect(read.status == .ok)
+            #expect(try read.decoded(CampaignBody.self).priority == 10)
+            let list = try await client.call(.get, "/api/v1/accounts/acme/campaigns?status=live", key: app.acmeReader)
+            #expect(try list.decoded(Items<CampaignBody>.self).items.map(\.id) == [created.id])
+            let drafts = try await client.call(.get, "/api/v1/accounts/acme/campaigns?status=draft", key: app.acmeReader)
+            #expect(try drafts.decoded(Items<CampaignBody>.self).items.isEmpty)
+        }
+    }
+
+    @Test func newCampaignDefaultsToDraft() async throws {
+        try await TestApp.with { app, client in
+            let created = try await Self.createCampaign(app, client, json: #"{"name":"Minimal"}"#)
+            #expect(created.status == "draft")
+            #expect(created.priority == 0)
+            #expect(created.controlGroupPercent == 0)
+        }
+    }
+
+    @Test func listsPageWithACursor() async throws {
+        try await TestApp.with { app, client in
+            var ids: [Int64] = []
+            for index in 0..<5 { ids.append(try await Self.createCampaign(app, client, json: "{\"name\":\"C\(index)\"}").id) }
+            let first = try await client.call(.get, "/api/v1/accounts/acme/campaigns?limit=2", key: app.acmeReader)
+            let page1 = try first.decoded(Items<CampaignBody>.self)
+            #expect(page1.items.map(\.id) == Array(ids[0..<2]))
+            let cursor = try #require(page1.nextCursor)
+            let page2 = try await client.call(.get, "/api/v1/accounts/acme/campaigns?limit=2&cursor=\(cursor)", key: app.acmeReader)
+                .decoded(Items<CampaignBody>.self)
+            #expect(page2.items.map(\.id) == Array(ids[2..<4]))
+            let page3 = try await client.call(
+                .get, "/api/v1/accounts/acme/campaigns?limit=2&cursor=\(page2.nextCursor!)", key: app.acmeReader
+            ).decoded(Items<CampaignBody>.self)
+            #expect(page3.items.map(\.id) == [ids[4]])
+            #expect(page3.nextCursor == nil)
+            let bad = try await client.call(.get, "/api/v1/accounts/acme/campaigns?limit=1000", key: app.acmeReader)
+            #expect(bad.status == .badRequest)
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/campaigns?status=running", key: app.acmeReader).status == .badRequest)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"name":"A","controlGroupPercent":40}"#, "invalid controlGroupPercent: must be 0 to 25"),
+        (#"{"name":"A","timeFrame":{"timeZone":"Mars/Base"}}"#, "invalid timeFrame.timeZone:"),
+        (#"{"name":"A","timeFrame":{"timeZone":"UTC","weekly":{"mon":[["17:00","09:00"]]}}}"#, "invalid timeFrame.weekly.mon[0]: ends at 09:00"),
+        (#"{"name":"A","timeFrame":{"timeZone":"UTC","weekly":{"mon":[["09:03","10:00"]]}}}"#, "invalid timeFrame.weekly.mon[0]:"),
+        (#"{"name":"A","status":"running"}"#, "invalid status:"),
+        (#"{"name":"A","priority":"high"}"#, "invalid priority: must be an integer"),
+        (#"{"name":"A","colour":"red"}"#, "invalid colour: unknown field"),
+        (#"{"status":"live"}"#, "invalid name: is required"),
+    ])
+    func refusesInvalidCampaignsNamingTheField(_ json: String, _ message: String) async throws {
+        try await TestApp.with { app, client in
+            let response = try await client.call(.post, "/api/v1/accounts/acme/campaigns", key: app.acmeAdmin, json: json)
+            #expect(response.status == .badRequest)
+            #expect(response.envelope?.internalCode == 5)
+            #expect(response.envelope?.message.hasPrefix(message) == true, "got: \(response.envelope?.message ?? "")")
+        }
+    }
+
+    @Test func patchChangesOnlyTheFieldsGiven() async throws {
+        try await TestApp.with { app, client in
+            let created = try await Self.createCampaign(app, client)
+            let response = try await client.call(
+                .patch, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeAdmin, json: #"{"status":"paused","goal":null}"#)
+            #expect(response.status == .ok)
+            let patched = try response.decoded(CampaignBody.self)
+            #expect(patched.status == "paused")
+            #expect(patched.goal == nil)
+            #expect(patched.priority == 10)
+            #expect(patched.timeFrame == created.timeFrame)
+            let invalid = try await client.call(
+                .patch, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeAdmin, json: #"{"controlGroupPercent":99}"#)
+            #expect(invalid.status == .badRequest)
+        }
+    }
+
+    @Test func deleteArchivesAndKeepsTheCampaign() async throws {
+        try await TestApp.with { app, client in
+            let created = try await Self.createCampaign(app, client)
+            let response = try await client.call(.delete, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeAdmin)
+            #expect(response.status == .ok)
+            #expect(try response.decoded(CampaignBody.self).status == "archived")
+            let read = try await client.call(.get, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeReader)
+            #expect(try read.decoded(CampaignBody.self).status == "archived")
+        }
+    }
+
+    @Test func writingNeedsTheCampaignsScope() async throws {
+        try await TestApp.with { app, client in
+            let created = try await Self.createCampaign(app, client)
+            let post = try await client.call(.post, "/api/v1/accounts/acme/campaigns", key: app.acmeReader, json: #"{"name":"A"}"#)
+            #expect(post.status == .forbidden)
+            #expect(post.envelope?.message == "this API key lacks the scope 'campaigns:write'")
+            let patch = try await client.call(
+                .patch, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeReader, json: #"{"name":"B"}"#)
+            #expect(patch.status == .forbidden)
+            let writer = try await app.provisioning.createAPIKey(accountId: "acme", name: "cm", scopes: [.campaignsWrite])
+            let allowed = try await client.call(.post, "/api/v1/accounts/acme/campaigns", key: writer, json: #"{"name":"A"}"#)
+            #expect(allowed.status == .created)
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/campaigns").status == .unauthorized)
+        }
+    }
+
+    @Test func anotherAccountsCampaignsAreNeverVisibleNorChangeable() async throws {
+        try await TestApp.with { app, client in
+            let created = try await Self.createCampaign(app, client)
+            let globexKey = app.globexAdmin
+            for (method, json) in [(HTTPRequest.Method.get, nil), (.patch, #"{"name":"Hijacked"}"#), (.delete, nil)]
+                as [(HTTPRequest.Method, String?)]
+            {
+                let response = try await client.call(method, "/api/v1/accounts/globex/campaigns/\(created.id)", key: globexKey, json: json)
+                #expect(response.status == .notFound)
+                #expect(response.envelope?.internalCode == 12)
+            }
+            let engagements = try await client.call(
+                .post, "/api/v1/accounts/globex/campaigns/\(created.id)/engagements", key: globexKey, json: Self.engagementJSON)
+            #expect(engagements.status == .notFound)
+            let list = try await client.call(.get, "/api/v1/accounts/globex/campaigns", key: globexKey)
+            #expect(try list.decoded(Items<CampaignBody>.self).items.isEmpty)
+            let crossPath = try await client.call(.get, "/api/v1/accounts/acme/campaigns/\(created.id)", key: globexKey)
+            #expect(crossPath.status == .forbidden)
+            let read = try await client.call(.get, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeReader)
+            #expect(try read.decoded(CampaignBody.self).name == "Callback for insurance quotes")
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/campaigns/abc", key: app.acmeReader).status == .notFound)
+        }
+    }
+
+    @Test func engagementLifecycleKeepsRevisions() async throws {
+        try await TestApp.with { app, client in
+            let campaign = try await Self.createCampaign(app, client)
+            let created = try await client.call(
+                .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeAdmin, json: Self.engagementJSON)
+            #expect(created.status == .created)
+            let engagement = try created.decoded(EngagementBody.self)
+            #expect(engagement.revision == 1)
+            #expect(engagement.campaignId == campaign.id)
+
+            let patched = try await client.call(
+                .patch, "/api/v1/accounts/acme/engagements/\(engagement.id)", key: app.acmeAdmin, json: #"{"placement":"sticky"}"#)
+            #expect(patched.status == .ok)
+            let revised = try patched.decoded(EngagementBody.self)
+            #expect(revised.revision == 2)
+            #expect(revised.placement == "sticky")
+            #expect(revised.name == "Call me back banner")
+            let stored = try await app.storage.campaigns.engagement(accountId: AccountID(trusted: "acme"), id: engagement.id, revision: 1)
+            #expect(stored?.settings.placement == .toaster, "the old revision is kept for reports")
+
+            let copy = try await client.call(.post, "/api/v1/accounts/acme/engagements/\(engagement.id)/duplicate", key: app.acmeAdmin)
+            #expect(copy.status == .created)
+            let duplicate = try copy.decoded(EngagementBody.self)
+            #expect(duplicate.id != engagement.id)
+            #expect(duplicate.revision == 1)
+            #expect(duplicate.name == "Call me back banner (copy)")
+            #expect(duplicate.placement == "sticky")
+
+            let list = try await client.call(.get, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeReader)
+            #expect(try list.decoded(Items<EngagementBody>.self).items.map(\.id) == [engagement.id, duplicate.id])
+
+            let deleted = try await client.call(.delete, "/api/v1/accounts/acme/engagements/\(engagement.id)", key: app.acmeAdmin)
+            #expect(try deleted.decoded(EngagementBody.self).status == "archived")
+            let globex = try await client.call(.get, "/api/v1/accounts/globex/engagements/\(engagement.id)", key: app.globexAdmin)
+            #expect(globex.status == .notFound)
+        }
+    }
+
+    @Test func invalidEngagementsAreRefusedNamingTheField() async throws {
+        try await TestApp.with { app, client in
+            let campaign = try await Self.createCampaign(app, client)
+            let insecure = Self.engagementJSON.replacingOccurrences(of: "https://brand.example/call", with: "http://brand.example/call")
+            let response = try await client.call(
+                .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeAdmin, json: insecure)
+            #expect(response.status == .badRequest)
+            #expect(response.envelope?.message == "invalid clickToCall.brandPageUrl: must use https (http only for localhost)")
+            let badRegex = Self.engagementJSON.replacingOccurrences(of: "/quote/(done|cancel)", with: "/quote/(done")
+            let regexResponse = try await client.call(
+                .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeAdmin, json: badRegex)
+            #expect(regexResponse.envelope?.message.hasPrefix("invalid entryPoint.exclude[0]:") == true)
+            let embedded = try await client.call(
+                .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeAdmin,
+                json: Self.engagementJSON.replacingOccurrences(of: "\"toaster\"", with: "\"embedded\""))
+            #expect(embedded.envelope?.message.hasPrefix("invalid target:") == true)
+        }
+    }
+
+    @Test func shiftStatusAnswersPerCampaign() async throws {
+        try await TestApp.with { app, client in
+            // Monday 2026-11-23, 10:13 in New York (EST).
+            app.clock.set(ISO8601DateFormatter().date(from: "2026-11-23T15:13:00Z")!)
+            let created = try await Self.createCampaign(app, client)
+            let always = try await Self.createCampaign(app, client, json: #"{"name":"Always"}"#)
+            let response = try await client.call(.get, "/api/account/acme/shift-status", key: app.acmeReader)
+            #expect(response.status == .ok)
+            struct Answer: Decodable {
+                struct Entry: Decodable {
+                    var campaignId: Int64
+                    var onShift: Bool
+                    var nextOn: Date?
+                    var nextOff: Date?
+                }
+                var campaigns: [Entry]
+            }
+            let answer = try response.decoded(Answer.self)
+            let quotes = try #require(answer.campaigns.first { $0.campaignId == created.id })
+            #expect(quotes.onShift)
+            #expect(quotes.nextOff == ISO8601DateFormatter().date(from: "2026-11-23T17:30:00Z"))
+            #expect(quotes.nextOn == ISO8601DateFormatter().date(from: "2026-11-23T18:30:00Z"))
+            let other = try #require(answer.campaigns.first { $0.campaignId == always.id })
+            #expect(other.onShift && other.nextOff == nil)
+            #expect(try await client.call(.get, "/api/account/acme/shift-status", key: app.globexAdmin).status == .forbidden)
+        }
+    }
+}
