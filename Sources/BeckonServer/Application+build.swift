@@ -60,6 +60,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
+    SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     // LivePerson-style path (SPEC §8), same authentication.
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))

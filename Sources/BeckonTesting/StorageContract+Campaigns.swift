@@ -106,3 +106,23 @@ extension StorageContract {
         },
     ]
 }
+
+extension StorageContract {
+    static let settingsChecks: [StorageContractCheck] = [
+        check("accountSettingsDefaultThenRoundTrip") { storage in
+            try await twoAccounts(storage)
+            #expect(try await storage.accounts.settings(accountId: acme) == AccountSettings(timeZone: "Europe/Berlin", currency: "EUR"))
+            var changed = AccountSettings(timeZone: "Asia/Tokyo", currency: "JPY")
+            changed.caps = .init(mode: .separate, perVisit: nil, perVisitChat: 1, perVisitContent: nil, afterDecline: .suppressAll)
+            changed.crossSessionDays = 31
+            try await storage.accounts.updateSettings(accountId: acme, changed)
+            #expect(try await storage.accounts.settings(accountId: acme) == changed)
+            #expect(try await storage.accounts.account(id: acme)?.timeZone == "Asia/Tokyo")
+            #expect(try await storage.accounts.settings(accountId: globex)?.timeZone == "Europe/Berlin")
+            #expect(try await storage.accounts.settings(accountId: AccountID(trusted: "nobody")) == nil)
+            await #expect(throws: BeckonError.unknownAccount("nobody")) {
+                try await storage.accounts.updateSettings(accountId: AccountID(trusted: "nobody"), changed)
+            }
+        }
+    ]
+}

@@ -11,6 +11,10 @@ public protocol AccountRepository: Sendable {
     func addUser(_ user: ConsoleUser) async throws
     func user(accountId: AccountID, email: String) async throws -> ConsoleUser?
     func users(accountId: AccountID) async throws -> [ConsoleUser]
+    /// The account's settings (defaults until changed); nil when there is no such account.
+    func settings(accountId: AccountID) async throws -> AccountSettings?
+    /// Replaces the settings; throws `.unknownAccount` when there is no such account.
+    func updateSettings(accountId: AccountID, _ settings: AccountSettings) async throws
 }
 
 /// Sites of an account.

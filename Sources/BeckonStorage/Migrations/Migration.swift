@@ -36,6 +36,7 @@ extension Migration {
         .m0001CreateAccounts,
         .m0002CreateJournal,
         .m0003CreateCampaigns,
+        .m0004AddAccountSettings,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -52,6 +52,22 @@ public struct SQLAccountRepository: AccountRepository {
         ).map(Self.user)
     }
 
+    public func settings(accountId: AccountID) async throws -> AccountSettings? {
+        guard let row = try await database.query("SELECT * FROM accounts WHERE id = ?", .text(accountId.rawValue)).first
+        else { return nil }
+        var settings = try row.optionalText("settings").map { try JSONText.decode(AccountSettings.self, $0) } ?? AccountSettings()
+        settings.timeZone = try row.text("time_zone")
+        settings.currency = try row.text("currency")
+        return settings
+    }
+
+    public func updateSettings(accountId: AccountID, _ settings: AccountSettings) async throws {
+        let rows = try await database.query(
+            "UPDATE accounts SET time_zone = ?, currency = ?, settings = ? WHERE id = ? RETURNING id", .text(settings.timeZone),
+            .text(settings.currency), .text(try JSONText.encode(settings)), .text(accountId.rawValue))
+        guard !rows.isEmpty else { throw BeckonError.unknownAccount(accountId.rawValue) }
+    }
+
     private static func insert(_ user: ConsoleUser, into executor: any SQLExecutor) async throws {
         try await executor.query(
             """

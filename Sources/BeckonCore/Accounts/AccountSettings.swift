@@ -1,0 +1,124 @@
+import Foundation
+
+/// An account's engagement and reporting settings (SPEC §8a). `null` caps mean unlimited.
+public struct AccountSettings: Hashable, Sendable, Codable {
+    public struct Caps: Hashable, Sendable, Codable {
+        public enum Mode: String, Sendable, Codable { case shared, separate }
+        public enum AfterDecline: String, Sendable, Codable { case none, suppressSameKind, suppressAll }
+
+        public struct PerVisitor: Hashable, Sendable, Codable {
+            public var max: Int
+            public var days: Int
+            public init(max: Int, days: Int) {
+                self.max = max
+                self.days = days
+            }
+        }
+
+        /// `shared`: one count for chat and content engagements (`perVisit`); `separate`:
+        /// `perVisitChat` and `perVisitContent`.
+        public var mode: Mode
+        public var perVisit: Int?
+        public var perVisitChat: Int?
+        public var perVisitContent: Int?
+        public var afterDecline: AfterDecline
+        public var perVisitor: PerVisitor?
+
+        public init(
+            mode: Mode = .shared, perVisit: Int? = 1, perVisitChat: Int? = nil, perVisitContent: Int? = nil,
+            afterDecline: AfterDecline = .suppressSameKind, perVisitor: PerVisitor? = nil
+        ) {
+            self.mode = mode
+            self.perVisit = perVisit
+            self.perVisitChat = perVisitChat
+            self.perVisitContent = perVisitContent
+            self.afterDecline = afterDecline
+            self.perVisitor = perVisitor
+        }
+
+        public enum CodingKeys: String, CodingKey { case mode, perVisit, perVisitChat, perVisitContent, afterDecline, perVisitor }
+
+        /// A field left out keeps its default; a field given as `null` means unlimited (or none).
+        public init(from decoder: any Decoder) throws {
+            let defaults = Caps()
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func value<T: Decodable>(_ key: CodingKeys, _ fallback: T?) throws -> T? {
+                container.contains(key) ? try container.decodeIfPresent(T.self, forKey: key) : fallback
+            }
+            mode = try container.decodeIfPresent(Mode.self, forKey: .mode) ?? defaults.mode
+            perVisit = try value(.perVisit, defaults.perVisit)
+            perVisitChat = try value(.perVisitChat, defaults.perVisitChat)
+            perVisitContent = try value(.perVisitContent, defaults.perVisitContent)
+            afterDecline = try container.decodeIfPresent(AfterDecline.self, forKey: .afterDecline) ?? defaults.afterDecline
+            perVisitor = try value(.perVisitor, defaults.perVisitor)
+        }
+
+        /// Nulls are written out: in these settings `null` means "unlimited", not "unset".
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(perVisit, forKey: .perVisit)
+            try container.encode(perVisitChat, forKey: .perVisitChat)
+            try container.encode(perVisitContent, forKey: .perVisitContent)
+            try container.encode(afterDecline, forKey: .afterDecline)
+            try container.encode(perVisitor, forKey: .perVisitor)
+        }
+    }
+
+    public enum Attribution: String, Sendable, Codable { case first, last }
+
+    public var timeZone: String
+    public var currency: String
+    public var caps: Caps
+    /// Default control-group share for new campaigns.
+    public var controlGroupPercent: Int
+    /// Cross-session conversion window (0, 1, 7, 14 or 31 days).
+    public var crossSessionDays: Int
+    public var attribution: Attribution
+    /// How long raw events and personal data are kept.
+    public var retentionDays: Int
+
+    public init(
+        timeZone: String = Account.defaultTimeZone, currency: String = Account.defaultCurrency, caps: Caps = .init(),
+        controlGroupPercent: Int = 0, crossSessionDays: Int = 7, attribution: Attribution = .last, retentionDays: Int = 90
+    ) {
+        self.timeZone = timeZone
+        self.currency = currency
+        self.caps = caps
+        self.controlGroupPercent = controlGroupPercent
+        self.crossSessionDays = crossSessionDays
+        self.attribution = attribution
+        self.retentionDays = retentionDays
+    }
+
+    public static let crossSessionWindows = [0, 1, 7, 14, 31]
+
+    public func validate() throws(BeckonError) {
+        try Account.validate(name: "settings", timeZone: timeZone, currency: currency)
+        for (field, value) in [
+            ("caps.perVisit", caps.perVisit), ("caps.perVisitChat", caps.perVisitChat),
+            ("caps.perVisitContent", caps.perVisitContent),
+        ] {
+            if let value, !(1...3).contains(value) {
+                throw .invalidInput(field: field, reason: "must be 1, 2, 3 or null (unlimited)")
+            }
+        }
+        if let perVisitor = caps.perVisitor {
+            guard (1...1000).contains(perVisitor.max) else {
+                throw .invalidInput(field: "caps.perVisitor.max", reason: "must be 1 to 1000")
+            }
+            guard (1...365).contains(perVisitor.days) else {
+                throw .invalidInput(field: "caps.perVisitor.days", reason: "must be 1 to 365")
+            }
+        }
+        guard (0...CampaignSettings.maxControlGroupPercent).contains(controlGroupPercent) else {
+            throw .invalidInput(field: "controlGroupPercent", reason: "must be 0 to \(CampaignSettings.maxControlGroupPercent)")
+        }
+        guard Self.crossSessionWindows.contains(crossSessionDays) else {
+            throw .invalidInput(field: "crossSessionDays", reason: "must be one of 0, 1, 7, 14, 31")
+        }
+        guard (1...3650).contains(retentionDays) else {
+            throw .invalidInput(field: "retentionDays", reason: "must be 1 to 3650")
+        }
+    }
+}
