@@ -277,3 +277,30 @@ import Testing
         }
     }
 }
+
+@Suite struct EngagementPreviewTests {
+    @Test func previewRendersTheCreativeInAnOpenShadowRootSafely() async throws {
+        try await TestApp.with { app, client in
+            let campaign = try await CampaignRouteTests.createCampaign(app, client)
+            let json = CampaignRouteTests.engagementJSON.replacingOccurrences(
+                of: "<p>Questions? We call you now.</p>", with: "<p>Hi {{name}}!</p>")
+            let created = try await client.call(
+                .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeAdmin, json: json)
+            let engagement = try created.decoded(CampaignRouteTests.EngagementBody.self)
+            let preview = try await client.call(
+                .get, "/api/v1/accounts/acme/engagements/\(engagement.id)/preview?name=%3Cb%3EAna%3C%2Fb%3E", key: app.acmeReader)
+            #expect(preview.status == .ok)
+            #expect(preview.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(preview.headers[.contentSecurityPolicy]?.hasPrefix("sandbox;") == true)
+            let page = preview.text
+            #expect(page.contains(#"<template shadowrootmode="open">"#))
+            #expect(page.contains(#"data-beckon-engagement="\#(engagement.id)""#))
+            #expect(page.contains("<p>Hi &lt;b&gt;Ana&lt;/b&gt;!</p>"))
+            #expect(page.contains("<button data-beckon-click>Call me</button>"))
+            #expect(page.contains(#"aria-label="Close""#))
+            let other = try await client.call(.get, "/api/v1/accounts/globex/engagements/\(engagement.id)/preview", key: app.globexAdmin)
+            #expect(other.status == .notFound)
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/engagements/\(engagement.id)/preview").status == .unauthorized)
+        }
+    }
+}

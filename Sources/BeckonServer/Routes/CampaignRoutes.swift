@@ -98,6 +98,13 @@ struct CampaignRoutes {
             let archived = try await campaigns.archiveEngagement(accountId: principal.accountId, id: current.id, at: clock.now())
             return JSONBody(value: EngagementView(archived))
         }
+        group.get("engagements/:engagementId/preview") { request, context in
+            let principal = try context.requireAuthenticated()
+            let engagement = try await engagement(principal, context)
+            var values: [String: String] = [:]
+            for (name, value) in request.uri.queryParameters { values[String(name)] = String(value) }
+            return PreviewPage.response(for: engagement, values: values)
+        }
         group.post("engagements/:engagementId/duplicate") { _, context in
             let principal = try context.require(.campaignsWrite)
             let original = try await engagement(principal, context)
