@@ -78,6 +78,7 @@ public enum StorageContract {
     static func site(_ id: String, of account: String) -> Site {
         Site(
             id: id, accountId: AccountID(trusted: account), name: "Shop", allowedOrigins: ["https://shop.example", "http://localhost:3000"],
+            debugKeyHash: Site.hashDebugKey("dbg-\(id)"),
             createdAt: t0)
     }
 

@@ -56,22 +56,26 @@ struct SiteCommand: AsyncParsableCommand {
         var origins: [String] = []
         @Option(help: "A name for the site.")
         var name: String?
-        @Flag(help: "Print one JSON object: {siteId}.")
+        @Flag(help: "Print one JSON object: {siteId, debugKey}.")
         var json = false
         @OptionGroup var options: SettingsOptions
 
-        struct Output: Encodable { var siteId: String }
+        struct Output: Encodable {
+            var siteId: String
+            var debugKey: String
+        }
 
         func run() async throws {
             try await reportingErrors {
                 let configuration = try await options.load()
-                let site = try await BeckonRuntime.withProvisioning(configuration, logger: makeLogger(level: .warning)) {
+                let (site, debugKey) = try await BeckonRuntime.withProvisioning(configuration, logger: makeLogger(level: .warning)) {
                     try await $0.createSite(accountId: account, name: name, origins: origins)
                 }
                 if json {
-                    try printJSON(Output(siteId: site.id))
+                    try printJSON(Output(siteId: site.id, debugKey: debugKey))
                 } else {
                     print("created site \(site.id) for \(site.allowedOrigins.joined(separator: ", "))")
+                    print("debug key: \(debugKey)   (shown only now; unlocks ?debug=1 decision traces)")
                     print("tag: <script async src=\"https://YOUR-BECKON-HOST/tag/v1/\(site.accountId)/\(site.id).js\"></script>")
                 }
             }

@@ -11,7 +11,10 @@ import Testing
         var adminPassword: String
     }
 
-    struct NewSite: Decodable { var siteId: String }
+    struct NewSite: Decodable {
+        var siteId: String
+        var debugKey: String
+    }
 
     @Test func accountCreatePrintsTheAdminPasswordOnce() throws {
         let beckon = try BeckonProcess()
@@ -57,7 +60,11 @@ import Testing
         try beckon.run("account", "create", "acme", "--admin-email", "a@acme.example")
         let created = try beckon.run("site", "create", "acme", "--origin", "https://www.acme.example", "--origin", "http://localhost:3000", "--json")
         #expect(created.status == 0)
-        #expect(try beckon.json(NewSite.self, created).siteId.hasPrefix("s_"))
+        let site = try beckon.json(NewSite.self, created)
+        #expect(site.siteId.hasPrefix("s_"))
+        #expect(site.debugKey.hasPrefix("dbg_"))
+        let database = try Data(contentsOf: beckon.folder.appendingPathComponent("data/beckon.sqlite"))
+        #expect(database.range(of: Data(site.debugKey.utf8)) == nil, "the debug key is stored only hashed")
         #expect(try beckon.run("site", "create", "nobody", "--origin", "https://x.example").status == 1)
         #expect(try beckon.run("site", "create", "acme", "--origin", "https://x.example/path").status == 2)
         #expect(try beckon.run("site", "create", "acme").status == 2)

@@ -12,6 +12,7 @@ import Testing
     }
 
     struct SiteView: Decodable {
+        var debugKey: String?
         var id: String
         var name: String
         var allowedOrigins: [String]
@@ -77,8 +78,13 @@ import Testing
             #expect(response.status == .created)
             let site = try response.decoded(SiteView.self)
             #expect(site.allowedOrigins == ["https://shop.example", "http://localhost:3000"])
+            let debugKey = try #require(site.debugKey)
+            let stored = try await app.storage.sites.site(accountId: AccountID(trusted: "acme"), id: site.id)
+            #expect(stored?.matchesDebugKey(debugKey) == true)
+            #expect(stored?.matchesDebugKey(debugKey + "x") == false)
             let list = try await client.call(.get, "/api/v1/accounts/acme/sites", key: app.acmeReader)
             #expect(try list.decoded(Items<SiteView>.self).items.map(\.id) == [site.id])
+            #expect(!list.text.contains(debugKey), "the debug key is shown only when created")
             let other = try await client.call(.get, "/api/v1/accounts/globex/sites", key: app.globexAdmin)
             #expect(try other.decoded(Items<SiteView>.self).items.isEmpty)
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One tagged website (or app) of an account — LivePerson's `appInstallationId`.
@@ -7,15 +8,27 @@ public struct Site: Hashable, Sendable, Codable {
     public var name: String
     /// Origins (`https://www.brand.example`) whose pages may call the monitoring API (CORS).
     public var allowedOrigins: [String]
+    /// SHA-256 of the site's debug key, which unlocks the decision trace (`?debug=1`, SPEC §4).
+    public var debugKeyHash: [UInt8]
     public var createdAt: Date
 
-    public init(id: String, accountId: AccountID, name: String, allowedOrigins: [String], createdAt: Date) {
+    public init(
+        id: String, accountId: AccountID, name: String, allowedOrigins: [String], debugKeyHash: [UInt8], createdAt: Date
+    ) {
         self.id = id
         self.accountId = accountId
         self.name = name
         self.allowedOrigins = allowedOrigins
+        self.debugKeyHash = debugKeyHash
         self.createdAt = createdAt
     }
+
+    /// Whether `key` is this site's debug key, compared in constant time.
+    public func matchesDebugKey(_ key: String) -> Bool {
+        ConstantTime.equals(Array(SHA256.hash(data: Array(key.utf8))), debugKeyHash)
+    }
+
+    public static func hashDebugKey(_ key: String) -> [UInt8] { Array(SHA256.hash(data: Array(key.utf8))) }
 }
 
 extension Site {

@@ -40,7 +40,8 @@ public struct Provisioning: Sendable {
         return NewAccount(accountId: accountID.rawValue, adminEmail: email, adminPassword: password)
     }
 
-    public func createSite(accountId: String, name: String?, origins: [String]) async throws -> Site {
+    /// A new site and its debug key, which exists in plaintext only in this answer.
+    public func createSite(accountId: String, name: String?, origins: [String]) async throws -> (site: Site, debugKey: String) {
         let account = try await existingAccount(accountId)
         let name = name ?? "Website"
         try Site.validate(name: name)
@@ -52,10 +53,12 @@ public struct Provisioning: Sendable {
             let value = try Site.normalizeOrigin(origin)
             if !normalized.contains(value) { normalized.append(value) }
         }
+        let debugKey = "dbg_" + RandomToken.make(byteCount: 24)
         let site = Site(
-            id: Site.makeID(), accountId: account, name: name, allowedOrigins: normalized, createdAt: clock.now())
+            id: Site.makeID(), accountId: account, name: name, allowedOrigins: normalized,
+            debugKeyHash: Site.hashDebugKey(debugKey), createdAt: clock.now())
         try await storage.sites.create(site)
-        return site
+        return (site, debugKey)
     }
 
     public func createAPIKey(accountId: String, name: String?, scopes: Set<Scope>) async throws -> IssuedAPIKey {

@@ -25,6 +25,25 @@ struct AccountAdminRoutes {
         }
     }
 
+    /// A site as the API shows it; the debug key only in the answer that created it.
+    struct SiteView: Encodable, Sendable {
+        var id: String
+        var accountId: String
+        var name: String
+        var allowedOrigins: [String]
+        var createdAt: Date
+        var debugKey: String?
+
+        init(_ site: Site, debugKey: String?) {
+            id = site.id
+            accountId = site.accountId.rawValue
+            name = site.name
+            allowedOrigins = site.allowedOrigins
+            createdAt = site.createdAt
+            self.debugKey = debugKey
+        }
+    }
+
     struct CreateAPIKey: Decodable {
         var name: String?
         var scopes: [String]
@@ -57,15 +76,16 @@ struct AccountAdminRoutes {
         }
         group.get("sites") { _, context in
             let principal = try context.requireAuthenticated()
-            return JSONBody(value: ItemList(items: try await storage.sites.sites(accountId: principal.accountId)))
+            let sites = try await storage.sites.sites(accountId: principal.accountId)
+            return JSONBody(value: ItemList(items: sites.map { SiteView($0, debugKey: nil) }))
         }
         group.post("sites") { request, context in
             let principal = try context.require(.admin)
             let body = try await StrictJSON.decode(
                 CreateSite.self, allowedFields: ["name", "allowedOrigins"], from: request, context: context)
-            let site = try await provisioning.createSite(
+            let (site, debugKey) = try await provisioning.createSite(
                 accountId: principal.accountId.rawValue, name: body.name, origins: body.allowedOrigins)
-            return JSONBody(value: site, status: .created)
+            return JSONBody(value: SiteView(site, debugKey: debugKey), status: .created)
         }
     }
 }

@@ -37,6 +37,7 @@ extension Migration {
         .m0002CreateJournal,
         .m0003CreateCampaigns,
         .m0004AddAccountSettings,
+        .m0005AddSiteDebugKey,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

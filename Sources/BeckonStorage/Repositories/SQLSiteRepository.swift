@@ -11,8 +11,9 @@ public struct SQLSiteRepository: SiteRepository {
         let origins = String(decoding: try JSONEncoder().encode(site.allowedOrigins), as: UTF8.self)
         do {
             try await database.query(
-                "INSERT INTO sites (id, account_id, name, allowed_origins, created_at) VALUES (?, ?, ?, ?, ?)",
-                .text(site.id), .text(site.accountId.rawValue), .text(site.name), .text(origins), .date(site.createdAt))
+                "INSERT INTO sites (id, account_id, name, allowed_origins, debug_key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                .text(site.id), .text(site.accountId.rawValue), .text(site.name), .text(origins), .blob(site.debugKeyHash),
+                .date(site.createdAt))
         } catch SQLFailure.foreignKeyViolation {
             throw BeckonError.unknownAccount(site.accountId.rawValue)
         }
@@ -34,6 +35,6 @@ public struct SQLSiteRepository: SiteRepository {
         let origins = try JSONDecoder().decode([String].self, from: Data(try row.text("allowed_origins").utf8))
         return Site(
             id: try row.text("id"), accountId: AccountID(trusted: try row.text("account_id")), name: try row.text("name"),
-            allowedOrigins: origins, createdAt: try row.date("created_at"))
+            allowedOrigins: origins, debugKeyHash: try row.optionalBlob("debug_key_hash") ?? [], createdAt: try row.date("created_at"))
     }
 }

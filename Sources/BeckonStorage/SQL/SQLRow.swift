@@ -35,6 +35,11 @@ public struct SQLRow: Sendable {
         }
     }
 
+    public func optionalBlob(_ column: String) throws -> [UInt8]? {
+        if case .null = values[column] ?? .null { return nil }
+        return try blob(column)
+    }
+
     public func date(_ column: String) throws -> Date { Date(millisecondsSince1970: try int(column)) }
 
     public func optionalDate(_ column: String) throws -> Date? {
