@@ -100,3 +100,38 @@ import Testing
         }
     }
 }
+
+@Suite struct ListPagingTests {
+    struct Items: Decodable {
+        struct Item: Decodable { var id: String }
+        var items: [Item]
+        var nextCursor: String?
+    }
+
+    @Test func sitesAndKeysPageWithACursor() async throws {
+        try await TestApp.with { app, client in
+            var created: [String] = []
+            for index in 0..<5 {
+                app.clock.advance(by: 1)  // lists are in creation order
+                created.append(
+                    try await app.provisioning.createSite(accountId: "acme", name: "S\(index)", origins: ["https://s\(index).example"]).site.id)
+            }
+            var seen: [String] = []
+            var uri = "/api/v1/accounts/acme/sites?limit=2"
+            while true {
+                let page = try await client.call(.get, uri, key: app.acmeReader).decoded(Items.self)
+                #expect(page.items.count <= 2)
+                seen += page.items.map(\.id)
+                guard let cursor = page.nextCursor else { break }
+                uri = "/api/v1/accounts/acme/sites?limit=2&cursor=\(cursor)"
+            }
+            #expect(seen == created)
+            let keys = try await client.call(.get, "/api/v1/accounts/acme/apikeys?limit=1", key: app.acmeAdmin).decoded(Items.self)
+            #expect(keys.items.count == 1)
+            #expect(keys.nextCursor == "1")
+            let bad = try await client.call(.get, "/api/v1/accounts/acme/sites?cursor=-4", key: app.acmeReader)
+            #expect(bad.status == .badRequest)
+            #expect(bad.envelope?.message == "invalid cursor: is not a cursor this API gave out")
+        }
+    }
+}

@@ -304,3 +304,35 @@ import Testing
         }
     }
 }
+
+@Suite struct EngagementAccessTests {
+    @Test func engagementWritesNeedScopeAndStayInTheAccount() async throws {
+        try await TestApp.with { app, client in
+            let campaign = try await CampaignRouteTests.createCampaign(app, client)
+            let created = try await client.call(
+                .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeAdmin,
+                json: CampaignRouteTests.engagementJSON)
+            let engagement = try created.decoded(CampaignRouteTests.EngagementBody.self)
+            let base = "/api/v1/accounts/acme/engagements/\(engagement.id)"
+            #expect(try await client.call(.patch, base, key: app.acmeReader, json: #"{"name":"x"}"#).status == .forbidden)
+            #expect(try await client.call(.delete, base, key: app.acmeReader).status == .forbidden)
+            #expect(try await client.call(.post, base + "/duplicate", key: app.acmeReader).status == .forbidden)
+            #expect(
+                try await client.call(
+                    .post, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements", key: app.acmeReader,
+                    json: CampaignRouteTests.engagementJSON
+                ).status == .forbidden)
+            let other = "/api/v1/accounts/globex/engagements/\(engagement.id)"
+            #expect(try await client.call(.patch, other, key: app.globexAdmin, json: #"{"name":"x"}"#).status == .notFound)
+            #expect(try await client.call(.delete, other, key: app.globexAdmin).status == .notFound)
+            #expect(try await client.call(.post, other + "/duplicate", key: app.globexAdmin).status == .notFound)
+            let unchanged = try await client.call(.get, base, key: app.acmeReader).decoded(CampaignRouteTests.EngagementBody.self)
+            #expect(unchanged.revision == 1)
+            #expect(unchanged.status == "active")
+            #expect(unchanged.name == "Call me back banner")
+            let paged = try await client.call(
+                .get, "/api/v1/accounts/acme/campaigns/\(campaign.id)/engagements?limit=1", key: app.acmeReader)
+            #expect(try paged.decoded(CampaignRouteTests.Items<CampaignRouteTests.EngagementBody>.self).items.count == 1)
+        }
+    }
+}

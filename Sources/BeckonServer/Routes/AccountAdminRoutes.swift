@@ -55,10 +55,10 @@ struct AccountAdminRoutes {
     }
 
     func register(on group: RouterGroup<AppRequestContext>) {
-        group.get("apikeys") { _, context in
+        group.get("apikeys") { request, context in
             let principal = try context.require(.admin)
             let keys = try await storage.apiKeys.keys(accountId: principal.accountId)
-            return JSONBody(value: ItemList(items: keys.map(APIKeyView.init)))
+            return JSONBody(value: try Page(request).slice(keys.map(APIKeyView.init)))
         }
         group.post("apikeys") { request, context in
             let principal = try context.require(.admin)
@@ -74,10 +74,10 @@ struct AccountAdminRoutes {
             try await provisioning.revokeAPIKey(accountId: principal.accountId.rawValue, keyId: keyId)
             return Response(status: .noContent)
         }
-        group.get("sites") { _, context in
+        group.get("sites") { request, context in
             let principal = try context.requireAuthenticated()
             let sites = try await storage.sites.sites(accountId: principal.accountId)
-            return JSONBody(value: ItemList(items: sites.map { SiteView($0, debugKey: nil) }))
+            return JSONBody(value: try Page(request).slice(sites.map { SiteView($0, debugKey: nil) }))
         }
         group.post("sites") { request, context in
             let principal = try context.require(.admin)

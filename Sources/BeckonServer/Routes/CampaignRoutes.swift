@@ -15,8 +15,6 @@ struct CampaignRoutes {
         "name", "type", "proactive", "entryPoint", "behaviour", "placement", "target", "openMode", "timeoutSeconds",
         "creative", "clickToCall",
     ]
-    static let defaultPageSize = 50
-    static let maxPageSize = 200
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("campaigns") { request, context in
@@ -62,11 +60,11 @@ struct CampaignRoutes {
                 accountId: principal.accountId, id: try Self.id("campaignId", context), settings: settings, at: clock.now())
             return JSONBody(value: CampaignView(archived))
         }
-        group.get("campaigns/:campaignId/engagements") { _, context in
+        group.get("campaigns/:campaignId/engagements") { request, context in
             let principal = try context.requireAuthenticated()
             let campaign = try await campaign(principal, context)
             let items = try await campaigns.engagements(accountId: principal.accountId, campaignId: campaign.id)
-            return JSONBody(value: ItemList(items: items.map(EngagementView.init)))
+            return JSONBody(value: try Page(request).slice(items.map(EngagementView.init)))
         }
         group.post("campaigns/:campaignId/engagements") { request, context in
             let principal = try context.require(.campaignsWrite)
@@ -157,38 +155,6 @@ struct CampaignRoutes {
             if value is NSNull { object.removeValue(forKey: key) } else { object[key] = value }
         }
         return try StrictJSON.decode(T.self, from: try JSONSerialization.data(withJSONObject: object))
-    }
-}
-
-/// `?cursor=&limit=` of a list request; the cursor is the last id of the previous page.
-struct Page {
-    var after: Int64
-    var limit: Int
-
-    init(_ request: Request) throws {
-        let parameters = request.uri.queryParameters
-        if let cursor = parameters.get("cursor") {
-            guard let value = Int64(cursor), value >= 0 else {
-                throw BeckonError.invalidInput(field: "cursor", reason: "is not a cursor this API gave out")
-            }
-            after = value
-        } else {
-            after = 0
-        }
-        if let text = parameters.get("limit") {
-            guard let value = Int(text), (1...CampaignRoutes.maxPageSize).contains(value) else {
-                throw BeckonError.invalidInput(field: "limit", reason: "must be 1 to \(CampaignRoutes.maxPageSize)")
-            }
-            limit = value
-        } else {
-            limit = CampaignRoutes.defaultPageSize
-        }
-    }
-
-    /// The next page's cursor when this page was full.
-    func next(_ lastId: Int64?, count: Int) -> String? {
-        guard count == limit, let lastId else { return nil }
-        return String(lastId)
     }
 }
 

@@ -1,0 +1,47 @@
+import BeckonCore
+import Hummingbird
+
+/// `?cursor=&limit=` of a list request. Campaign lists page in storage by id (the cursor is the
+/// last id seen); the short per-account lists (sites, API keys, a campaign's engagements) are
+/// read whole and sliced, the cursor being a position. Either way a client just passes
+/// `nextCursor` back.
+struct Page {
+    static let defaultSize = 50
+    static let maxSize = 200
+
+    var after: Int64
+    var limit: Int
+
+    init(_ request: Request) throws {
+        let parameters = request.uri.queryParameters
+        if let cursor = parameters.get("cursor") {
+            guard let value = Int64(cursor), value >= 0 else {
+                throw BeckonError.invalidInput(field: "cursor", reason: "is not a cursor this API gave out")
+            }
+            after = value
+        } else {
+            after = 0
+        }
+        if let text = parameters.get("limit") {
+            guard let value = Int(text), (1...Self.maxSize).contains(value) else {
+                throw BeckonError.invalidInput(field: "limit", reason: "must be 1 to \(Self.maxSize)")
+            }
+            limit = value
+        } else {
+            limit = Self.defaultSize
+        }
+    }
+
+    /// The next page's cursor when this page was full.
+    func next(_ lastId: Int64?, count: Int) -> String? {
+        guard count == limit, let lastId else { return nil }
+        return String(lastId)
+    }
+
+    /// One page of a list read whole.
+    func slice<Item>(_ all: [Item]) -> ItemList<Item> {
+        let start = Int(min(after, Int64(all.count)))
+        let end = min(start + limit, all.count)
+        return ItemList(items: Array(all[start..<end]), nextCursor: end < all.count ? String(end) : nil)
+    }
+}
