@@ -104,3 +104,71 @@ import Testing
         }
     }
 }
+
+@Suite struct MoreTargetingRuleTests {
+    static func decode(_ json: String) throws -> Behaviour {
+        let behaviour = try JSONDecoder().decode(Behaviour.self, from: Data(json.utf8))
+        try behaviour.validate()
+        #expect(try JSONDecoder().decode(Behaviour.self, from: JSONEncoder().encode(behaviour)) == behaviour)
+        return behaviour
+    }
+
+    @Test func flowNeedsThePagesInOrder() throws {
+        let flow = try Self.decode(#"{"all":[{"flow":["/home","/pricing","/checkout"]}]}"#)
+        #expect(flow.evaluate(VisitFacts(url: "c", visitedURLs: ["/home", "/blog", "/pricing", "/checkout"])) == .matches)
+        #expect(flow.evaluate(VisitFacts(url: "c", visitedURLs: ["/pricing", "/home", "/checkout"])) == .fails)
+        #expect(throws: BeckonError.self) { try Behaviour(all: [.flow(["/only-one"])]).validate() }
+    }
+
+    @Test func cartProductsErrorsAndServiceRules() throws {
+        let behaviour = try Self.decode(
+            #"{"all":[{"cartDecreased":true},{"productInCart":"SKU-1"},{"viewedProduct":"tv"},{"visitorError":"payment"},{"serviceActivity":""},{"notVisitedUrlContains":"/thanks"}]}"#
+        )
+        var facts = VisitFacts(
+            url: "/cart", cartDecreased: true, cartProducts: ["sku-12 phone"], viewedProducts: ["OLED TV"],
+            errors: ["Payment declined"], serviceTopics: ["billing"])
+        #expect(behaviour.evaluate(facts) == .matches)
+        facts.serviceTopics = []
+        #expect(behaviour.evaluate(facts) == .fails, "an empty text still needs some service activity")
+        facts.serviceTopics = ["x"]
+        facts.visitedURLs = ["/thanks", "/cart"]
+        #expect(behaviour.evaluate(facts) == .fails)
+        #expect(throws: DecodingError.self) { try Self.decode(#"{"all":[{"cartEmptied":false}]}"#) }
+        #expect(try Self.decode(#"{"all":[{"cartEmptied":true}]}"#).evaluate(VisitFacts(url: "u", cartEmptied: true)) == .matches)
+    }
+
+    @Test func engagementHistoryAndAlreadyCalled() throws {
+        let behaviour = try Self.decode(#"{"all":[{"notEngagedInVisit":"declined"},{"engagedInVisit":"exposed"},{"notCalledWithinDays":7}]}"#)
+        #expect(behaviour.evaluate(VisitFacts(url: "u", exposedInVisit: true)) == .matches)
+        #expect(behaviour.evaluate(VisitFacts(url: "u", exposedInVisit: true, declinedInVisit: true)) == .fails)
+        #expect(behaviour.evaluate(VisitFacts(url: "u", exposedInVisit: true, daysSinceLastCall: 3)) == .fails)
+        #expect(behaviour.evaluate(VisitFacts(url: "u", exposedInVisit: true, daysSinceLastCall: 8)) == .matches)
+        let called = Behaviour(all: [.calledWithinDays(7)])
+        #expect(called.evaluate(VisitFacts(url: "u")) == .fails)
+        #expect(called.evaluate(VisitFacts(url: "u", daysSinceLastCall: 6.5)) == .matches)
+        #expect(throws: BeckonError.self) { try Behaviour(all: [.notCalledWithinDays(0)]).validate() }
+    }
+
+    @Test func audienceSearchMarketingCustomerAndPersonal() throws {
+        let json = """
+            {"searchKeywords":["car insurance"],"marketingSources":["Newsletter"],
+             "customer":{"types":["vip"],"balanceMin":100},"personal":{"ageMin":18,"ageMax":65,"genders":["female"]}}
+            """
+        let audience = try JSONDecoder().decode(Audience.self, from: Data(json.utf8))
+        try audience.validate()
+        var facts = VisitFacts(
+            url: "u", searchKeywords: ["cheap car insurance quote"], marketingSource: "newsletter", customerType: "VIP",
+            customerBalance: 250, age: 40, gender: "Female")
+        #expect(audience.matches(facts))
+        facts.customerBalance = 50
+        #expect(!audience.matches(facts))
+        facts.customerBalance = 250
+        facts.age = nil
+        #expect(!audience.matches(facts), "an unknown age does not match an age range")
+        facts.age = 40
+        facts.marketingSource = nil
+        #expect(!audience.matches(facts))
+        #expect(throws: BeckonError.self) { try Audience(personal: .init(ageMin: 50, ageMax: 20)).validate() }
+        #expect(throws: BeckonError.self) { try Audience(customer: .init(balanceMin: 10, balanceMax: 5)).validate() }
+    }
+}

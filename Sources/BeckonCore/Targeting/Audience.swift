@@ -14,10 +14,79 @@ public struct Audience: Hashable, Sendable, Codable {
     public var referrerContains: [String]?
     /// BCP 47 language prefixes (`en`, `de-AT`).
     public var languages: [String]?
+    /// One of the visitor's search keywords contains one of these (case-insensitive).
+    public var searchKeywords: [String]?
+    /// The visit's marketing source is one of these (case-insensitive).
+    public var marketingSources: [String]?
+    /// Conditions on the customer info the page or brand reported.
+    public var customer: CustomerCondition?
+    /// Conditions on the personal info reported.
+    public var personal: PersonalCondition?
+
+    public struct CustomerCondition: Hashable, Sendable, Codable {
+        public var types: [String]?
+        public var statuses: [String]?
+        public var balanceMin: Double?
+        public var balanceMax: Double?
+        public var customerIds: [String]?
+
+        public init(
+            types: [String]? = nil, statuses: [String]? = nil, balanceMin: Double? = nil, balanceMax: Double? = nil,
+            customerIds: [String]? = nil
+        ) {
+            self.types = types
+            self.statuses = statuses
+            self.balanceMin = balanceMin
+            self.balanceMax = balanceMax
+            self.customerIds = customerIds
+        }
+
+        func matches(_ facts: VisitFacts) -> Bool {
+            if let types, !Audience.contains(types, facts.customerType) { return false }
+            if let statuses, !Audience.contains(statuses, facts.customerStatus) { return false }
+            if let customerIds, !customerIds.contains(where: { $0 == facts.customerId }) { return false }
+            if balanceMin != nil || balanceMax != nil {
+                guard let balance = facts.customerBalance else { return false }
+                if let balanceMin, balance < balanceMin { return false }
+                if let balanceMax, balance > balanceMax { return false }
+            }
+            return true
+        }
+    }
+
+    public struct PersonalCondition: Hashable, Sendable, Codable {
+        public var ageMin: Int?
+        public var ageMax: Int?
+        public var genders: [String]?
+
+        public init(ageMin: Int? = nil, ageMax: Int? = nil, genders: [String]? = nil) {
+            self.ageMin = ageMin
+            self.ageMax = ageMax
+            self.genders = genders
+        }
+
+        func matches(_ facts: VisitFacts) -> Bool {
+            if ageMin != nil || ageMax != nil {
+                guard let age = facts.age else { return false }
+                if let ageMin, age < ageMin { return false }
+                if let ageMax, age > ageMax { return false }
+            }
+            if let genders, !Audience.contains(genders, facts.gender) { return false }
+            return true
+        }
+    }
+
+    /// Case-insensitive membership; an unknown value never matches a list.
+    static func contains(_ list: [String], _ value: String?) -> Bool {
+        guard let value else { return false }
+        return list.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
+    }
 
     public init(
         platforms: [VisitFacts.Platform]? = nil, returning: Bool? = nil, countries: [String]? = nil,
-        ipRanges: [String]? = nil, referrerContains: [String]? = nil, languages: [String]? = nil
+        ipRanges: [String]? = nil, referrerContains: [String]? = nil, languages: [String]? = nil,
+        searchKeywords: [String]? = nil, marketingSources: [String]? = nil, customer: CustomerCondition? = nil,
+        personal: PersonalCondition? = nil
     ) {
         self.platforms = platforms
         self.returning = returning
@@ -25,6 +94,10 @@ public struct Audience: Hashable, Sendable, Codable {
         self.ipRanges = ipRanges
         self.referrerContains = referrerContains
         self.languages = languages
+        self.searchKeywords = searchKeywords
+        self.marketingSources = marketingSources
+        self.customer = customer
+        self.personal = personal
     }
 
     public func validate(field: String = "audience") throws(BeckonError) {
@@ -37,6 +110,19 @@ public struct Audience: Hashable, Sendable, Codable {
         }
         for (index, range) in (ipRanges ?? []).enumerated() where IPRange(range) == nil {
             throw .invalidInput(field: "\(field).ipRanges[\(index)]", reason: "'\(range)' is not a CIDR range such as 203.0.113.0/24")
+        }
+        if let customer, let low = customer.balanceMin, let high = customer.balanceMax, high < low {
+            throw .invalidInput(field: "\(field).customer.balanceMax", reason: "\(high) is below balanceMin \(low)")
+        }
+        if let personal {
+            for (name, age) in [("ageMin", personal.ageMin), ("ageMax", personal.ageMax)] {
+                if let age, !(0...150).contains(age) {
+                    throw .invalidInput(field: "\(field).personal.\(name)", reason: "must be 0 to 150")
+                }
+            }
+            if let low = personal.ageMin, let high = personal.ageMax, high < low {
+                throw .invalidInput(field: "\(field).personal.ageMax", reason: "\(high) is below ageMin \(low)")
+            }
         }
     }
 
@@ -59,6 +145,15 @@ public struct Audience: Hashable, Sendable, Codable {
                 languages.contains(where: { language == $0.lowercased() || language.hasPrefix($0.lowercased() + "-") })
             else { return false }
         }
+        if let searchKeywords {
+            let found = facts.searchKeywords.contains { keyword in
+                searchKeywords.contains { keyword.range(of: $0, options: .caseInsensitive) != nil }
+            }
+            if !found { return false }
+        }
+        if let marketingSources, !Self.contains(marketingSources, facts.marketingSource) { return false }
+        if let customer, !customer.matches(facts) { return false }
+        if let personal, !personal.matches(facts) { return false }
         return true
     }
 }

@@ -22,11 +22,43 @@ public struct VisitFacts: Sendable, Equatable {
     /// URLs viewed in this visit, oldest first, the current one included.
     public var visitedURLs: [String]
     public var cartTotal: Double?
+    /// The cart's total went down during the visit / the cart was emptied.
+    public var cartDecreased: Bool
+    public var cartEmptied: Bool
+    /// Names or SKUs of products in the cart, and of products viewed in the visit.
+    public var cartProducts: [String]
+    public var viewedProducts: [String]
+    /// Search keywords the visitor arrived with (search engine or site search).
+    public var searchKeywords: [String]
+    /// Marketing source of the visit (`mrktInfo`), e.g. `newsletter`.
+    public var marketingSource: String?
+    /// Customer info (`ctmrinfo`).
+    public var customerType: String?
+    public var customerStatus: String?
+    public var customerBalance: Double?
+    public var customerId: String?
+    /// Personal info (`personal`).
+    public var age: Int?
+    public var gender: String?
+    /// Visitor errors and service activity topics reported in the visit.
+    public var errors: [String]
+    public var serviceTopics: [String]
+    /// What the visitor did with engagements in this visit.
+    public var exposedInVisit: Bool
+    public var declinedInVisit: Bool
+    public var clickedInVisit: Bool
+    /// Days since the visitor's last Click to Call status (any visit); nil when never.
+    public var daysSinceLastCall: Double?
 
     public init(
         url: String, sections: [String] = [], platform: Platform = .desktop, country: String? = nil,
         ipAddress: String? = nil, referrer: String? = nil, returning: Bool = false, language: String? = nil,
-        pageCount: Int = 1, secondsOnPage: Double = 0, visitedURLs: [String]? = nil, cartTotal: Double? = nil
+        pageCount: Int = 1, secondsOnPage: Double = 0, visitedURLs: [String]? = nil, cartTotal: Double? = nil,
+        cartDecreased: Bool = false, cartEmptied: Bool = false, cartProducts: [String] = [], viewedProducts: [String] = [],
+        searchKeywords: [String] = [], marketingSource: String? = nil, customerType: String? = nil,
+        customerStatus: String? = nil, customerBalance: Double? = nil, customerId: String? = nil, age: Int? = nil,
+        gender: String? = nil, errors: [String] = [], serviceTopics: [String] = [], exposedInVisit: Bool = false,
+        declinedInVisit: Bool = false, clickedInVisit: Bool = false, daysSinceLastCall: Double? = nil
     ) {
         self.url = url
         self.sections = sections
@@ -40,5 +72,23 @@ public struct VisitFacts: Sendable, Equatable {
         self.secondsOnPage = secondsOnPage
         self.visitedURLs = visitedURLs ?? [url]
         self.cartTotal = cartTotal
+        self.cartDecreased = cartDecreased
+        self.cartEmptied = cartEmptied
+        self.cartProducts = cartProducts
+        self.viewedProducts = viewedProducts
+        self.searchKeywords = searchKeywords
+        self.marketingSource = marketingSource
+        self.customerType = customerType
+        self.customerStatus = customerStatus
+        self.customerBalance = customerBalance
+        self.customerId = customerId
+        self.age = age
+        self.gender = gender
+        self.errors = errors
+        self.serviceTopics = serviceTopics
+        self.exposedInVisit = exposedInVisit
+        self.declinedInVisit = declinedInVisit
+        self.clickedInVisit = clickedInVisit
+        self.daysSinceLastCall = daysSinceLastCall
     }
 }
