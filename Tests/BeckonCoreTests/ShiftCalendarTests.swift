@@ -179,3 +179,11 @@ import Testing
         #expect(LocalDate("2023-02-29") == nil)
     }
 }
+
+@Suite struct ShiftEndOfDayTests {
+    @Test func anEndOf2359MeansTheEndOfTheDay() throws {
+        let shift = try JSONDecoder().decode(Shift.self, from: Data(#"["18:00", "23:59"]"#.utf8))
+        #expect(shift == Shift(startMinute: 1080, endMinute: 1440))
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Shift.self, from: Data(#"["23:59", "24:00"]"#.utf8)) }
+    }
+}

@@ -246,16 +246,16 @@ import Testing
                 struct Entry: Decodable {
                     var campaignId: Int64
                     var onShift: Bool
-                    var nextOn: Date?
-                    var nextOff: Date?
+                    var nextOn: Int64?
+                    var nextOff: Int64?
                 }
                 var campaigns: [Entry]
             }
             let answer = try response.decoded(Answer.self)
             let quotes = try #require(answer.campaigns.first { $0.campaignId == created.id })
             #expect(quotes.onShift)
-            #expect(quotes.nextOff == ISO8601DateFormatter().date(from: "2026-11-23T17:30:00Z"))
-            #expect(quotes.nextOn == ISO8601DateFormatter().date(from: "2026-11-23T18:30:00Z"))
+            #expect(quotes.nextOff == ISO8601DateFormatter().date(from: "2026-11-23T17:30:00Z")!.millisecondsSince1970)
+            #expect(quotes.nextOn == ISO8601DateFormatter().date(from: "2026-11-23T18:30:00Z")!.millisecondsSince1970)
             let other = try #require(answer.campaigns.first { $0.campaignId == always.id })
             #expect(other.onShift && other.nextOff == nil)
             #expect(try await client.call(.get, "/api/account/acme/shift-status", key: app.globexAdmin).status == .forbidden)

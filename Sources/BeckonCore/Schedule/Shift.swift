@@ -32,7 +32,9 @@ public struct Shift: Hashable, Sendable, Codable {
         guard container.isAtEnd else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a shift is [\"HH:MM\", \"HH:MM\"]"))
         }
-        guard let startMinute = Shift.minute(start), let endMinute = Shift.minute(end) else {
+        // LiveEngage lets a shift end at 23:59 to mean the end of the day.
+        let endOfDay = end == "23:59" ? 1440 : Shift.minute(end)
+        guard let startMinute = Shift.minute(start), let endMinute = endOfDay else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "shift times are HH:MM on 5-minute steps, 00:00 to 24:00"))
         }

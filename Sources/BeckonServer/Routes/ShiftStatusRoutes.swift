@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `GET /api/account/{accountId}/shift-status` (SPEC §8): for each campaign that is not
 /// archived, whether it is on shift now and when it next goes on and off. A campaign without a
-/// time frame is always on.
+/// time frame is always on. Times are epoch milliseconds, as in LivePerson's shift-status entity.
 struct ShiftStatusRoutes {
     let campaigns: any CampaignRepository
     let clock: any WallClock
@@ -15,8 +15,8 @@ struct ShiftStatusRoutes {
         var status: Campaign.Status
         var timeZone: String?
         var onShift: Bool
-        var nextOn: Date?
-        var nextOff: Date?
+        var nextOn: Int64?
+        var nextOff: Int64?
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -33,7 +33,7 @@ struct ShiftStatusRoutes {
     }
 
     struct Answer: Encodable, Sendable {
-        var time: Date
+        var time: Int64
         var campaigns: [Entry]
     }
 
@@ -52,13 +52,13 @@ struct ShiftStatusRoutes {
                     entries.append(
                         Entry(
                             campaignId: campaign.id, name: campaign.settings.name, status: campaign.settings.status,
-                            timeZone: campaign.settings.timeFrame?.timeZone, onShift: status.onShift, nextOn: status.nextOn,
-                            nextOff: status.nextOff))
+                            timeZone: campaign.settings.timeFrame?.timeZone, onShift: status.onShift,
+                            nextOn: status.nextOn?.millisecondsSince1970, nextOff: status.nextOff?.millisecondsSince1970))
                 }
                 guard page.count == 200, let last = page.last else { break }
                 after = last.id
             }
-            return JSONBody(value: Answer(time: now, campaigns: entries))
+            return JSONBody(value: Answer(time: now.millisecondsSince1970, campaigns: entries))
         }
     }
 }
