@@ -156,13 +156,7 @@ extension Behaviour.Rule: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
-        guard container.allKeys.count == 1, let key = container.allKeys.first else {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: decoder.codingPath,
-                    debugDescription: "a behaviour rule has exactly one of "
-                        + Key.allCases.map(\.rawValue).joined(separator: ", ")))
-        }
+        let key = try container.singleKey(rule: "a behaviour rule")
         func text() throws -> String { try container.decode(String.self, forKey: key) }
         func number() throws -> Int { try container.decode(Int.self, forKey: key) }
         func flag() throws -> Bool {

@@ -15,12 +15,7 @@ public struct EntryPoint: Hashable, Sendable, Codable {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            guard container.allKeys.count == 1, let key = container.allKeys.first else {
-                throw DecodingError.dataCorrupted(
-                    .init(
-                        codingPath: decoder.codingPath,
-                        debugDescription: "an entry point rule has exactly one of urlContains, urlExact, urlRegex, section"))
-            }
+            let key = try container.singleKey(rule: "an entry point rule")
             let value = try container.decode(String.self, forKey: key)
             switch key {
             case .urlContains: self = .urlContains(value)
