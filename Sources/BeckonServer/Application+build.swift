@@ -12,10 +12,13 @@ public struct AppDependencies: Sendable {
     public var clock: any WallClock
     public var passwordHasher: PasswordHasher
     public var logger: Logger
+    /// Live visits, the campaign catalog and click signing: the monitoring API's state.
+    public var visits: VisitTracker
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
-        passwordHasher: PasswordHasher = PasswordHasher(), logger: Logger
+        passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitTracker.Settings = .init(),
+        maxVisitors: Int = 2_000_000, logger: Logger
     ) {
         self.storage = storage
         self.journal = journal
@@ -23,6 +26,11 @@ public struct AppDependencies: Sendable {
         self.clock = clock
         self.passwordHasher = passwordHasher
         self.logger = logger
+        self.visits = VisitTracker(
+            store: LiveVisitStore(capacity: maxVisitors),
+            catalog: CampaignCatalog(campaigns: storage.campaigns, accounts: storage.accounts), journal: journal,
+            keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
+            clock: clock, settings: visitSettings)
     }
 
     public var provisioning: Provisioning {
@@ -43,7 +51,10 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon"),
         logger: dependencies.logger)
-    app.addServices(dependencies.journal)
+    app.addServices(
+        dependencies.journal,
+        LiveVisitSweeper(
+            store: dependencies.visits.store, clock: dependencies.clock, liveWindow: dependencies.visits.settings.liveWindow))
     return app
 }
 
@@ -56,8 +67,15 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes)
     }
     HealthRoutes(storage: dependencies.storage, registry: registry).register(on: router)
+    // Public: the tag's endpoint and the click-token public keys.
+    MonitoringRoutes(
+        tracker: dependencies.visits, sites: SiteDirectory(storage: dependencies.storage, clock: dependencies.clock),
+        trustForwardedFor: configuration.trustForwardedFor
+    ).register(on: router)
+    ClickKeyRoutes(keyring: dependencies.visits.keyring).register(on: router)
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
+        .add(middleware: CampaignCatalogInvalidator(catalog: dependencies.visits.catalog))
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)

@@ -82,7 +82,8 @@ public enum StorageFactory {
         Storage(
             accounts: SQLAccountRepository(database: database), sites: SQLSiteRepository(database: database),
             apiKeys: SQLAPIKeyRepository(database: database),
-            campaigns: SQLCampaignRepository(database: database), journal: SQLJournalStore(database: database),
+            campaigns: SQLCampaignRepository(database: database), clickKeys: SQLClickKeyRepository(database: database),
+            journal: SQLJournalStore(database: database),
             ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
     }
 }

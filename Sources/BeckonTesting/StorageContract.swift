@@ -191,8 +191,15 @@ public enum StorageContract {
                 event("acme", at: 1, visitor: "v1"), event("acme", at: 2, visitor: "v2"),
                 event("globex", at: 3, visitor: "v1"), event("acme", at: 4, visitor: "v1"), event("acme", at: 5, visitor: nil),
             ])
-            let read = try await storage.journal.events(accountId: AccountID(trusted: "acme"), visitorId: "v1", limit: 100)
+            let acme = AccountID(trusted: "acme")
+            let read = try await storage.journal.events(accountId: acme, visitorId: "v1", since: t0, limit: 100)
             #expect(read.map(\.event) == [event("acme", at: 1, visitor: "v1"), event("acme", at: 4, visitor: "v1")])
+            // The most recent ones, still in order; and nothing before `since`.
+            let last = try await storage.journal.events(accountId: acme, visitorId: "v1", since: t0, limit: 1)
+            #expect(last.map(\.event) == [event("acme", at: 4, visitor: "v1")])
+            let recent = try await storage.journal.events(
+                accountId: acme, visitorId: "v1", since: t0.addingTimeInterval(2), limit: 100)
+            #expect(recent.map(\.event) == [event("acme", at: 4, visitor: "v1")])
         },
         check("journalKeepsPayloadAndLargeBatchesWhole") { storage in
             let payload = #"{"title":"Grüße — 東京 \"quoted\"","n":1}"#
@@ -222,7 +229,7 @@ public enum StorageContract {
             }
             // Every append returned, so every event must already be readable.
             #expect(try await storage.journal.count() == 64 * 5 * 2)
-            let one = try await journal.events(accountId: AccountID(trusted: "acme"), visitorId: "v7", limit: 100)
+            let one = try await journal.events(accountId: AccountID(trusted: "acme"), visitorId: "v7", since: t0, limit: 100)
             #expect(one.count == 10)
             journal.close()
             try await writer.value

@@ -39,7 +39,8 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         FileHandle.standardError.write(Data("beckon: \(error.description)\n".utf8))
         switch error {
         case .invalidInput: throw ExitCode(2)
-        case .conflict, .notFound, .unknownAccount, .unauthorized, .forbidden: throw ExitCode(1)
+        case .conflict, .notFound, .unknownAccount, .unknownVisitor, .unknownVisit, .unauthorized, .forbidden:
+            throw ExitCode(1)
         case .schemaBehind, .schemaAhead, .storageUnavailable, .journalClosed: throw ExitCode(3)
         }
     }

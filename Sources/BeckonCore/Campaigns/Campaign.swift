@@ -32,10 +32,13 @@ public struct CampaignSettings: Hashable, Sendable, Codable {
     public var timeFrame: TimeFrame?
     /// Share of visitors (stable per visitor) who never see the campaign, to measure lift.
     public var controlGroupPercent: Int
+    /// At most this many proactive offers of the campaign's engagements per visit; nil: only the
+    /// account's caps apply.
+    public var capPerVisit: Int?
 
     public init(
         name: String, status: Campaign.Status = .draft, priority: Int = 0, goal: Goal? = nil, audience: Audience? = nil,
-        timeFrame: TimeFrame? = nil, controlGroupPercent: Int = 0
+        timeFrame: TimeFrame? = nil, controlGroupPercent: Int = 0, capPerVisit: Int? = nil
     ) {
         self.name = name
         self.status = status
@@ -44,6 +47,7 @@ public struct CampaignSettings: Hashable, Sendable, Codable {
         self.audience = audience
         self.timeFrame = timeFrame
         self.controlGroupPercent = controlGroupPercent
+        self.capPerVisit = capPerVisit
     }
 
     public static let maxControlGroupPercent = 25
@@ -55,6 +59,9 @@ public struct CampaignSettings: Hashable, Sendable, Codable {
         }
         guard (0...Self.maxControlGroupPercent).contains(controlGroupPercent) else {
             throw .invalidInput(field: "controlGroupPercent", reason: "must be 0 to \(Self.maxControlGroupPercent)")
+        }
+        if let capPerVisit, !(1...10).contains(capPerVisit) {
+            throw .invalidInput(field: "capPerVisit", reason: "must be 1 to 10, or null for no campaign cap")
         }
         try goal?.validate()
         try audience?.validate()

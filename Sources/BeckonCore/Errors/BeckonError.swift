@@ -8,6 +8,10 @@ public enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     /// No account has this id (LivePerson's "invalid account").
     case unknownAccount(String)
+    /// The visitor id is unknown or malformed (LivePerson's "invalid visitor").
+    case unknownVisitor(String)
+    /// The visit id is unknown, malformed or the visit has ended (LivePerson's "invalid session").
+    case unknownVisit(String)
     /// The thing exists already (a duplicate id, a taken email).
     case conflict(String)
     /// No credentials, or credentials that do not identify a live key.
@@ -28,6 +32,8 @@ public enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidInput(let field, let reason): "invalid \(field): \(reason)"
         case .notFound(let what): "\(what) not found"
         case .unknownAccount(let id): "account '\(id)' not found"
+        case .unknownVisitor(let why): "invalid visitor: \(why)"
+        case .unknownVisit(let why): "invalid session: \(why)"
         case .conflict(let what): what
         case .unauthorized(let why): why
         case .forbidden(let why): why

@@ -6,8 +6,9 @@ public protocol EventJournal: Sendable {
     func append(_ events: [JournalEvent]) async throws
     /// Events of one account in a time range, in sequence order.
     func events(_ query: JournalQuery) async throws -> [StoredEvent]
-    /// Every event of one visitor of one account, in sequence order.
-    func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent]
+    /// The most recent `limit` events of one visitor of one account that occurred at or after
+    /// `since`, in sequence order (rebuilding a visitor after a restart or on another node).
+    func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent]
 }
 
 /// A backend's side of the journal: writes one batch per transaction. `GroupCommitJournal`
@@ -16,7 +17,7 @@ public protocol JournalStore: Sendable {
     /// Writes all `events` in one transaction; returns when it is committed durably.
     func write(_ events: [JournalEvent]) async throws
     func events(_ query: JournalQuery) async throws -> [StoredEvent]
-    func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent]
+    func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent]
     /// The number of stored events (operations and tests).
     func count() async throws -> Int
 }

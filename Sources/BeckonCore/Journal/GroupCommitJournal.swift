@@ -28,7 +28,7 @@ public final class GroupCommitJournal: EventJournal, Service {
 
     private struct Pending {
         var events: [JournalEvent]
-        var continuation: CheckedContinuation<Void, any Error>
+        var receipt: JournalReceipt
     }
 
     private struct State {
@@ -50,30 +50,40 @@ public final class GroupCommitJournal: EventJournal, Service {
     }
 
     public func append(_ events: [JournalEvent]) async throws {
-        guard !events.isEmpty else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let (accepted, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                guard !state.closed else { return (false, nil) }
-                state.queue.append(Pending(events: events, continuation: continuation))
-                state.queuedEvents += events.count
-                let writer = state.writerWaiting
-                state.writerWaiting = nil
-                return (true, writer)
-            }
-            if accepted {
-                writer?.resume()
-            } else {
-                continuation.resume(throwing: BeckonError.journalClosed)
-            }
+        try await enqueue(events).durable()
+    }
+
+    /// Queues `events` without waiting and answers a receipt to wait on. The live-visit path
+    /// enqueues while it holds the visitor's lock, so the journal keeps one visitor's events in
+    /// the order they were applied in memory; it waits for durability after letting go.
+    public func enqueue(_ events: [JournalEvent]) -> JournalReceipt {
+        let receipt = JournalReceipt()
+        guard !events.isEmpty else {
+            receipt.complete(.success(()))
+            return receipt
         }
+        let (accepted, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard !state.closed else { return (false, nil) }
+            state.queue.append(Pending(events: events, receipt: receipt))
+            state.queuedEvents += events.count
+            let writer = state.writerWaiting
+            state.writerWaiting = nil
+            return (true, writer)
+        }
+        if accepted {
+            writer?.resume()
+        } else {
+            receipt.complete(.failure(BeckonError.journalClosed))
+        }
+        return receipt
     }
 
     public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
         try await store.events(query)
     }
 
-    public func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent] {
-        try await store.events(accountId: accountId, visitorId: visitorId, limit: limit)
+    public func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
+        try await store.events(accountId: accountId, visitorId: visitorId, since: since, limit: limit)
     }
 
     /// The writer loop.
@@ -96,7 +106,7 @@ public final class GroupCommitJournal: EventJournal, Service {
         for pending in state.withLock({ state in
             defer { state.queue = [] }; return state.queue
         }) {
-            pending.continuation.resume(throwing: BeckonError.journalClosed)
+            pending.receipt.complete(.failure(BeckonError.journalClosed))
         }
     }
 
@@ -160,11 +170,48 @@ public final class GroupCommitJournal: EventJournal, Service {
         guard !batch.isEmpty else { return }
         do {
             try await store.write(batch.flatMap(\.events))
-            for pending in batch { pending.continuation.resume() }
+            for pending in batch { pending.receipt.complete(.success(())) }
         } catch {
             logger.error(
                 "journal batch failed", metadata: ["events": "\(batch.reduce(0) { $0 + $1.events.count })", "error": "\(error)"])
-            for pending in batch { pending.continuation.resume(throwing: error) }
+            for pending in batch { pending.receipt.complete(.failure(error)) }
         }
+    }
+}
+
+/// The promise of one `enqueue`: completes once, when its events are committed (or failed).
+public final class JournalReceipt: Sendable {
+    private enum State {
+        case waiting([CheckedContinuation<Void, any Error>])
+        case done(Result<Void, any Error>)
+    }
+
+    private let state = Mutex(State.waiting([]))
+
+    init() {}
+
+    /// Returns when the events are durable; throws when committing them failed.
+    public func durable() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let result = state.withLock { state -> Result<Void, any Error>? in
+                switch state {
+                case .waiting(var waiters):
+                    waiters.append(continuation)
+                    state = .waiting(waiters)
+                    return nil
+                case .done(let result): return result
+                }
+            }
+            if let result { continuation.resume(with: result) }
+        }
+    }
+
+    func complete(_ result: Result<Void, any Error>) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            guard case .waiting(let waiters) = state else { return [] }
+            state = .done(result)
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(with: result) }
     }
 }

@@ -46,6 +46,7 @@ public struct Storage: Sendable {
     public var sites: any SiteRepository
     public var apiKeys: any APIKeyRepository
     public var campaigns: any CampaignRepository
+    public var clickKeys: any ClickKeyRepository
     public var journal: any JournalStore
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
@@ -54,13 +55,15 @@ public struct Storage: Sendable {
 
     public init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
-        campaigns: any CampaignRepository, journal: any JournalStore, ping: @escaping @Sendable () async throws -> Void,
+        campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
+        ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.accounts = accounts
         self.sites = sites
         self.apiKeys = apiKeys
         self.campaigns = campaigns
+        self.clickKeys = clickKeys
         self.journal = journal
         self.ping = ping
         self.close = close

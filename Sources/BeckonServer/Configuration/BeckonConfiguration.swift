@@ -11,6 +11,11 @@ public struct BeckonConfiguration: Sendable {
     public var port: Int
     /// The largest request body accepted; larger ones get 413.
     public var maxBodyBytes: Int
+    /// Take the client address from `X-Forwarded-For` (behind a proxy such as nginx).
+    public var trustForwardedFor: Bool
+    public var visits: VisitTracker.Settings
+    /// The most visitors held in memory; beyond it the least recently active are dropped.
+    public var maxVisitors: Int
     public var logLevel: Logger.Level
     public var storage: StorageConfiguration
     public var journal: GroupCommitJournal.Configuration
@@ -20,13 +25,17 @@ public struct BeckonConfiguration: Sendable {
     public var masterKeyFile: String?
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, logLevel: Logger.Level = .info,
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, trustForwardedFor: Bool = false,
+        visits: VisitTracker.Settings = .init(), maxVisitors: Int = 2_000_000, logLevel: Logger.Level = .info,
         storage: StorageConfiguration = .init(), journal: GroupCommitJournal.Configuration = .init(),
         masterKey: String? = nil, masterKeyFile: String? = nil
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.trustForwardedFor = trustForwardedFor
+        self.visits = visits
+        self.maxVisitors = maxVisitors
         self.logLevel = logLevel
         self.storage = storage
         self.journal = journal
@@ -68,6 +77,11 @@ extension BeckonConfiguration {
         host = values.string(.httpHost)
         port = try values.int(.httpPort, in: 0...65535)
         maxBodyBytes = try values.int(.httpMaxBodyBytes, in: 1024...(64 << 20))
+        trustForwardedFor = try values.bool(.httpTrustForwardedFor)
+        visits = VisitTracker.Settings(
+            visitTimeout: .seconds(60 * (try values.int(.visitsTimeoutMinutes, in: 1...1440))),
+            liveWindow: .seconds(3600 * (try values.int(.visitsLiveHours, in: 1...72))))
+        maxVisitors = try values.int(.visitsMaxVisitors, in: 1000...100_000_000)
         let level = values.string(.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw BeckonError.invalidInput(
@@ -117,6 +131,16 @@ private struct ConfigValues {
 
     func string(_ key: ConfigurationKey) -> String {
         optionalString(key) ?? key.defaultValue ?? ""
+    }
+
+    func bool(_ key: ConfigurationKey) throws -> Bool {
+        if let typed = try? reader.requiredBool(forKey: ConfigKey(key.name)) { return typed }
+        let text = (reader.string(forKey: ConfigKey(key.name)) ?? key.defaultValue ?? "false").lowercased()
+        switch text {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw BeckonError.invalidInput(field: key.name, reason: "'\(text)' is not true or false")
+        }
     }
 
     func int(_ key: ConfigurationKey, in range: ClosedRange<Int>) throws -> Int {

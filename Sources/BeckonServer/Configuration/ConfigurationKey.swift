@@ -29,6 +29,11 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let httpHost = ConfigurationKey(name: "http.host", defaultValue: "127.0.0.1", isSecret: false)
     public static let httpPort = ConfigurationKey(name: "http.port", defaultValue: "8080", isSecret: false)
     public static let httpMaxBodyBytes = ConfigurationKey(name: "http.maxBodyBytes", defaultValue: "65536", isSecret: false)
+    public static let httpTrustForwardedFor = ConfigurationKey(
+        name: "http.trustForwardedFor", defaultValue: "false", isSecret: false)
+    public static let visitsTimeoutMinutes = ConfigurationKey(name: "visits.timeoutMinutes", defaultValue: "30", isSecret: false)
+    public static let visitsLiveHours = ConfigurationKey(name: "visits.liveHours", defaultValue: "6", isSecret: false)
+    public static let visitsMaxVisitors = ConfigurationKey(name: "visits.maxVisitors", defaultValue: "2000000", isSecret: false)
     public static let logLevel = ConfigurationKey(name: "log.level", defaultValue: "info", isSecret: false)
     public static let storageDriver = ConfigurationKey(name: "storage.driver", defaultValue: "sqlite", isSecret: false)
     public static let storageSQLitePath = ConfigurationKey(
@@ -44,7 +49,8 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let secretsMasterKeyFile = ConfigurationKey(name: "secrets.masterKeyFile", defaultValue: nil, isSecret: false)
 
     public static let all: [ConfigurationKey] = [
-        httpHost, httpPort, httpMaxBodyBytes, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
+        httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, visitsTimeoutMinutes, visitsLiveHours,
+        visitsMaxVisitors, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile,
     ]

@@ -1,5 +1,6 @@
 import BeckonCore
 import Hummingbird
+import NIOCore
 
 /// Who made a request: the API key that authenticated it.
 public struct Principal: Sendable, Equatable {
@@ -10,14 +11,17 @@ public struct Principal: Sendable, Equatable {
 
 /// The request context of every Beckon route: the body limit from configuration and, once the
 /// authenticator has run, the principal.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `BodyLimitMiddleware` from `http.maxBodyBytes`.
     public var maxBodyBytes = 65536
     public var principal: Principal?
+    /// The peer's address (the visitor's, unless a proxy is in front).
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     public var maxUploadSize: Int { maxBodyBytes }

@@ -18,6 +18,9 @@ enum LPInternalCode {
     static let unauthorized = 10
     static let notFound = 12
     static let unexpected = 18
+    static let illegalVersion = 33
+    static let invalidVisitor = 37
+    static let invalidSession = 39
 }
 
 /// How one error is answered: status, LP code, message. The single place domain, framework
@@ -41,6 +44,10 @@ struct ErrorAnswer {
         switch error {
         case let error as BeckonError:
             self.init(error)
+        case let error as LPVersionError:
+            self.init(
+                status: .badRequest, internalCode: LPInternalCode.illegalVersion,
+                message: "illegal version '\(error.version)'; this API is v=1.0")
         case let error as HTTPError:
             self.init(httpError: error, request: request)
         case is SQLFailure:
@@ -55,6 +62,8 @@ struct ErrorAnswer {
         case .invalidInput: self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: error.description)
         case .notFound: self.init(status: .notFound, internalCode: LPInternalCode.notFound, message: error.description)
         case .unknownAccount: self.init(status: .notFound, internalCode: LPInternalCode.invalidAccount, message: error.description)
+        case .unknownVisitor: self.init(status: .notFound, internalCode: LPInternalCode.invalidVisitor, message: error.description)
+        case .unknownVisit: self.init(status: .notFound, internalCode: LPInternalCode.invalidSession, message: error.description)
         case .conflict: self.init(status: .conflict, internalCode: LPInternalCode.badRequest, message: error.description)
         case .unauthorized:
             self.init(status: .unauthorized, internalCode: LPInternalCode.unauthorized, message: error.description)

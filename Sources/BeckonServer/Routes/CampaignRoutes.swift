@@ -9,7 +9,7 @@ struct CampaignRoutes {
     let clock: any WallClock
 
     static let campaignFields: Set<String> = [
-        "name", "status", "priority", "goal", "audience", "timeFrame", "controlGroupPercent",
+        "name", "status", "priority", "goal", "audience", "timeFrame", "controlGroupPercent", "capPerVisit",
     ]
     static let engagementFields: Set<String> = [
         "name", "type", "proactive", "entryPoint", "behaviour", "placement", "target", "openMode", "timeoutSeconds",

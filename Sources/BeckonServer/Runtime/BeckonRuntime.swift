@@ -17,7 +17,9 @@ public enum BeckonRuntime {
         let secretBox = try configuration.resolveMasterKey()
         let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
         let journal = GroupCommitJournal(store: storage.journal, configuration: configuration.journal, logger: logger)
-        let dependencies = AppDependencies(storage: storage, journal: journal, secretBox: secretBox, logger: logger)
+        let dependencies = AppDependencies(
+            storage: storage, journal: journal, secretBox: secretBox, visitSettings: configuration.visits,
+            maxVisitors: configuration.maxVisitors, logger: logger)
         let app = buildApplication(configuration: configuration, dependencies: dependencies)
         logger.info(
             "Beckon starting",

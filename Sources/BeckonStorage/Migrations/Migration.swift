@@ -38,6 +38,7 @@ extension Migration {
         .m0003CreateCampaigns,
         .m0004AddAccountSettings,
         .m0005AddSiteDebugKey,
+        .m0006CreateClickSigningKeys,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -46,11 +46,14 @@ public struct SQLJournalStore: JournalStore {
         ).map(Self.event)
     }
 
-    public func events(accountId: AccountID, visitorId: String, limit: Int) async throws -> [StoredEvent] {
+    public func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
         try await database.query(
-            "SELECT * FROM journal WHERE account_id = ? AND visitor_id = ? ORDER BY sequence LIMIT ?",
-            .text(accountId.rawValue), .text(visitorId), .integer(Int64(max(0, limit)))
-        ).map(Self.event)
+            """
+            SELECT * FROM journal WHERE account_id = ? AND visitor_id = ? AND occurred_at >= ?
+            ORDER BY sequence DESC LIMIT ?
+            """,
+            .text(accountId.rawValue), .text(visitorId), .date(since), .integer(Int64(max(0, limit)))
+        ).map(Self.event).reversed()
     }
 
     public func count() async throws -> Int {

@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// Live visitors in memory (SPEC §7, §16), sharded by visitor id so requests on different cores
+/// rarely wait for each other, and bounded: past `capacity` visitors, the least recently active
+/// of a shard is dropped (the journal still has it; it is rebuilt if it comes back).
+public final class LiveVisitStore: Sendable {
+    public struct Key: Hashable, Sendable {
+        public var accountId: AccountID
+        public var visitorId: VisitToken
+
+        public init(accountId: AccountID, visitorId: VisitToken) {
+            self.accountId = accountId
+            self.visitorId = visitorId
+        }
+    }
+
+    private final class Shard: Sendable {
+        let visitors = Mutex<[Key: VisitorState]>([:])
+    }
+
+    private let shards: [Shard]
+    private let capacityPerShard: Int
+
+    public init(capacity: Int = 2_000_000, shardCount: Int = 64) {
+        let count = max(1, shardCount)
+        shards = (0..<count).map { _ in Shard() }
+        capacityPerShard = max(1, capacity / count)
+    }
+
+    private func shard(_ key: Key) -> Shard {
+        shards[Int(truncatingIfNeeded: key.visitorId.low % UInt64(shards.count))]
+    }
+
+    /// Runs `body` with exclusive access to the visitor (nil when not held). Setting it to nil
+    /// forgets the visitor; a new visitor beyond capacity evicts the least recently active one.
+    public func withVisitor<T>(_ key: Key, _ body: (inout VisitorState?) throws -> T) rethrows -> T {
+        try shard(key).visitors.withLock { visitors in
+            var state = visitors.removeValue(forKey: key)
+            let isNew = state == nil
+            let result = try body(&state)
+            if let state {
+                if isNew && visitors.count >= capacityPerShard { Self.evictOldest(&visitors) }
+                visitors[key] = state
+            }
+            return result
+        }
+    }
+
+    /// Stores `state` unless the visitor is already held (someone rebuilt it first).
+    public func insertIfAbsent(_ key: Key, _ state: VisitorState) {
+        withVisitor(key) { current in
+            if current == nil { current = state }
+        }
+    }
+
+    public func contains(_ key: Key) -> Bool {
+        shard(key).visitors.withLock { $0[key] != nil }
+    }
+
+    /// Drops visits past their live window and visitors with nothing left; returns how many
+    /// visitors remain.
+    @discardableResult
+    public func sweep(now: Date, liveWindow: Duration) -> Int {
+        let nowMs = now.millisecondsSince1970
+        let windowMs = liveWindow.milliseconds
+        var remaining = 0
+        for shard in shards {
+            remaining += shard.visitors.withLock { visitors in
+                for key in Array(visitors.keys) {
+                    if visitors[key]?.expire(now: nowMs, liveWindowMs: windowMs) == false { visitors[key] = nil }
+                }
+                return visitors.count
+            }
+        }
+        return remaining
+    }
+
+    public var visitorCount: Int { shards.reduce(0) { $0 + $1.visitors.withLock { $0.count } } }
+
+    private static func evictOldest(_ visitors: inout [Key: VisitorState]) {
+        guard let oldest = visitors.min(by: { $0.value.lastActivityAt < $1.value.lastActivityAt })?.key else { return }
+        visitors[oldest] = nil
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

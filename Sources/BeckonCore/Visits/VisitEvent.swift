@@ -1,0 +1,244 @@
+import Foundation
+
+/// What a visit's journal events say, typed. The live path builds these, applies them to the
+/// in-memory visitor and appends them to the journal; a restart replays the same events through
+/// the same `VisitorState.apply`, so memory after recovery is what it was before.
+public enum VisitEvent: Sendable, Equatable {
+    case pageView(PageViewRecord)
+    case attribute(AttributeRecord)
+    case decision(DecisionRecord)
+    case impression(ImpressionRecord)
+    case click(ClickRecord)
+
+    public var kind: EventKind {
+        switch self {
+        case .pageView: .pageView
+        case .attribute: .attribute
+        case .decision: .decision
+        case .impression: .impression
+        case .click: .click
+        }
+    }
+}
+
+/// A page view; the first of a visit carries `newVisit` and what the client said about itself.
+public struct PageViewRecord: Codable, Sendable, Equatable {
+    public var siteId: String
+    public var pageId: String
+    public var url: String
+    public var title: String?
+    public var referrer: String?
+    public var sections: [String]
+    public var language: String?
+    public var newVisit: Bool
+    public var returning: Bool
+    public var client: ClientInfo?
+
+    public init(
+        siteId: String, pageId: String, url: String, title: String? = nil, referrer: String? = nil, sections: [String] = [],
+        language: String? = nil, newVisit: Bool, returning: Bool = false, client: ClientInfo? = nil
+    ) {
+        self.siteId = siteId
+        self.pageId = pageId
+        self.url = url
+        self.title = title
+        self.referrer = referrer
+        self.sections = sections
+        self.language = language
+        self.newVisit = newVisit
+        self.returning = returning
+        self.client = client
+    }
+}
+
+/// The device and network a visit came from (LP's `clientProperties`).
+public struct ClientInfo: Codable, Sendable, Equatable {
+    public var deviceFamily: String?
+    public var os: String?
+    public var osVersion: String?
+    public var appVersion: String?
+    public var browser: String?
+    public var userAgent: String?
+    /// Personal data: kept for the brand's Visit Information and IP-range targeting, never logged.
+    public var ipAddress: String?
+    public var country: String?
+
+    public init(
+        deviceFamily: String? = nil, os: String? = nil, osVersion: String? = nil, appVersion: String? = nil,
+        browser: String? = nil, userAgent: String? = nil, ipAddress: String? = nil, country: String? = nil
+    ) {
+        self.deviceFamily = deviceFamily
+        self.os = os
+        self.osVersion = osVersion
+        self.appVersion = appVersion
+        self.browser = browser
+        self.userAgent = userAgent
+        self.ipAddress = ipAddress
+        self.country = country
+    }
+
+    public var platform: VisitFacts.Platform {
+        switch deviceFamily?.lowercased() {
+        case "mobile", "smartphone", "phone": .mobile
+        case "tablet": .tablet
+        default: .desktop
+        }
+    }
+}
+
+/// One engagement attribute, from the page (`page`) or the brand's API (`brand`).
+public struct AttributeRecord: Codable, Sendable, Equatable {
+    public enum Source: String, Codable, Sendable { case page, brand }
+    public var pageId: String?
+    public var source: Source
+    public var attribute: EngagementAttribute
+
+    public init(pageId: String?, source: Source, attribute: EngagementAttribute) {
+        self.pageId = pageId
+        self.source = source
+        self.attribute = attribute
+    }
+}
+
+/// Every targeted engagement's outcome for one page view (SPEC §8); `shown` ones carry the
+/// context id they were offered under.
+public struct DecisionRecord: Codable, Sendable, Equatable {
+    public var pageId: String
+    public var outcomes: [Outcome]
+
+    public struct Outcome: Codable, Sendable, Equatable {
+        public var campaignId: Int64
+        public var engagementId: Int64
+        public var revision: Int
+        public var outcome: DecisionOutcome
+        public var type: EngagementSettings.Kind
+        public var proactive: Bool
+        public var placement: EngagementSettings.Placement
+        public var contextId: String?
+
+        public init(
+            campaignId: Int64, engagementId: Int64, revision: Int, outcome: DecisionOutcome, type: EngagementSettings.Kind,
+            proactive: Bool, placement: EngagementSettings.Placement, contextId: String? = nil
+        ) {
+            self.campaignId = campaignId
+            self.engagementId = engagementId
+            self.revision = revision
+            self.outcome = outcome
+            self.type = type
+            self.proactive = proactive
+            self.placement = placement
+            self.contextId = contextId
+        }
+    }
+
+    public init(pageId: String, outcomes: [Outcome]) {
+        self.pageId = pageId
+        self.outcomes = outcomes
+    }
+}
+
+/// What the tag reported about a display (SPEC §4).
+public struct ImpressionRecord: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case impDisplay, impAccept, impClose, impTimeout, impExpanded
+    }
+
+    public var type: Kind
+    public var pageId: String?
+    public var campaignId: Int64
+    public var engagementId: Int64
+    public var revision: Int
+    public var contextId: String
+
+    public init(type: Kind, pageId: String?, campaignId: Int64, engagementId: Int64, revision: Int, contextId: String) {
+        self.type = type
+        self.pageId = pageId
+        self.campaignId = campaignId
+        self.engagementId = engagementId
+        self.revision = revision
+        self.contextId = contextId
+    }
+}
+
+/// A click on a Click to Call engagement: what the brand may validate, and until when.
+public struct ClickRecord: Codable, Sendable, Equatable {
+    public var contextId: String
+    public var campaignId: Int64
+    public var engagementId: Int64
+    public var revision: Int
+    public var expiresAt: Int64
+    public var maxValidations: Int
+    public var keyId: String
+
+    public init(
+        contextId: String, campaignId: Int64, engagementId: Int64, revision: Int, expiresAt: Int64, maxValidations: Int,
+        keyId: String
+    ) {
+        self.contextId = contextId
+        self.campaignId = campaignId
+        self.engagementId = engagementId
+        self.revision = revision
+        self.expiresAt = expiresAt
+        self.maxValidations = maxValidations
+        self.keyId = keyId
+    }
+}
+
+/// A visit event with the identity of the visit it belongs to, as the journal stores it.
+public struct VisitJournalEntry: Sendable, Equatable {
+    public var accountId: AccountID
+    public var visitorId: VisitToken
+    public var sessionId: VisitToken
+    public var occurredAt: Date
+    public var event: VisitEvent
+
+    public init(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, occurredAt: Date, event: VisitEvent) {
+        self.accountId = accountId
+        self.visitorId = visitorId
+        self.sessionId = sessionId
+        self.occurredAt = occurredAt
+        self.event = event
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public var journalEvent: JournalEvent {
+        let payload: Data
+        switch event {
+        case .pageView(let record): payload = try! Self.encoder.encode(record)
+        case .attribute(let record): payload = try! Self.encoder.encode(record)
+        case .decision(let record): payload = try! Self.encoder.encode(record)
+        case .impression(let record): payload = try! Self.encoder.encode(record)
+        case .click(let record): payload = try! Self.encoder.encode(record)
+        }
+        return JournalEvent(
+            accountId: accountId, kind: event.kind, occurredAt: occurredAt, visitorId: visitorId.description,
+            sessionId: sessionId.description, payload: String(decoding: payload, as: UTF8.self))
+    }
+
+    /// The visit event a journal entry holds; nil for kinds that are not about a visit's live
+    /// state, or entries written by a newer version with a shape this one does not know.
+    public init?(_ stored: JournalEvent) {
+        guard let visitorText = stored.visitorId, let visitorId = VisitToken(visitorText),
+            let sessionText = stored.sessionId, let sessionId = VisitToken(sessionText)
+        else { return nil }
+        let data = Data(stored.payload.utf8)
+        let decoder = JSONDecoder()
+        let event: VisitEvent?
+        switch stored.kind {
+        case .pageView: event = (try? decoder.decode(PageViewRecord.self, from: data)).map(VisitEvent.pageView)
+        case .attribute: event = (try? decoder.decode(AttributeRecord.self, from: data)).map(VisitEvent.attribute)
+        case .decision: event = (try? decoder.decode(DecisionRecord.self, from: data)).map(VisitEvent.decision)
+        case .impression: event = (try? decoder.decode(ImpressionRecord.self, from: data)).map(VisitEvent.impression)
+        case .click: event = (try? decoder.decode(ClickRecord.self, from: data)).map(VisitEvent.click)
+        default: event = nil
+        }
+        guard let event else { return nil }
+        self.init(
+            accountId: stored.accountId, visitorId: visitorId, sessionId: sessionId, occurredAt: stored.occurredAt, event: event)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+
+/// Everything the server holds about one visitor of one account: the visits still inside their
+/// live window and the little history the decision needs across visits (proactive offers for
+/// per-visitor caps, the last call for `calledWithinDays`).
+///
+/// It changes only through `apply`, for live requests and for journal replay alike.
+public struct VisitorState: Sendable, Equatable {
+    public var visits: [LiveVisit] = []
+    /// Times of proactive offers, oldest first, at most `maxOfferHistory`.
+    public var proactiveOfferTimes: [Int64] = []
+    public var lastCallAt: Int64?
+    public var lastActivityAt: Int64 = 0
+
+    static let maxOfferHistory = 200
+
+    public init() {}
+
+    public func visit(_ id: VisitToken) -> LiveVisit? { visits.last { $0.id == id } }
+
+    /// The visit `id` when it has had activity within `timeout` of `now`.
+    public func activeVisit(_ id: VisitToken, now: Int64, timeoutMs: Int64) -> LiveVisit? {
+        guard let visit = visit(id), now - visit.lastActivityAt < timeoutMs else { return nil }
+        return visit
+    }
+
+    public mutating func apply(_ entry: VisitJournalEntry) {
+        let at = entry.occurredAt.millisecondsSince1970
+        lastActivityAt = max(lastActivityAt, at)
+        if case .pageView(let record) = entry.event, visit(entry.sessionId) == nil {
+            visits.append(
+                LiveVisit(
+                    id: entry.sessionId, siteId: record.siteId, startedAt: at, lastActivityAt: at, returning: record.returning,
+                    client: record.client, language: record.language))
+        }
+        if case .attribute(let record) = entry.event, record.attribute.type == "convStatus" {
+            lastCallAt = max(lastCallAt ?? at, at)
+        }
+        guard let index = visits.lastIndex(where: { $0.id == entry.sessionId }) else { return }
+        visits[index].lastActivityAt = max(visits[index].lastActivityAt, at)
+        switch entry.event {
+        case .pageView(let record): visits[index].apply(record, at: at)
+        case .attribute(let record): visits[index].apply(record.attribute)
+        case .decision(let record):
+            for outcome in record.outcomes where outcome.outcome == .shown {
+                visits[index].contexts.append(
+                    LiveVisit.Context(
+                        campaignId: outcome.campaignId, engagementId: outcome.engagementId, revision: outcome.revision,
+                        type: outcome.type, proactive: outcome.proactive, pageId: record.pageId, offeredAt: at))
+                if outcome.proactive {
+                    proactiveOfferTimes.append(at)
+                    if proactiveOfferTimes.count > Self.maxOfferHistory { proactiveOfferTimes.removeFirst() }
+                }
+            }
+        case .impression(let record): visits[index].apply(record, at: at)
+        case .click(let record):
+            if let position = Int(record.contextId), position >= 1, position <= visits[index].contexts.count {
+                visits[index].contexts[position - 1].click = record
+                visits[index].contexts[position - 1].clickedAt = visits[index].contexts[position - 1].clickedAt ?? at
+            }
+        }
+    }
+
+    /// Drops visits whose live window (SPEC §7: 6 hours after the last activity) has passed.
+    /// Returns whether anything is left worth keeping.
+    public mutating func expire(now: Int64, liveWindowMs: Int64) -> Bool {
+        visits.removeAll { now - $0.lastActivityAt >= liveWindowMs }
+        return !visits.isEmpty
+    }
+
+    func proactiveOffers(sinceMs: Int64) -> Int {
+        proactiveOfferTimes.reduce(0) { $0 + ($1 >= sinceMs ? 1 : 0) }
+    }
+}
+
+extension LiveVisit {
+    mutating func apply(_ record: PageViewRecord, at: Int64) {
+        if let index = pages.lastIndex(where: { $0.id == record.pageId }) {
+            // The same page asking again (time-based rules): only its sections may change.
+            pages[index].sections = record.sections
+            return
+        }
+        pages.append(
+            Page(
+                id: record.pageId, url: record.url, title: record.title, referrer: record.referrer,
+                sections: record.sections, startedAt: at))
+        if pages.count > Self.maxPages { pages.removeFirst() }
+        pageCount += 1
+        if let language = record.language { self.language = language }
+    }
+
+    mutating func apply(_ record: ImpressionRecord, at: Int64) {
+        guard let position = Int(record.contextId), position >= 1, position <= contexts.count else { return }
+        switch record.type {
+        case .impDisplay, .impExpanded: contexts[position - 1].displayedAt = contexts[position - 1].displayedAt ?? at
+        case .impAccept: contexts[position - 1].clickedAt = contexts[position - 1].clickedAt ?? at
+        case .impClose: contexts[position - 1].closedAt = contexts[position - 1].closedAt ?? at
+        case .impTimeout: break
+        }
+    }
+
+    mutating func apply(_ attribute: EngagementAttribute) {
+        attributes.append(attribute)
+        if attributes.count > Self.maxAttributes { attributes.removeFirst() }
+        let fields = JSONValue.object(attribute.fields)
+        func productNames(_ list: JSONValue?) -> [String] {
+            (list?.array ?? []).flatMap { item -> [String] in
+                let product = item["product"] ?? item
+                return [product["name"]?.string, product["sku"]?.string, product["category"]?.string].compactMap { $0 }
+            }
+        }
+        func append(_ list: inout [String], _ values: [String], limit: Int = 50) {
+            for value in values where !list.contains(value) { list.append(value) }
+            if list.count > limit { list.removeFirst(list.count - limit) }
+        }
+        switch attribute.type {
+        case "cart":
+            let total = fields["total"]?.number
+            let items = fields["numItems"]?.number
+            if let previous = signals.cartTotal, let total, total < previous { signals.cartDecreased = true }
+            if (signals.cartTotal ?? 0) > 0, total == 0 || items == 0 { signals.cartEmptied = true }
+            signals.cartTotal = total
+            signals.cartProducts = productNames(fields["products"])
+        case "prodView": append(&signals.viewedProducts, productNames(fields["products"]))
+        case "searchInfo": append(&signals.searchKeywords, (fields["keywords"]?.array ?? []).compactMap(\.string))
+        case "mrktInfo":
+            let info = fields["info"]
+            signals.marketingSource = info?["affiliate"]?.string ?? info?["campaignId"]?.string ?? signals.marketingSource
+        case "ctmrinfo":
+            let info = fields["info"]
+            signals.customerType = info?["ctype"]?.string ?? signals.customerType
+            signals.customerStatus = info?["cstatus"]?.string ?? signals.customerStatus
+            signals.customerBalance = info?["balance"]?.number ?? signals.customerBalance
+            signals.customerId = info?["customerId"]?.string ?? signals.customerId
+        case "personal":
+            let personal = fields["personal"]
+            if let age = personal?["age"]?["age"]?.number { signals.age = Int(age) }
+            signals.gender = personal?["gender"]?.string ?? signals.gender
+            signals.language = personal?["language"]?.string ?? signals.language
+        case "error":
+            let error = fields["error"]
+            append(&signals.errors, [error?["message"]?.string, error?["code"]?.string].compactMap { $0 })
+        case "service": append(&signals.serviceTopics, [fields["service"]?["topic"]?.string].compactMap { $0 })
+        default: break
+        }
+    }
+
+    /// The facts targeting rules see for the current page at `now`.
+    func facts(visitor: VisitorState, now: Int64) -> VisitFacts {
+        let page = currentPage
+        return VisitFacts(
+            url: page?.url ?? "", sections: page?.sections ?? [], platform: client?.platform ?? .desktop,
+            country: client?.country, ipAddress: client?.ipAddress, referrer: pages.first?.referrer, returning: returning,
+            language: signals.language ?? language, pageCount: pageCount,
+            secondsOnPage: page.map { Double(max(0, now - $0.startedAt)) / 1000 } ?? 0, visitedURLs: pages.map(\.url),
+            cartTotal: signals.cartTotal, cartDecreased: signals.cartDecreased, cartEmptied: signals.cartEmptied,
+            cartProducts: signals.cartProducts, viewedProducts: signals.viewedProducts,
+            searchKeywords: signals.searchKeywords, marketingSource: signals.marketingSource,
+            customerType: signals.customerType, customerStatus: signals.customerStatus,
+            customerBalance: signals.customerBalance, customerId: signals.customerId, age: signals.age,
+            gender: signals.gender, errors: signals.errors, serviceTopics: signals.serviceTopics,
+            exposedInVisit: !contexts.isEmpty, declinedInVisit: declined(chat: nil),
+            clickedInVisit: contexts.contains { $0.clickedAt != nil },
+            daysSinceLastCall: visitor.lastCallAt.map { Double(now - $0) / 86_400_000 })
+    }
+}

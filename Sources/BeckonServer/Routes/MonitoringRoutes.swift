@@ -1,0 +1,356 @@
+import BeckonCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The monitoring API (SPEC §4), LivePerson-compatible: the tag's (and apps') endpoint on every
+/// page view. Public — no credentials — so it checks what it can: the account and site exist,
+/// a browser's `Origin` is one of the site's allowed origins (CORS), ids are the server's own,
+/// and every body is bounded. Bodies are decoded tolerantly (unknown fields are ignored, as
+/// LivePerson's clients expect) but wrong types are refused naming the field.
+struct MonitoringRoutes {
+    let tracker: VisitTracker
+    let sites: SiteDirectory
+    let trustForwardedFor: Bool
+
+    static let maxEntryPoints = 50
+    static let maxAttributes = 50
+
+    func register(on router: Router<AppRequestContext>) {
+        let base = "api/account/:accountId/app/:siteId"
+        router.on("\(base)/engagement", method: .options) { request, context in try await preflight(request, context) }
+        router.on("\(base)/report", method: .options) { request, context in try await preflight(request, context) }
+        router.post("\(base)/engagement") { request, context in
+            let (site, cors) = try await siteAndCORS(request, context)
+            try Self.checkVersion(request)
+            let body = try await Self.decode(EngagementRequest.self, request, context)
+            let pageView = try pageView(body, request: request, context: context, site: site)
+            let answer = try await tracker.pageView(pageView)
+            return Self.json(EngagementAnswer(answer), status: answer.created ? .created : .ok, headers: cors)
+        }
+        router.put("\(base)/report") { request, context in try await report(request, context) }
+        router.post("\(base)/report") { request, context in
+            // POST is PUT (LivePerson's `X-HTTP-Method-Override: PUT`); the header may be left
+            // out so `navigator.sendBeacon`, which cannot set headers, works on page unload.
+            if let override = request.headers[.methodOverride], override.uppercased() != "PUT" {
+                throw BeckonError.invalidInput(field: "X-HTTP-Method-Override", reason: "only PUT is supported here")
+            }
+            return try await report(request, context)
+        }
+    }
+
+    private func report(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (site, cors) = try await siteAndCORS(request, context)
+        try Self.checkVersion(request)
+        let query = request.uri.queryParameters
+        guard let vid = query.get("vid"), !vid.isEmpty else {
+            throw BeckonError.invalidInput(field: "vid", reason: "the visitor id from the engagement answer is required")
+        }
+        guard let sid = query.get("sid"), !sid.isEmpty else {
+            throw BeckonError.invalidInput(field: "sid", reason: "the session id from the engagement answer is required")
+        }
+        let body = try await Self.decode(ReportRequest.self, request, context)
+        var attributes: [EngagementAttribute] = []
+        var impressions: [VisitTracker.Impression] = []
+        let items = body.engagementAttributes ?? []
+        guard items.count <= Self.maxAttributes else {
+            throw BeckonError.invalidInput(field: "engagementAttributes", reason: "at most \(Self.maxAttributes) per request")
+        }
+        for (position, item) in items.enumerated() {
+            let field = "engagementAttributes[\(position)]"
+            guard case .object(let fields) = item else { throw BeckonError.invalidInput(field: field, reason: "must be an object") }
+            if let kind = fields["type"]?.string.flatMap(ImpressionRecord.Kind.init(rawValue:)) {
+                impressions.append(try Self.impression(kind, fields, field: field))
+            } else {
+                attributes.append(try Self.pageAttribute(fields, field: field))
+            }
+        }
+        let answer = try await tracker.report(
+            VisitTracker.Report(
+                accountId: site.accountId, siteId: site.id, visitorId: vid, sessionId: sid, pageId: body.pageId,
+                attributes: attributes, impressions: impressions))
+        return Self.json(ReportAnswer(answer), status: .ok, headers: cors)
+    }
+
+    // MARK: Requests
+
+    struct ClientProperties: Decodable {
+        var deviceFamily: String?
+        var os: String?
+        var osVersion: String?
+        var appVersion: String?
+        var browser: String?
+        var ipAddress: String?
+    }
+
+    struct PageInfo: Decodable {
+        var url: String?
+        var title: String?
+        var referrer: String?
+    }
+
+    struct EngagementRequest: Decodable {
+        var clientProperties: ClientProperties?
+        var entryPoints: [String]?
+        var engagementAttributes: [JSONValue]?
+        var pageId: String?
+        var page: PageInfo?
+        var sections: [String]?
+    }
+
+    struct ReportRequest: Decodable {
+        var pageId: String?
+        var engagementAttributes: [JSONValue]?
+    }
+
+    private func pageView(
+        _ body: EngagementRequest, request: Request, context: AppRequestContext, site: Site
+    ) throws -> VisitTracker.PageView {
+        let entryPoints = body.entryPoints ?? []
+        guard entryPoints.count <= Self.maxEntryPoints else {
+            throw BeckonError.invalidInput(field: "entryPoints", reason: "at most \(Self.maxEntryPoints) entry points")
+        }
+        var url = body.page?.url
+        var sections = body.sections ?? []
+        var language: String?
+        for entry in entryPoints {
+            if entry.hasPrefix("sec://") {
+                sections.append(String(entry.dropFirst(6)))
+            } else if entry.hasPrefix("lang://") {
+                language = String(entry.dropFirst(7))
+            } else if url == nil, entry.hasPrefix("http://") || entry.hasPrefix("https://") {
+                url = entry
+            }
+        }
+        guard let url, !url.isEmpty else {
+            throw BeckonError.invalidInput(field: "entryPoints", reason: "give the page URL in entryPoints or page.url")
+        }
+        try Self.limit(url, field: "page.url", 4096)
+        try Self.limit(body.page?.title, field: "page.title", 1024)
+        try Self.limit(body.page?.referrer, field: "page.referrer", 4096)
+        try Self.limit(body.pageId, field: "pageId", 64)
+        guard sections.count <= 20 else { throw BeckonError.invalidInput(field: "sections", reason: "at most 20 sections") }
+        for (position, section) in sections.enumerated() { try Self.limit(section, field: "sections[\(position)]", 100) }
+        let items = body.engagementAttributes ?? []
+        guard items.count <= Self.maxAttributes else {
+            throw BeckonError.invalidInput(field: "engagementAttributes", reason: "at most \(Self.maxAttributes) per request")
+        }
+        let attributes = try items.enumerated().map { position, item -> EngagementAttribute in
+            guard case .object(let fields) = item else {
+                throw BeckonError.invalidInput(field: "engagementAttributes[\(position)]", reason: "must be an object")
+            }
+            return try Self.pageAttribute(fields, field: "engagementAttributes[\(position)]")
+        }
+        let properties = body.clientProperties
+        let client = ClientInfo(
+            deviceFamily: properties?.deviceFamily, os: properties?.os, osVersion: properties?.osVersion,
+            appVersion: properties?.appVersion, browser: properties?.browser,
+            userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
+            ipAddress: clientAddress(request, context) ?? properties?.ipAddress)
+        let query = request.uri.queryParameters
+        return VisitTracker.PageView(
+            accountId: site.accountId, siteId: site.id, visitorId: query.get("vid"), sessionId: query.get("sid"),
+            pageId: body.pageId, url: url, title: body.page?.title, referrer: body.page?.referrer, sections: sections,
+            language: language, client: client, attributes: attributes, trace: try wantsTrace(request, site: site))
+    }
+
+    /// `?debug=1` answers the decision trace, only with the site's debug key (header
+    /// `X-Beckon-Debug-Key`, or `debugKey` in the query).
+    private func wantsTrace(_ request: Request, site: Site) throws -> Bool {
+        guard request.uri.queryParameters.get("debug") == "1" else { return false }
+        guard let key = request.headers[.debugKey] ?? request.uri.queryParameters.get("debugKey"),
+            site.matchesDebugKey(key)
+        else { throw BeckonError.forbidden("debug=1 needs the site's debug key (X-Beckon-Debug-Key)") }
+        return true
+    }
+
+    private func clientAddress(_ request: Request, _ context: AppRequestContext) -> String? {
+        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
+            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let first, !first.isEmpty { return first }
+        }
+        return context.remoteAddress?.ipAddress
+    }
+
+    /// A page's SDE: LivePerson's types (unknown fields kept); `convStatus` is the brand's to
+    /// report (SPEC §6), never the page's.
+    static func pageAttribute(_ fields: [String: JSONValue], field: String) throws -> EngagementAttribute {
+        do {
+            let attribute = try EngagementAttribute(fields: fields)
+            if attribute.type == "convStatus" {
+                throw BeckonError.invalidInput(
+                    field: "\(field).type", reason: "convStatus is reported by the brand's Engagement Attributes API, not the page")
+            }
+            return attribute
+        } catch let BeckonError.invalidInput(inner, reason) {
+            throw BeckonError.invalidInput(field: inner.hasPrefix(field) ? inner : "\(field).\(inner)", reason: reason)
+        }
+    }
+
+    /// `{type, campaign, engId, revision, eContext: [{type: "engagementContext", id}]}`; ids may
+    /// come as numbers or numeric strings.
+    static func impression(
+        _ kind: ImpressionRecord.Kind, _ fields: [String: JSONValue], field: String
+    ) throws
+        -> VisitTracker.Impression
+    {
+        func integer(_ name: String) -> Int64? {
+            if let number = fields[name]?.number, number.rounded() == number { return Int64(exactly: number) }
+            return fields[name]?.string.flatMap { Int64($0) }
+        }
+        guard let campaign = integer("campaign") else {
+            throw BeckonError.invalidInput(field: "\(field).campaign", reason: "the campaign id is required")
+        }
+        guard let engagement = integer("engId") else {
+            throw BeckonError.invalidInput(field: "\(field).engId", reason: "the engagement id is required")
+        }
+        let contexts = fields["eContext"]?.array ?? []
+        let context = contexts.first { $0["type"]?.string == "engagementContext" } ?? contexts.first
+        guard let id = context?["id"]?.string ?? context?["id"]?.number.map({ String(Int64($0)) }) else {
+            throw BeckonError.invalidInput(field: "\(field).eContext", reason: "the engagement context id is required")
+        }
+        return VisitTracker.Impression(
+            type: kind, campaignId: campaign, engagementId: engagement, revision: integer("revision").map(Int.init),
+            contextId: id)
+    }
+
+    static func limit(_ text: String?, field: String, _ max: Int) throws {
+        if let text, text.utf8.count > max {
+            throw BeckonError.invalidInput(field: field, reason: "longer than \(max) bytes")
+        }
+    }
+
+    static func checkVersion(_ request: Request) throws {
+        if let version = request.uri.queryParameters.get("v"), version != "1.0", version != "1" {
+            throw LPVersionError(version: String(version))
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppRequestContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else {
+            throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
+        }
+        let data = Data(buffer: buffer)
+        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+            throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
+        }
+        return try StrictJSON.decode(T.self, from: data)
+    }
+
+    // MARK: Site and CORS
+
+    private func siteAndCORS(_ request: Request, _ context: AppRequestContext) async throws -> (Site, HTTPFields) {
+        let accountText = try context.parameters.require("accountId")
+        guard let accountId = try? AccountID(accountText) else { throw BeckonError.unknownAccount(accountText) }
+        let site = try await sites.site(accountId: accountId, id: try context.parameters.require("siteId"))
+        var headers: HTTPFields = [.vary: "Origin"]
+        if let origin = request.headers[.origin] {
+            guard let normalized = try? Site.normalizeOrigin(origin), site.allowedOrigins.contains(normalized) else {
+                throw BeckonError.forbidden("origin \(origin) is not among the site's allowed origins")
+            }
+            headers[.accessControlAllowOrigin] = origin
+        }
+        return (site, headers)
+    }
+
+    private func preflight(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var (_, headers) = try await siteAndCORS(request, context)
+        headers[.accessControlAllowMethods] = "POST, PUT, OPTIONS"
+        headers[.accessControlAllowHeaders] = "Content-Type, X-HTTP-Method-Override, X-Beckon-Debug-Key"
+        headers[.accessControlMaxAge] = "600"
+        return Response(status: .noContent, headers: headers)
+    }
+
+    // MARK: Answers
+
+    struct EngagementDetail: Encodable {
+        var campaignId: Int64
+        var engagementId: Int64
+        var engagementRevision: Int
+        var contextId: String
+        var status = "expose"
+        var type: EngagementSettings.Kind
+        var proactive: Bool
+        var placement: EngagementSettings.Placement
+        var target: String?
+        var content: EngagementSettings.Creative
+        var openMode: EngagementSettings.OpenMode
+        var timeoutSeconds: Int
+    }
+
+    struct EngagementAnswer: Encodable {
+        var visitorId: String
+        var sessionId: String
+        var pageId: String
+        var engagementDetails: [EngagementDetail]?
+        var retryAfterMs: Int64?
+        var decisions: [DecisionEngine.TraceEntry]?
+
+        init(_ answer: VisitTracker.PageViewAnswer) {
+            visitorId = answer.visitorId.description
+            sessionId = answer.sessionId.description
+            pageId = answer.pageId
+            let details = answer.offers.map { offer in
+                let settings = offer.engagement.settings
+                return EngagementDetail(
+                    campaignId: offer.campaignId, engagementId: offer.engagement.id,
+                    engagementRevision: offer.engagement.revision, contextId: offer.contextId, type: settings.type,
+                    proactive: settings.proactive, placement: settings.placement, target: settings.target,
+                    content: settings.creative, openMode: settings.openMode, timeoutSeconds: settings.timeoutSeconds)
+            }
+            engagementDetails = details.isEmpty ? nil : details
+            retryAfterMs = answer.retryAfterMs
+            decisions = answer.trace
+        }
+    }
+
+    struct ClickThroughBody: Encodable {
+        var url: String
+        var token: String
+        /// Epoch milliseconds, like LivePerson's times.
+        var expiresAt: Int64
+    }
+
+    struct ReportAnswer: Encodable {
+        var visitorId: String
+        var sessionId: String
+        var pageId: String?
+        var clickThrough: ClickThroughBody?
+
+        init(_ answer: VisitTracker.ReportAnswer) {
+            visitorId = answer.visitorId.description
+            sessionId = answer.sessionId.description
+            pageId = answer.pageId
+            clickThrough = answer.clickThrough.map {
+                ClickThroughBody(url: $0.url, token: $0.token, expiresAt: $0.expiresAt.millisecondsSince1970)
+            }
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// LivePerson's "illegal version" (400, internalCode 33).
+struct LPVersionError: Error {
+    var version: String
+}
+
+extension HTTPField.Name {
+    static let methodOverride = Self("X-HTTP-Method-Override")!
+    static let debugKey = Self("X-Beckon-Debug-Key")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}
