@@ -58,6 +58,14 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
             self.html = html
             self.css = css
         }
+
+        enum CodingKeys: String, CodingKey { case html, css }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            html = try container.decode(String.self, forKey: .html)
+            css = try container.decodeIfPresent(String.self, forKey: .css) ?? ""
+        }
     }
 
     public struct ClickToCall: Hashable, Sendable, Codable {
@@ -115,6 +123,27 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
         self.timeoutSeconds = timeoutSeconds
         self.creative = creative
         self.clickToCall = clickToCall
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, proactive, entryPoint, behaviour, placement, target, openMode, timeoutSeconds, creative, clickToCall
+    }
+
+    /// `name`, `type`, `placement` and `creative` are required; the rest default to a proactive
+    /// engagement on every page, with no behaviour rules, opened in a popup, without timeout.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        type = try container.decode(Kind.self, forKey: .type)
+        proactive = try container.decodeIfPresent(Bool.self, forKey: .proactive) ?? true
+        entryPoint = try container.decodeIfPresent(EntryPoint.self, forKey: .entryPoint) ?? EntryPoint()
+        behaviour = try container.decodeIfPresent(Behaviour.self, forKey: .behaviour) ?? Behaviour()
+        placement = try container.decode(Placement.self, forKey: .placement)
+        target = try container.decodeIfPresent(String.self, forKey: .target)
+        openMode = try container.decodeIfPresent(OpenMode.self, forKey: .openMode) ?? .popup
+        timeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds) ?? 0
+        creative = try container.decode(Creative.self, forKey: .creative)
+        clickToCall = try container.decodeIfPresent(ClickToCall.self, forKey: .clickToCall)
     }
 
     public static let maxCreativeBytes = 64 * 1024

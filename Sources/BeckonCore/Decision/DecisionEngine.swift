@@ -61,7 +61,11 @@ public struct DecisionEngine: Sendable {
         // Targeting and the per-engagement gates.
         var audienceChecked: [Int: Bool] = [:]
         var eligible: [CampaignIndex.CompiledEngagement] = []
-        for position in index.candidates(url: facts.url, sections: facts.sections) {
+        // The trace explains every live engagement, so debugging looks past the index.
+        let positions =
+            wantsTrace
+            ? Array(index.engagements.indices) : index.candidates(url: facts.url, sections: facts.sections)
+        for position in positions {
             let candidate = index.engagements[position]
             let engagement = candidate.engagement
             let campaign = index.campaigns[candidate.campaignPosition]

@@ -1,0 +1,69 @@
+import BeckonCore
+import BeckonServer
+import BeckonStorage
+import BeckonTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// Live visits are memory; the journal is the truth. A fresh server (a restart, or another node
+/// behind the load balancer) rebuilds a visitor from the journal before answering.
+@Suite struct VisitRecoveryTests {
+    @Test func aRestartedServerKnowsTheVisitItsContextsAndItsCaps() async throws {
+        try await TestStorage.withSQLite { storage, _ in
+            let clock = ManualClock()
+            let box = try SecretBox(masterKey: SecretBox.generateMasterKey())
+            let logger = Logger(label: "beckon.test")
+            func app() -> some ApplicationProtocol {
+                let dependencies = AppDependencies(
+                    storage: storage, journal: GroupCommitJournal(store: storage.journal, logger: logger), secretBox: box,
+                    clock: clock, passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
+                return buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
+            }
+            let provisioning = Provisioning(
+                storage: storage, issuer: APIKeyIssuer(secretBox: box, clock: clock), hasher: PasswordHasher(iterations: 1000),
+                clock: clock)
+            _ = try await provisioning.createAccount(id: "acme", name: nil, adminEmail: "admin@acme.example")
+            let (site, _) = try await provisioning.createSite(accountId: "acme", name: "Shop", origins: ["https://www.acme.example"])
+            let campaign = try await storage.campaigns.createCampaign(
+                accountId: AccountID(trusted: "acme"), settings: CampaignSettings(name: "Callback", status: .live), at: clock.now())
+            _ = try await storage.campaigns.createEngagement(
+                accountId: AccountID(trusted: "acme"), campaignId: campaign.id,
+                settings: CampaignFixtures.engagement(1, campaign: campaign.id).settings, at: clock.now())
+            let path = "/api/account/acme/app/\(site.id)"
+
+            // First server: a page view offers context 1.
+            let first = try await app().test(.router) { client in
+                try await client.pageView("\(path)/engagement?v=1.0").decoded(EngagementReply.self)
+            }
+            let detail = try #require(first.engagementDetails?.first)
+            #expect(detail.contextId == "1")
+
+            // Second server, same storage, empty memory.
+            clock.advance(by: 60)
+            try await app().test(.router) { client in
+                let report = "\(path)/report?v=1.0&vid=\(first.visitorId)&sid=\(first.sessionId)"
+                let clicked = try await client.report(report, "[\(impression("impDisplay", detail)),\(impression("impAccept", detail))]")
+                #expect(clicked.status == .ok, "context 1 of the visit is known after the restart")
+                #expect(try clicked.decoded(ReportReply.self).clickThrough != nil)
+                let next = try await client.pageView("\(path)/engagement?v=1.0&vid=\(first.visitorId)&sid=\(first.sessionId)")
+                #expect(next.status == .ok, "the same visit continues")
+                let answer = try next.decoded(EngagementReply.self)
+                #expect(answer.pageId == "2")
+                #expect(answer.engagementDetails == nil, "offered once per visit, and the cap of 1 is used")
+            }
+
+            // Third server: the click is in the rebuilt visit too (a second click is a new token).
+            try await app().test(.router) { client in
+                let events = try await storage.journal.events(
+                    accountId: AccountID(trusted: "acme"), visitorId: first.visitorId, since: .distantPast, limit: 100)
+                #expect(events.map(\.event.kind.rawValue) == ["pageView", "decision", "impression", "impression", "click", "pageView", "decision"])
+                let report = "\(path)/report?v=1.0&vid=\(first.visitorId)&sid=\(first.sessionId)"
+                let stale = try await client.report(report, "[\(impression("impDisplay", detail, context: "2"))]")
+                #expect(stale.status == .badRequest, "no context 2 was issued")
+            }
+        }
+    }
+}
