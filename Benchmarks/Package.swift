@@ -7,13 +7,14 @@ let beckonPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
     .lastPathComponent.lowercased()
 
 /// Benchmarks live in their own package so users of Beckon never resolve or build them.
-/// Run them through `scripts/bench-journal` and `Benchmarks/kill-test.sh`.
+/// Run them through `scripts/bench`, `scripts/bench-journal` and `Benchmarks/kill-test.sh`.
 let package = Package(
     name: "beckon-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .executableTarget(
@@ -22,6 +23,15 @@ let package = Package(
                 .product(name: "BeckonCore", package: beckonPackage),
                 .product(name: "BeckonStorage", package: beckonPackage),
                 .product(name: "Logging", package: "swift-log"),
-            ])
+            ]),
+        .executableTarget(
+            name: "echo-baseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(
+            name: "visit-bench",
+            dependencies: [
+                .product(name: "BeckonCore", package: beckonPackage),
+                .product(name: "BeckonTesting", package: beckonPackage),
+            ]),
     ]
 )

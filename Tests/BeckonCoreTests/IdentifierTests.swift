@@ -59,3 +59,21 @@ import Testing
         #expect(throws: BeckonError.self) { try Account.validate(name: "  ", timeZone: "UTC", currency: "USD") }
     }
 }
+
+@Suite struct VisitTokenTests {
+    @Test func printsAndParsesAsBase64URLOfItsSixteenBytes() {
+        for _ in 0..<1000 {
+            let token = VisitToken.random()
+            #expect(token.description == Base64URL.encode(token.bytes))
+            #expect(VisitToken(token.description) == token)
+        }
+        #expect(VisitToken("AAAAAAAAAAAAAAAAAAAAAA") == VisitToken(high: 0, low: 0))
+        #expect(VisitToken("__________________________".prefix(21) + "w") == VisitToken(high: .max, low: .max))
+    }
+
+    @Test func refusesAnythingElse() {
+        for text in ["", "short", "AAAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAA=", "AAAAAAAAAAAAAAAAAAAAAB", "AAAAAAAAAAAAAAAAAAAA+A"] {
+            #expect(VisitToken(text) == nil, "\(text)")
+        }
+    }
+}

@@ -232,11 +232,11 @@ struct MonitoringRoutes {
         guard buffer.readableBytes > 0 else {
             throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
         }
-        let data = Data(buffer: buffer)
-        guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+        do {
+            return try StrictJSON.decode(T.self, from: Data(buffer: buffer))
+        } catch BeckonError.invalidInput(let field, _) where field == "body" {
             throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
         }
-        return try StrictJSON.decode(T.self, from: data)
     }
 
     // MARK: Site and CORS
@@ -331,7 +331,7 @@ struct MonitoringRoutes {
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }()
 
