@@ -347,3 +347,29 @@ func attribute(_ json: String) -> EngagementAttribute {
         #expect(index.candidateCountForTesting(url: "https://b.example/product/4321/details", sections: []) == 1)
     }
 }
+
+@Suite struct EngagedInVisitTests {
+    /// `engagedInVisit` and its negation read what the tag reported in this visit.
+    @Test func rulesFollowDisplaysDeclinesAndClicks() {
+        typealias F = CampaignFixtures
+        let campaigns = [
+            (F.campaign(1, priority: 9), [F.engagement(1, campaign: 1, type: .content)]),
+            (
+                F.campaign(2),
+                [
+                    F.engagement(2, campaign: 2, proactive: false, placement: .sticky, behaviour: Behaviour(all: [.engagedInVisit(.clicked)])),
+                    F.engagement(3, campaign: 2, proactive: false, placement: .embedded, behaviour: Behaviour(all: [.notEngagedInVisit(.exposed)])),
+                ]
+            ),
+        ]
+        var visitor = SimulatedVisitor(campaigns, settings: AccountSettings(caps: .init(perVisit: nil)))
+        let first = visitor.view()
+        #expect(first.outcome(1) == .shown)
+        #expect(first.outcome(2) == nil)
+        #expect(first.outcome(3) == .shown, "not yet exposed when the decision started")
+        visitor.report(.impAccept, first.offers[0])
+        let second = visitor.view()
+        #expect(second.outcome(2) == .shown)
+        #expect(second.outcome(3) == nil)
+    }
+}
