@@ -107,7 +107,8 @@ public final class VisitTracker: Sendable {
         let timeoutMs = settings.visitTimeout.milliseconds
 
         let (answer, receipt) = store.withVisitor(key) { state -> (PageViewAnswer, JournalReceipt) in
-            var visitor = state ?? VisitorState()
+            // Moved out, not copied: the change then mutates the only reference (no copy-on-write).
+            let visitor = state.take() ?? VisitorState()
             var created = presented == nil
             let sessionId: VisitToken
             if let given = request.sessionId.flatMap({ VisitToken($0) }),
@@ -119,34 +120,29 @@ public final class VisitTracker: Sendable {
                 created = true
             }
             let existing = created ? nil : visitor.visit(sessionId)
-            var entries: [VisitJournalEntry] = []
-            func add(_ event: VisitEvent) {
-                let entry = VisitJournalEntry(
-                    accountId: request.accountId, visitorId: visitorId, sessionId: sessionId, occurredAt: now, event: event)
-                visitor.apply(entry)
-                entries.append(entry)
-            }
+            var change = VisitChange(
+                accountId: request.accountId, visitorId: visitorId, sessionId: sessionId, at: now, visitor: visitor)
 
             let pageId: String
             if let given = request.pageId, let page = existing?.page(given) {
                 // The same page asking again (time on page, or new sections).
                 pageId = given
-                if page.sections != request.sections { add(.pageView(pageRecord(request, pageId: pageId, newVisit: false))) }
+                if page.sections != request.sections { change.add(.pageView(pageRecord(request, pageId: pageId, newVisit: false))) }
             } else {
                 pageId = Self.newPageId(requested: request.pageId, in: existing)
-                add(
+                change.add(
                     .pageView(
                         pageRecord(request, pageId: pageId, newVisit: existing == nil, returning: presented != nil)))
             }
             for attribute in request.attributes {
-                add(.attribute(AttributeRecord(pageId: pageId, source: .page, attribute: attribute)))
+                change.add(.attribute(AttributeRecord(pageId: pageId, source: .page, attribute: attribute)))
             }
-            let visit = visitor.visit(sessionId)!
             let decision = engine.decide(
-                index: index, visitor: visitor, visit: visit, visitorId: visitorId, now: now, trace: request.trace)
-            if !decision.outcomes.isEmpty { add(.decision(DecisionRecord(pageId: pageId, outcomes: decision.outcomes))) }
-            state = visitor
-            let receipt = journal.enqueue(entries.map(\.journalEvent))
+                index: index, visitor: change.visitor, visit: change.visitor.visit(sessionId)!, visitorId: visitorId, now: now,
+                trace: request.trace)
+            if !decision.outcomes.isEmpty { change.add(.decision(DecisionRecord(pageId: pageId, outcomes: decision.outcomes))) }
+            state = change.visitor
+            let receipt = journal.enqueue(change.entries.map(\.journalEvent))
             return (
                 PageViewAnswer(
                     created: created, visitorId: visitorId, sessionId: sessionId, pageId: pageId, offers: decision.offers,
@@ -261,7 +257,7 @@ public final class VisitTracker: Sendable {
 
         let timeoutMs = settings.visitTimeout.milliseconds
         let (answer, receipt) = try store.withVisitor(key) { state -> (ReportAnswer, JournalReceipt) in
-            guard var visitor = state else {
+            guard let visitor = state else {
                 throw BeckonError.unknownVisitor("no live visitor with this vid")
             }
             guard let visit = visitor.activeVisit(sessionId, now: nowMs, timeoutMs: timeoutMs), visit.siteId == request.siteId
@@ -278,20 +274,15 @@ public final class VisitTracker: Sendable {
                 }
             }
             let pageId = request.pageId.flatMap { visit.page($0)?.id } ?? visit.currentPage?.id
-            var entries: [VisitJournalEntry] = []
-            func add(_ event: VisitEvent) {
-                let entry = VisitJournalEntry(
-                    accountId: request.accountId, visitorId: visitorId, sessionId: sessionId, occurredAt: now, event: event)
-                visitor.apply(entry)
-                entries.append(entry)
-            }
+            var change = VisitChange(
+                accountId: request.accountId, visitorId: visitorId, sessionId: sessionId, at: now, visitor: state.take()!)
             for attribute in request.attributes {
-                add(.attribute(AttributeRecord(pageId: pageId, source: .page, attribute: attribute)))
+                change.add(.attribute(AttributeRecord(pageId: pageId, source: .page, attribute: attribute)))
             }
             var clickThrough: ClickThrough?
             for impression in request.impressions {
                 let context = visit.context(impression.contextId)!
-                add(
+                change.add(
                     .impression(
                         ImpressionRecord(
                             type: impression.type, pageId: pageId, campaignId: context.campaignId,
@@ -300,7 +291,7 @@ public final class VisitTracker: Sendable {
                     let brand = clickSettings[context.engagementId]?[context.revision] ?? nil
                 else { continue }
                 let expiresAt = now.addingTimeInterval(TimeInterval(brand.validitySeconds))
-                add(
+                change.add(
                     .click(
                         ClickRecord(
                             contextId: impression.contextId, campaignId: context.campaignId,
@@ -311,8 +302,8 @@ public final class VisitTracker: Sendable {
                     brandPage: brand.brandPageUrl, accountId: request.accountId, visitorId: visitorId, sessionId: sessionId,
                     context: context, contextId: impression.contextId, signer: signer, now: now, expiresAt: expiresAt)
             }
-            state = visitor
-            let receipt = journal.enqueue(entries.map(\.journalEvent))
+            state = change.visitor
+            let receipt = journal.enqueue(change.entries.map(\.journalEvent))
             return (ReportAnswer(visitorId: visitorId, sessionId: sessionId, pageId: pageId, clickThrough: clickThrough), receipt)
         }
         try await receipt.durable()
@@ -361,5 +352,22 @@ public final class VisitTracker: Sendable {
         }
         _ = state.expire(now: now.millisecondsSince1970, liveWindowMs: settings.liveWindow.milliseconds)
         store.insertIfAbsent(key, state)
+    }
+}
+
+/// The events one request makes for one visit: each is applied to the visitor as it is made
+/// (so later steps, like the decision, see it) and kept for the journal.
+struct VisitChange {
+    let accountId: AccountID
+    let visitorId: VisitToken
+    let sessionId: VisitToken
+    let at: Date
+    var visitor: VisitorState
+    var entries: [VisitJournalEntry] = []
+
+    mutating func add(_ event: VisitEvent) {
+        let entry = VisitJournalEntry(accountId: accountId, visitorId: visitorId, sessionId: sessionId, occurredAt: at, event: event)
+        visitor.apply(entry)
+        entries.append(entry)
     }
 }
