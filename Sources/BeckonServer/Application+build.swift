@@ -67,11 +67,16 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes)
     }
     HealthRoutes(storage: dependencies.storage, registry: registry).register(on: router)
-    // Public: the tag's endpoint and the click-token public keys.
-    MonitoringRoutes(
-        tracker: dependencies.visits, sites: SiteDirectory(storage: dependencies.storage, clock: dependencies.clock),
-        trustForwardedFor: configuration.trustForwardedFor
-    ).register(on: router)
+    // Public: the website tag, its endpoint and the click-token public keys.
+    let sites = SiteDirectory(storage: dependencies.storage, clock: dependencies.clock)
+    MonitoringRoutes(tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor)
+        .register(on: router)
+    do {
+        TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites)
+            .register(on: router)
+    } catch {
+        dependencies.logger.error("the website tag is not served", metadata: ["error": "\(error)"])
+    }
     ClickKeyRoutes(keyring: dependencies.visits.keyring).register(on: router)
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))

@@ -42,7 +42,6 @@ public struct DecisionEngine: Sendable {
     ) -> Decision {
         let nowMs = now.millisecondsSince1970
         let facts = visit.facts(visitor: visitor, now: nowMs)
-        let pageId = visit.currentPage?.id ?? ""
         var decision = Decision()
         func note(_ engagement: Engagement, _ outcome: String, _ reason: String) {
             guard wantsTrace else { return }

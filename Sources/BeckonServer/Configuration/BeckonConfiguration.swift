@@ -13,6 +13,8 @@ public struct BeckonConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Take the client address from `X-Forwarded-For` (behind a proxy such as nginx).
     public var trustForwardedFor: Bool
+    /// Where `beckon.js` and the other browser files are; nil finds the `Public` folder.
+    public var publicDirectory: String?
     public var visits: VisitTracker.Settings
     /// The most visitors held in memory; beyond it the least recently active are dropped.
     public var maxVisitors: Int
@@ -26,7 +28,8 @@ public struct BeckonConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, trustForwardedFor: Bool = false,
-        visits: VisitTracker.Settings = .init(), maxVisitors: Int = 2_000_000, logLevel: Logger.Level = .info,
+        publicDirectory: String? = nil, visits: VisitTracker.Settings = .init(), maxVisitors: Int = 2_000_000,
+        logLevel: Logger.Level = .info,
         storage: StorageConfiguration = .init(), journal: GroupCommitJournal.Configuration = .init(),
         masterKey: String? = nil, masterKeyFile: String? = nil
     ) {
@@ -34,6 +37,7 @@ public struct BeckonConfiguration: Sendable {
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.trustForwardedFor = trustForwardedFor
+        self.publicDirectory = publicDirectory
         self.visits = visits
         self.maxVisitors = maxVisitors
         self.logLevel = logLevel
@@ -78,6 +82,7 @@ extension BeckonConfiguration {
         port = try values.int(.httpPort, in: 0...65535)
         maxBodyBytes = try values.int(.httpMaxBodyBytes, in: 1024...(64 << 20))
         trustForwardedFor = try values.bool(.httpTrustForwardedFor)
+        publicDirectory = values.optionalString(.httpPublicDir)
         visits = VisitTracker.Settings(
             visitTimeout: .seconds(60 * (try values.int(.visitsTimeoutMinutes, in: 1...1440))),
             liveWindow: .seconds(3600 * (try values.int(.visitsLiveHours, in: 1...72))))

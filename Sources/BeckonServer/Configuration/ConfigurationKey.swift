@@ -31,6 +31,7 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let httpMaxBodyBytes = ConfigurationKey(name: "http.maxBodyBytes", defaultValue: "65536", isSecret: false)
     public static let httpTrustForwardedFor = ConfigurationKey(
         name: "http.trustForwardedFor", defaultValue: "false", isSecret: false)
+    public static let httpPublicDir = ConfigurationKey(name: "http.publicDir", defaultValue: nil, isSecret: false)
     public static let visitsTimeoutMinutes = ConfigurationKey(name: "visits.timeoutMinutes", defaultValue: "30", isSecret: false)
     public static let visitsLiveHours = ConfigurationKey(name: "visits.liveHours", defaultValue: "6", isSecret: false)
     public static let visitsMaxVisitors = ConfigurationKey(name: "visits.maxVisitors", defaultValue: "2000000", isSecret: false)
@@ -49,7 +50,7 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let secretsMasterKeyFile = ConfigurationKey(name: "secrets.masterKeyFile", defaultValue: nil, isSecret: false)
 
     public static let all: [ConfigurationKey] = [
-        httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, visitsTimeoutMinutes, visitsLiveHours,
+        httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes, visitsLiveHours,
         visitsMaxVisitors, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile,

@@ -1,0 +1,267 @@
+/* Beckon website tag (SPEC §3): plain JavaScript, no dependencies. It never throws into the host
+   page: every entry point is guarded, and a server that does not answer leaves the page as it was.
+   The server serves this file with the site's settings in place of the config object below and
+   strips the comment lines. */
+(function (w, d) {
+  "use strict";
+  var cfg = /*@config*/ {"accountId": "", "siteId": ""} /*@end*/;
+  var api = w.beckon = w.beckon || {};
+  if (api.loaded) return;
+  api.loaded = true;
+  var script = d.currentScript;
+  var base = cfg.base || (script && script.src ? script.src.replace(/\/tag\/v1\/.*$/, "") : "");
+  var path = base + "/api/account/" + cfg.accountId + "/app/" + cfg.siteId;
+  var consented = !(script && script.getAttribute("data-consent") === "required");
+  var started = false, vid = null, sid = null, pageId = null, url = null, retry = null, flush = null;
+  var handlers = {}, shown = {}, pending = [];
+
+  function guard(fn) {
+    return function () {
+      try { return fn.apply(this, arguments); } catch (e) { return undefined; }
+    };
+  }
+  function storage(kind) {
+    try { return w[kind]; } catch (e) { return null; }
+  }
+  function get(kind, key) {
+    var s = storage(kind);
+    try { return s ? s.getItem(key) : null; } catch (e) { return null; }
+  }
+  function set(kind, key, value) {
+    var s = storage(kind);
+    try { if (s) { if (value === null) s.removeItem(key); else s.setItem(key, value); } } catch (e) { /* full or blocked */ }
+  }
+
+  // The visitor id: a first-party cookie, localStorage as fallback. The visit id: sessionStorage.
+  function readIds() {
+    var m = /(?:^|;\s*)beckon_vid=([A-Za-z0-9_-]{22})/.exec(d.cookie || "");
+    vid = (m && m[1]) || get("localStorage", "beckon_vid");
+    sid = get("sessionStorage", "beckon_sid");
+  }
+  function writeIds() {
+    if (!consented) return;
+    var secure = w.location.protocol === "https:" ? "; Secure" : "";
+    d.cookie = "beckon_vid=" + vid + "; Max-Age=31536000; Path=/; SameSite=Lax" + secure;
+    set("localStorage", "beckon_vid", vid);
+    set("sessionStorage", "beckon_sid", sid);
+  }
+  function forgetIds() {
+    d.cookie = "beckon_vid=; Max-Age=0; Path=/";
+    set("localStorage", "beckon_vid", null);
+    set("sessionStorage", "beckon_sid", null);
+    vid = sid = null;
+  }
+
+  function emit(name, data) {
+    var list = (handlers[name] || []).slice();
+    for (var i = 0; i < list.length; i++) guard(list[i])(data);
+  }
+  api.events = {
+    bind: guard(function (name, callback) {
+      if (typeof callback === "function") (handlers[name] = handlers[name] || []).push(callback);
+    }),
+    unbind: guard(function (name, callback) {
+      handlers[name] = (handlers[name] || []).filter(function (f) { return f !== callback; });
+    }),
+    trigger: guard(emit)
+  };
+
+  // POST with a text/plain body is a "simple" CORS request: no preflight round trip.
+  function send(endpoint, body, done) {
+    if (!consented || !w.fetch) return;
+    var query = "?v=1.0" + (vid ? "&vid=" + vid : "") + (sid ? "&sid=" + sid : "");
+    w.fetch(path + endpoint + query, {
+      method: "POST", body: JSON.stringify(body), headers: {"Content-Type": "text/plain;charset=UTF-8"},
+      credentials: "omit", keepalive: true
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(guard(function (answer) { if (answer && done) done(answer); }), function () { /* offline: stay quiet */ });
+  }
+
+  function entryPoints(pageUrl) {
+    var list = [pageUrl], sections = [].concat(api.section || []);
+    for (var i = 0; i < sections.length; i++) list.push("sec://" + sections[i]);
+    if (w.navigator && navigator.language) list.push("lang://" + navigator.language);
+    return list;
+  }
+  function device() {
+    var ua = (w.navigator && navigator.userAgent) || "";
+    return /iPad|Tablet/i.test(ua) ? "TABLET" : /Mobi|Android|iPhone/i.test(ua) ? "MOBILE" : "DESKTOP";
+  }
+
+  function pageView(again) {
+    clearTimeout(retry);
+    var body = {
+      entryPoints: entryPoints(url), page: {url: url, title: d.title, referrer: d.referrer},
+      clientProperties: {deviceFamily: device()}, engagementAttributes: pending.splice(0, 50)
+    };
+    if (again) body.pageId = pageId;
+    send("/engagement", body, function (answer) {
+      vid = answer.visitorId;
+      sid = answer.sessionId;
+      pageId = answer.pageId;
+      writeIds();
+      var list = answer.engagementDetails || [];
+      for (var i = 0; i < list.length; i++) guard(render)(list[i]);
+      if (answer.retryAfterMs > 0) retry = setTimeout(guard(function () { pageView(true); }), answer.retryAfterMs);
+    });
+  }
+
+  function report(events, done) {
+    if (!vid || !sid) return;
+    send("/report", {pageId: pageId, engagementAttributes: events}, done);
+  }
+  function flushAttributes() {
+    flush = null;
+    if (pageId && pending.length) report(pending.splice(0, 50));
+  }
+  function impression(type, x) {
+    return {type: type, campaign: x.campaignId, engId: x.engagementId, revision: x.engagementRevision,
+      eContext: [{type: "engagementContext", id: x.contextId}]};
+  }
+
+  // {{name}} from beckon.vars, HTML-escaped; the same rules as the server's CreativeRenderer.
+  function fill(html) {
+    var vars = api.vars || {};
+    return String(html).replace(/\{\{\s*([A-Za-z0-9_.-]{1,64})\s*\}\}/g, function (all, name) {
+      var value = vars[name];
+      return value === undefined || value === null ? "" : String(value).replace(/[&<>"']/g, function (c) {
+        return "&#" + c.charCodeAt(0) + ";";
+      });
+    });
+  }
+
+  var placementCSS = {
+    overlay: ":host{position:fixed;inset:0;z-index:2147483000;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,.45)}",
+    toaster: ":host{position:fixed;right:16px;bottom:16px;z-index:2147483000;max-width:360px}",
+    slideout: ":host{position:fixed;right:0;top:30%;z-index:2147483000;max-width:320px}",
+    sticky: ":host{position:fixed;left:0;right:0;bottom:0;z-index:2147483000}",
+    embedded: ":host{display:block}"
+  };
+  var baseCSS = ".bk-box{position:relative;background:#fff;color:#111;font:15px/1.4 system-ui,sans-serif;" +
+    "padding:16px 40px 16px 16px;border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.25)}" +
+    ".bk-close{position:absolute;top:6px;right:6px;border:0;background:none;font-size:20px;line-height:1;cursor:pointer;padding:4px 8px}" +
+    ".bk-close:focus-visible,[data-beckon-click]:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}";
+
+  function render(x) {
+    if (shown[x.engagementId]) remove(x.engagementId, null);
+    var host = d.createElement("div");
+    host.setAttribute("data-beckon-engagement", x.engagementId);
+    host.setAttribute("data-beckon-context", x.contextId);
+    var root = host.attachShadow({mode: "open"});
+    var label = x.type === "clickToCall" ? "Call offer" : "Offer";
+    root.innerHTML = "<style>" + (placementCSS[x.placement] || placementCSS.toaster) + baseCSS + "</style><style>" +
+      (x.content.css || "") + "</style><div class=\"bk-box\" role=\"dialog\" aria-label=\"" + label +
+      "\"><button type=\"button\" class=\"bk-close\" aria-label=\"Close\" data-beckon-close>\u00d7</button>" +
+      "<div class=\"bk-body\">" + fill(x.content.html) + "</div><div class=\"bk-status\" role=\"status\" aria-live=\"polite\"></div></div>";
+    var place = x.placement === "embedded" && x.target ? d.querySelector(x.target) : d.body;
+    if (!place) return;
+    place.appendChild(host);
+    var entry = shown[x.engagementId] = {detail: x, host: host, state: "displayed", timer: null};
+    var targets = root.querySelectorAll("[data-beckon-click]");
+    if (!targets.length) targets = [root.querySelector(".bk-body")];
+    for (var i = 0; i < targets.length; i++) targets[i].addEventListener("click", guard(function (e) { e.preventDefault(); accept(x); }));
+    var closers = root.querySelectorAll("[data-beckon-close]");
+    for (var j = 0; j < closers.length; j++) closers[j].addEventListener("click", guard(function () { decline(x); }));
+    root.addEventListener("keydown", guard(function (e) { if (e.key === "Escape") decline(x); }));
+    if (x.placement === "overlay" && targets[0] && targets[0].focus) targets[0].focus();
+    if (x.timeoutSeconds > 0) {
+      entry.timer = setTimeout(guard(function () {
+        report([impression("impTimeout", x)]);
+        remove(x.engagementId, "timeout");
+        emit("OFFER_TIMEOUT", info(x.engagementId));
+      }), x.timeoutSeconds * 1000);
+    }
+    report([impression("impDisplay", x)]);
+    emit("OFFER_DISPLAY", info(x.engagementId));
+  }
+
+  function remove(id, state) {
+    var entry = shown[id];
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    if (entry.host.parentNode) entry.host.parentNode.removeChild(entry.host);
+    entry.state = state || "removed";
+    emit("OFFER_REMOVE", info(id));
+  }
+
+  function decline(x) {
+    report([impression("impClose", x)]);
+    remove(x.engagementId, "closed");
+    emit("OFFER_DECLINED", info(x.engagementId));
+  }
+
+  // A popup must be opened inside the click itself or blockers stop it; it is pointed at the
+  // brand page once the server has answered with the signed click-through.
+  function accept(x) {
+    var entry = shown[x.engagementId];
+    if (!entry || entry.state === "clicked") return;
+    entry.state = "clicked";
+    clearTimeout(entry.timer);
+    var popup = null;
+    if (x.type === "clickToCall" && x.openMode !== "sameWindow") {
+      popup = w.open("", "_blank", x.openMode === "popup" ? "popup,width=480,height=680" : "");
+      if (popup) popup.opener = null;
+    }
+    emit("OFFER_CLICK", info(x.engagementId));
+    report([impression("impAccept", x)], function (answer) {
+      var through = answer.clickThrough;
+      if (!through) { if (popup) popup.close(); return; }
+      entry.clickThrough = through;
+      if (popup) popup.location.href = through.url;
+      else w.location.href = through.url;
+    });
+  }
+
+  function info(id) {
+    var entry = shown[id];
+    if (!entry) return null;
+    var x = entry.detail;
+    return {engagementId: x.engagementId, campaignId: x.campaignId, contextId: x.contextId, type: x.type,
+      placement: x.placement, state: entry.state};
+  }
+
+  var queued = api.sdes;
+  api.sdes = {
+    push: guard(function () {
+      for (var i = 0; i < arguments.length; i++) {
+        var sde = arguments[i];
+        if (!sde || typeof sde !== "object") continue;
+        pending.push(sde);
+        emit("VAR_ADDED", sde);
+      }
+      if (started && pageId && !flush) flush = setTimeout(guard(flushAttributes), 0);
+    })
+  };
+  if (queued && queued.length) api.sdes.push.apply(null, queued);
+  api.section = api.section || [];
+
+  api.engagement = {
+    click: guard(function (id) { var e = shown[id]; if (e) accept(e.detail); }),
+    info: guard(info),
+    state: guard(function (id) { var e = shown[id]; return e ? e.state : null; })
+  };
+  api.newPage = guard(function (pageUrl, options) {
+    options = options || {};
+    if (options.section) api.section = [].concat(options.section);
+    if (options.sdes) pending = pending.concat(options.sdes);
+    for (var id in shown) if (shown[id].detail.placement !== "embedded" && shown[id].state === "displayed") remove(id, null);
+    url = String(pageUrl || w.location.href);
+    pageId = null;
+    if (started) pageView(false);
+  });
+  api.consent = guard(function (granted) {
+    consented = !!granted;
+    if (!consented) { forgetIds(); return; }
+    start();
+  });
+
+  function start() {
+    if (started || !consented) return;
+    started = true;
+    readIds();
+    pageView(false);
+  }
+  url = w.location.href;
+  if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", guard(start));
+  else guard(start)();
+})(window, document);
