@@ -88,5 +88,6 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
+    ValidationRoutes(tracker: dependencies.visits).register(on: lpAccount)
     return router
 }

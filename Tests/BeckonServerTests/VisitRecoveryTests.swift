@@ -55,14 +55,27 @@ import Testing
                 #expect(answer.engagementDetails == nil, "offered once per visit, and the cap of 1 is used")
             }
 
-            // Third server: the click is in the rebuilt visit too (a second click is a new token).
+            // Third server: the click is in the rebuilt visit too; its one validation is used here.
+            let key = try await provisioning.createAPIKey(accountId: "acme", name: "call page", scopes: [.engagementValidate])
+            let validate =
+                "/api/account/acme/monitoring/visitors/\(first.visitorId)/visits/current/campaigns/\(detail.campaignId)"
+                + "/engagements/\(detail.engagementId)/contexts/1?v=1&sid=\(first.sessionId)"
             try await app().test(.router) { client in
+                #expect(try await client.call(.get, validate, key: key).status == .ok)
                 let events = try await storage.journal.events(
                     accountId: AccountID(trusted: "acme"), visitorId: first.visitorId, since: .distantPast, limit: 100)
-                #expect(events.map(\.event.kind.rawValue) == ["pageView", "decision", "impression", "impression", "click", "pageView", "decision"])
+                #expect(
+                    events.map(\.event.kind.rawValue) == [
+                        "pageView", "decision", "impression", "impression", "click", "pageView", "decision", "validation",
+                    ])
                 let report = "\(path)/report?v=1.0&vid=\(first.visitorId)&sid=\(first.sessionId)"
                 let stale = try await client.report(report, "[\(impression("impDisplay", detail, context: "2"))]")
                 #expect(stale.status == .badRequest, "no context 2 was issued")
+            }
+            // Fourth server: the used validation was journaled, so a replayed link stays refused.
+            try await app().test(.router) { client in
+                let replayed = try await client.call(.get, validate, key: key)
+                #expect(replayed.status == .notFound)
             }
         }
     }

@@ -13,6 +13,7 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, Codable, Expressi
     public static let click: EventKind = "click"
     public static let attribute: EventKind = "attribute"
     public static let callStatus: EventKind = "callStatus"
+    public static let validation: EventKind = "validation"
 }
 
 /// One entry of the append-only event journal, the durable record every report is built from.

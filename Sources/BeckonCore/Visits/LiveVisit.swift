@@ -27,6 +27,8 @@ public struct LiveVisit: Sendable, Equatable {
         public var clickedAt: Int64?
         /// Set by the click on a Click to Call engagement.
         public var click: ClickRecord?
+        /// How many times the brand validated the click.
+        public var validations = 0
     }
 
     public var id: VisitToken

@@ -9,6 +9,7 @@ public enum VisitEvent: Sendable, Equatable {
     case decision(DecisionRecord)
     case impression(ImpressionRecord)
     case click(ClickRecord)
+    case validation(ValidationRecord)
 
     public var kind: EventKind {
         switch self {
@@ -17,6 +18,7 @@ public enum VisitEvent: Sendable, Equatable {
         case .decision: .decision
         case .impression: .impression
         case .click: .click
+        case .validation: .validation
         }
     }
 }
@@ -184,6 +186,19 @@ public struct ClickRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// The brand validated a clicked context (Validate Engagement, or the click token's online
+/// verification); each uses up one of the click's validations.
+public struct ValidationRecord: Codable, Sendable, Equatable {
+    public enum Method: String, Codable, Sendable { case validateEngagement, verifyToken }
+    public var contextId: String
+    public var method: Method
+
+    public init(contextId: String, method: Method) {
+        self.contextId = contextId
+        self.method = method
+    }
+}
+
 /// A visit event with the identity of the visit it belongs to, as the journal stores it.
 public struct VisitJournalEntry: Sendable, Equatable {
     public var accountId: AccountID
@@ -217,6 +232,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         case .decision(let record): payload = try! Self.encoder.encode(record)
         case .impression(let record): payload = try! Self.encoder.encode(record)
         case .click(let record): payload = try! Self.encoder.encode(record)
+        case .validation(let record): payload = try! Self.encoder.encode(record)
         }
         return JournalEvent(
             accountId: accountId, kind: event.kind, occurredAt: occurredAt, visitorId: visitorText, sessionId: sessionText,
@@ -238,6 +254,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         case .decision: event = (try? decoder.decode(DecisionRecord.self, from: data)).map(VisitEvent.decision)
         case .impression: event = (try? decoder.decode(ImpressionRecord.self, from: data)).map(VisitEvent.impression)
         case .click: event = (try? decoder.decode(ClickRecord.self, from: data)).map(VisitEvent.click)
+        case .validation: event = (try? decoder.decode(ValidationRecord.self, from: data)).map(VisitEvent.validation)
         default: event = nil
         }
         guard let event else { return nil }

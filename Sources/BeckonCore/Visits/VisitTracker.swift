@@ -26,10 +26,10 @@ public final class VisitTracker: Sendable {
 
     public let store: LiveVisitStore
     public let catalog: CampaignCatalog
-    private let journal: GroupCommitJournal
+    let journal: GroupCommitJournal
     public let keyring: ClickKeyring
     private let campaigns: any CampaignRepository
-    private let clock: any WallClock
+    let clock: any WallClock
     public let settings: Settings
     private let engine = DecisionEngine()
 

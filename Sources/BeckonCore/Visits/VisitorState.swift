@@ -53,6 +53,10 @@ public struct VisitorState: Sendable, Equatable {
                 }
             }
         case .impression(let record): visits[index].apply(record, at: at)
+        case .validation(let record):
+            if let position = Int(record.contextId), position >= 1, position <= visits[index].contexts.count {
+                visits[index].contexts[position - 1].validations += 1
+            }
         case .click(let record):
             if let position = Int(record.contextId), position >= 1, position <= visits[index].contexts.count {
                 visits[index].contexts[position - 1].click = record

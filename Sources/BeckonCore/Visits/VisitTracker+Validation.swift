@@ -1,0 +1,110 @@
+import Foundation
+
+extension VisitTracker {
+    /// The answer of Validate Engagement and of the token verification (SPEC §5).
+    public struct Validation: Sendable, Equatable {
+        public var valid: Bool
+        public var reason: String?
+        public var clickedAt: Date?
+        public var expiresAt: Date?
+        public var validationsLeft: Int
+
+        static func invalid(
+            _ reason: String, clickedAt: Date? = nil, expiresAt: Date? = nil, validationsLeft: Int = 0
+        ) -> Validation {
+            Validation(valid: false, reason: reason, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: validationsLeft)
+        }
+    }
+
+    /// What the brand page received with the click: the ids of SPEC §5.
+    public struct ClickContext: Sendable, Equatable {
+        public var accountId: AccountID
+        public var visitorId: String
+        public var sessionId: String
+        public var campaignId: Int64
+        public var engagementId: Int64
+        public var contextId: String
+
+        public init(accountId: AccountID, visitorId: String, sessionId: String, campaignId: Int64, engagementId: Int64, contextId: String) {
+            self.accountId = accountId
+            self.visitorId = visitorId
+            self.sessionId = sessionId
+            self.campaignId = campaignId
+            self.engagementId = engagementId
+            self.contextId = contextId
+        }
+    }
+
+    /// Valid only for a context that was displayed and clicked in a live visit of that visitor,
+    /// before the click expires, with validations left (one by default, so a forwarded or
+    /// replayed link cannot start a second call). A valid answer uses one up, durably.
+    public func validate(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
+        guard let visitorId = VisitToken(click.visitorId) else { return .invalid("unknown visitor") }
+        guard let sessionId = VisitToken(click.sessionId) else { return .invalid("unknown visit") }
+        let now = clock.now()
+        let nowMs = now.millisecondsSince1970
+        let index = try await catalog.index(for: click.accountId)
+        let key = LiveVisitStore.Key(accountId: click.accountId, visitorId: visitorId)
+        try await rebuildIfAbsent(key, historyDays: index.historyDays, now: now)
+        let liveWindowMs = settings.liveWindow.milliseconds
+        let (answer, receipt) = store.withVisitor(key) { state -> (Validation, JournalReceipt?) in
+            guard let visitor = state else { return (.invalid("unknown visitor"), nil) }
+            guard let visit = visitor.visit(sessionId), nowMs - visit.lastActivityAt < liveWindowMs else {
+                return (.invalid("no live visit with this sid"), nil)
+            }
+            guard let context = visit.context(click.contextId), context.campaignId == click.campaignId,
+                context.engagementId == click.engagementId
+            else { return (.invalid("this engagement context was not offered in the visit"), nil) }
+            guard context.displayedAt != nil else { return (.invalid("the engagement was not displayed"), nil) }
+            guard let record = context.click, let clicked = context.clickedAt else {
+                return (.invalid("the engagement was not clicked"), nil)
+            }
+            let clickedAt = Date(millisecondsSince1970: clicked)
+            let expiresAt = Date(millisecondsSince1970: record.expiresAt)
+            let left = max(0, record.maxValidations - context.validations)
+            guard nowMs < record.expiresAt else {
+                return (.invalid("the click expired", clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left), nil)
+            }
+            guard left > 0 else {
+                return (.invalid("the click was already validated", clickedAt: clickedAt, expiresAt: expiresAt), nil)
+            }
+            var change = VisitChange(
+                accountId: click.accountId, visitorId: visitorId, sessionId: sessionId, at: now, visitor: state.take()!)
+            change.add(.validation(ValidationRecord(contextId: click.contextId, method: method)))
+            state = change.visitor
+            return (
+                Validation(valid: true, reason: nil, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left - 1),
+                journal.enqueue(change.entries.map(\.journalEvent))
+            )
+        }
+        try await receipt?.durable()
+        return answer
+    }
+
+    /// Checks a click token online: its signature with the account's published keys, its
+    /// account and expiry, then the click itself as `validate` does (it counts as a validation).
+    public func verify(token: String, accountId: AccountID) async throws -> (token: ClickToken?, validation: Validation) {
+        let keys = try await keyring.publicKeys(for: accountId)
+        let verified: ClickToken
+        do {
+            verified = try ClickToken.verify(token, publicKeys: keys, accountId: accountId, now: clock.now())
+        } catch {
+            let reason: String =
+                switch error {
+                case .malformed: "the token is malformed"
+                case .unknownKey: "the token is not signed with a key of this account"
+                case .badSignature: "the token's signature does not verify"
+                case .expired: "the token expired"
+                case .otherAccount: "the token belongs to another account"
+                }
+            return (nil, .invalid(reason))
+        }
+        let claims = verified.claims
+        let validation = try await validate(
+            ClickContext(
+                accountId: accountId, visitorId: claims.visitorId, sessionId: claims.sessionId, campaignId: claims.campaignId,
+                engagementId: claims.engagementId, contextId: claims.contextId),
+            method: .verifyToken)
+        return (verified, validation)
+    }
+}

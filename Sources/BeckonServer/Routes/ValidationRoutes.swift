@@ -1,0 +1,77 @@
+import BeckonCore
+import Foundation
+import Hummingbird
+
+/// Validate Engagement (LivePerson-compatible, SPEC §5) and the online click-token check. Both
+/// need the scope `engagement:validate`. LivePerson answers 200 or 404 without a body; Beckon adds
+/// `{valid, reason?, clickedAt, expiresAt, validationsLeft}` (epoch ms), which clients that
+/// ignore bodies never see. A valid answer uses up one of the click's validations.
+struct ValidationRoutes {
+    let tracker: VisitTracker
+
+    struct Answer: Encodable {
+        var valid: Bool
+        var reason: String?
+        var clickedAt: Int64?
+        var expiresAt: Int64?
+        var validationsLeft: Int
+        var claims: ClickToken.Claims?
+
+        init(_ validation: VisitTracker.Validation, claims: ClickToken.Claims? = nil) {
+            valid = validation.valid
+            reason = validation.reason
+            clickedAt = validation.clickedAt?.millisecondsSince1970
+            expiresAt = validation.expiresAt?.millisecondsSince1970
+            validationsLeft = validation.validationsLeft
+            self.claims = validation.valid ? claims : nil
+        }
+    }
+
+    struct VerifyRequest: Decodable {
+        var token: String
+    }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get(
+            "monitoring/visitors/:visitorId/visits/current/campaigns/:campaignId/engagements/:engagementId/contexts/:contextId"
+        ) { request, context in
+            let principal = try context.require(.engagementValidate)
+            try Self.checkVersion(request)
+            guard let sid = request.uri.queryParameters.get("sid"), !sid.isEmpty else {
+                throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
+            }
+            let click = VisitTracker.ClickContext(
+                accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: String(sid),
+                campaignId: try CampaignRoutes.id("campaignId", context),
+                engagementId: try CampaignRoutes.id("engagementId", context),
+                contextId: try context.parameters.require("contextId"))
+            let validation = try await Self.unprocessableAccount { try await tracker.validate(click, method: .validateEngagement) }
+            return MonitoringRoutes.json(Answer(validation), status: validation.valid ? .ok : .notFound, headers: [:])
+        }
+        group.post("clicktocall/tokens/verify") { request, context in
+            let principal = try context.require(.engagementValidate)
+            let body = try await StrictJSON.decode(VerifyRequest.self, allowedFields: ["token"], from: request, context: context)
+            let (token, validation) = try await Self.unprocessableAccount {
+                try await tracker.verify(token: body.token, accountId: principal.accountId)
+            }
+            return MonitoringRoutes.json(
+                Answer(validation, claims: token?.claims), status: validation.valid ? .ok : .notFound, headers: [:])
+        }
+    }
+
+    /// LivePerson answers 422 for an unknown account here.
+    static func unprocessableAccount<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch BeckonError.unknownAccount(let id) {
+            throw HTTPError(.unprocessableContent, message: "invalid account '\(id)'")
+        }
+    }
+
+    /// The brand APIs take `v=1`; anything else is LivePerson's illegal version (33).
+    static func checkVersion(_ request: Request) throws {
+        if let version = request.uri.queryParameters.get("v"), version != "1", version != "1.0" {
+            throw LPVersionError(version: String(version))
+        }
+    }
+}
