@@ -373,3 +373,14 @@ func attribute(_ json: String) -> EngagementAttribute {
         #expect(second.outcome(3) == nil)
     }
 }
+
+@Suite struct LiveVisitStoreTests {
+    @Test func aVisitorStaysHeldWhenTheChangeThrows() {
+        let store = LiveVisitStore(capacity: 100, shardCount: 2)
+        let key = LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: .random())
+        store.withVisitor(key) { $0 = VisitorState() }
+        struct Refused: Error {}
+        #expect(throws: Refused.self) { try store.withVisitor(key) { _ in throw Refused() } }
+        #expect(store.contains(key))
+    }
+}

@@ -14,6 +14,7 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, Codable, Expressi
     public static let attribute: EventKind = "attribute"
     public static let callStatus: EventKind = "callStatus"
     public static let validation: EventKind = "validation"
+    public static let close: EventKind = "close"
 }
 
 /// One entry of the append-only event journal, the durable record every report is built from.

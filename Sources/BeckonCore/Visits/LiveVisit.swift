@@ -29,6 +29,8 @@ public struct LiveVisit: Sendable, Equatable {
         public var click: ClickRecord?
         /// How many times the brand validated the click.
         public var validations = 0
+        /// The current call status the brand reported (`convStatus`), moving forward only.
+        public var callStatus: CallStatus?
     }
 
     public var id: VisitToken
@@ -47,6 +49,14 @@ public struct LiveVisit: Sendable, Equatable {
     public var attributes: [EngagementAttribute] = []
     /// What targeting rules read, kept up to date as attributes arrive.
     public var signals = Signals()
+    /// From the first call status or a close request, the brand APIs answer until this plus the
+    /// live window (SPEC §7); before that, until the last activity plus the live window.
+    public var windowFixedAt: Int64?
+
+    /// Whether the brand APIs still answer for this visit at `now`.
+    public func isOpenToBrand(now: Int64, liveWindowMs: Int64) -> Bool {
+        now < (windowFixedAt ?? lastActivityAt) + liveWindowMs
+    }
 
     public static let maxPages = 50
     public static let maxAttributes = 50

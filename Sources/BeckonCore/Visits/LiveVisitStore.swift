@@ -36,14 +36,17 @@ public final class LiveVisitStore: Sendable {
     /// forgets the visitor; a new visitor beyond capacity evicts the least recently active one.
     public func withVisitor<T>(_ key: Key, _ body: (inout VisitorState?) throws -> T) rethrows -> T {
         try shard(key).visitors.withLock { visitors in
+            // Moved out so `body` holds the only reference (no copy-on-write), and put back even
+            // when `body` throws.
             var state = visitors.removeValue(forKey: key)
             let isNew = state == nil
-            let result = try body(&state)
-            if let state {
-                if isNew && visitors.count >= capacityPerShard { Self.evictOldest(&visitors) }
-                visitors[key] = state
+            defer {
+                if let state {
+                    if isNew && visitors.count >= capacityPerShard { Self.evictOldest(&visitors) }
+                    visitors[key] = state
+                }
             }
-            return result
+            return try body(&state)
         }
     }
 

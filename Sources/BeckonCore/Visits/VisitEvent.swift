@@ -10,6 +10,7 @@ public enum VisitEvent: Sendable, Equatable {
     case impression(ImpressionRecord)
     case click(ClickRecord)
     case validation(ValidationRecord)
+    case close(CloseRecord)
 
     public var kind: EventKind {
         switch self {
@@ -19,6 +20,7 @@ public enum VisitEvent: Sendable, Equatable {
         case .impression: .impression
         case .click: .click
         case .validation: .validation
+        case .close: .close
         }
     }
 }
@@ -199,6 +201,11 @@ public struct ValidationRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// The brand asked to close the visit: its brand-API window is fixed from now (SPEC §7).
+public struct CloseRecord: Codable, Sendable, Equatable {
+    public init() {}
+}
+
 /// A visit event with the identity of the visit it belongs to, as the journal stores it.
 public struct VisitJournalEntry: Sendable, Equatable {
     public var accountId: AccountID
@@ -233,6 +240,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         case .impression(let record): payload = try! Self.encoder.encode(record)
         case .click(let record): payload = try! Self.encoder.encode(record)
         case .validation(let record): payload = try! Self.encoder.encode(record)
+        case .close(let record): payload = try! Self.encoder.encode(record)
         }
         return JournalEvent(
             accountId: accountId, kind: event.kind, occurredAt: occurredAt, visitorId: visitorText, sessionId: sessionText,
@@ -255,6 +263,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         case .impression: event = (try? decoder.decode(ImpressionRecord.self, from: data)).map(VisitEvent.impression)
         case .click: event = (try? decoder.decode(ClickRecord.self, from: data)).map(VisitEvent.click)
         case .validation: event = (try? decoder.decode(ValidationRecord.self, from: data)).map(VisitEvent.validation)
+        case .close: event = (try? decoder.decode(CloseRecord.self, from: data)).map(VisitEvent.close)
         default: event = nil
         }
         guard let event else { return nil }

@@ -49,7 +49,7 @@ extension VisitTracker {
         let liveWindowMs = settings.liveWindow.milliseconds
         let (answer, receipt) = store.withVisitor(key) { state -> (Validation, JournalReceipt?) in
             guard let visitor = state else { return (.invalid("unknown visitor"), nil) }
-            guard let visit = visitor.visit(sessionId), nowMs - visit.lastActivityAt < liveWindowMs else {
+            guard let visit = visitor.visit(sessionId), visit.isOpenToBrand(now: nowMs, liveWindowMs: liveWindowMs) else {
                 return (.invalid("no live visit with this sid"), nil)
             }
             guard let context = visit.context(click.contextId), context.campaignId == click.campaignId,

@@ -40,7 +40,19 @@ public struct VisitorState: Sendable, Equatable {
         visits[index].lastActivityAt = max(visits[index].lastActivityAt, at)
         switch entry.event {
         case .pageView(let record): visits[index].apply(record, at: at)
-        case .attribute(let record): visits[index].apply(record.attribute)
+        case .attribute(let record):
+            visits[index].apply(record.attribute)
+            if record.attribute.type == "convStatus" {
+                visits[index].windowFixedAt = visits[index].windowFixedAt ?? at
+                if let contextId = record.attribute.fields["contextId"]?.string, let position = Int(contextId),
+                    position >= 1, position <= visits[index].contexts.count,
+                    let status = record.attribute.fields["status"]?.string.flatMap(CallStatus.init(rawValue:))
+                {
+                    let current = visits[index].contexts[position - 1].callStatus
+                    if current.map(status.follows) ?? true { visits[index].contexts[position - 1].callStatus = status }
+                }
+            }
+        case .close: visits[index].windowFixedAt = visits[index].windowFixedAt ?? at
         case .decision(let record):
             for outcome in record.outcomes where outcome.outcome == .shown {
                 visits[index].contexts.append(
