@@ -89,5 +89,6 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
     ValidationRoutes(tracker: dependencies.visits).register(on: lpAccount)
+    BrandEventRoutes(tracker: dependencies.visits).register(on: lpAccount)
     return router
 }

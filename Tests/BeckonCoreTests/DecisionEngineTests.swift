@@ -384,3 +384,22 @@ func attribute(_ json: String) -> EngagementAttribute {
         #expect(store.contains(key))
     }
 }
+
+@Suite struct CallStatusTests {
+    @Test func statusesMoveForwardOnly() {
+        var visitor = SimulatedVisitor([(CampaignFixtures.campaign(1), [CampaignFixtures.engagement(1, campaign: 1)])])
+        let offer = visitor.view().offers[0]
+        visitor.report(.impAccept, offer)
+        var seen: [CallStatus?] = []
+        for status in ["REQUESTED", "CONNECTED", "RINGING", "ON_HOLD", "CONNECTED", "COMPLETED", "FAILED"] {
+            visitor.apply(
+                .attribute(
+                    AttributeRecord(
+                        pageId: nil, source: .brand,
+                        attribute: attribute(#"{"type":"convStatus","contextId":"1","status":"\#(status)"}"#))))
+            seen.append(visitor.state.visit(visitor.sessionId)?.contexts[0].callStatus)
+        }
+        #expect(seen == [.requested, .connected, .connected, .onHold, .connected, .completed, .completed])
+        #expect(visitor.state.visit(visitor.sessionId)?.windowFixedAt == visitor.now.millisecondsSince1970)
+    }
+}

@@ -1,0 +1,67 @@
+import BeckonCore
+import Foundation
+import Hummingbird
+
+/// LivePerson's Engagement Attributes API and Beckon's close request (SPEC §5–§7), scope
+/// `events:write`. Both answer 200 `{}`. The body of `events` is a JSON array of SDEs; POST is
+/// PUT (`X-HTTP-Method-Override: PUT`, as LivePerson's clients send it).
+struct BrandEventRoutes {
+    let tracker: VisitTracker
+
+    static let maxAttributes = 50
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        let visit = "monitoring/visitors/:visitorId/visits/current"
+        group.post("\(visit)/events") { request, context in try await events(request, context) }
+        group.put("\(visit)/events") { request, context in try await events(request, context) }
+        group.post("\(visit)/close") { request, context in
+            let principal = try context.require(.eventsWrite)
+            try ValidationRoutes.checkVersion(request)
+            try await ValidationRoutes.unprocessableAccount {
+                try await tracker.closeAsBrand(
+                    accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
+                    sessionId: try Self.sid(request))
+            }
+            return MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
+        }
+    }
+
+    struct Empty: Encodable {}
+
+    private func events(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.eventsWrite)
+        if let override = request.headers[.methodOverride], override.uppercased() != "PUT" {
+            throw BeckonError.invalidInput(field: "X-HTTP-Method-Override", reason: "only PUT is supported here")
+        }
+        try ValidationRoutes.checkVersion(request)
+        let sid = try Self.sid(request)
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let items = try StrictJSON.decode([JSONValue].self, from: Data(buffer: buffer))
+        guard !items.isEmpty, items.count <= Self.maxAttributes else {
+            throw BeckonError.invalidInput(field: "body", reason: "give 1 to \(Self.maxAttributes) engagement attributes")
+        }
+        let attributes = try items.enumerated().map { position, item -> EngagementAttribute in
+            guard case .object(let fields) = item else {
+                throw BeckonError.invalidInput(field: "[\(position)]", reason: "must be an object")
+            }
+            do {
+                return try EngagementAttribute(fields: fields)
+            } catch let BeckonError.invalidInput(field, reason) {
+                throw BeckonError.invalidInput(field: "[\(position)].\(field)", reason: reason)
+            }
+        }
+        try await ValidationRoutes.unprocessableAccount {
+            try await tracker.recordBrandAttributes(
+                accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: sid,
+                attributes: attributes)
+        }
+        return MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
+    }
+
+    static func sid(_ request: Request) throws -> String {
+        guard let sid = request.uri.queryParameters.get("sid"), !sid.isEmpty else {
+            throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
+        }
+        return String(sid)
+    }
+}
