@@ -90,5 +90,6 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
     ValidationRoutes(tracker: dependencies.visits).register(on: lpAccount)
     BrandEventRoutes(tracker: dependencies.visits).register(on: lpAccount)
+    VisitInformationRoutes(tracker: dependencies.visits, clock: dependencies.clock).register(on: lpAccount)
     return router
 }

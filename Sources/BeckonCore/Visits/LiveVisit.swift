@@ -46,7 +46,15 @@ public struct LiveVisit: Sendable, Equatable {
     /// Every context offered in the visit; `contexts[n - 1]` is context id "n".
     public var contexts: [Context] = []
     /// Engagement attributes as reported, most recent last; at most `maxAttributes`.
-    public var attributes: [EngagementAttribute] = []
+    public var attributes: [Reported] = []
+
+    /// An attribute with when, where and by whom it was reported.
+    public struct Reported: Sendable, Equatable {
+        public var attribute: EngagementAttribute
+        public var at: Int64
+        public var pageId: String?
+        public var source: AttributeRecord.Source
+    }
     /// What targeting rules read, kept up to date as attributes arrive.
     public var signals = Signals()
     /// From the first call status or a close request, the brand APIs answer until this plus the

@@ -42,6 +42,9 @@ public struct VisitorState: Sendable, Equatable {
         case .pageView(let record): visits[index].apply(record, at: at)
         case .attribute(let record):
             visits[index].apply(record.attribute)
+            visits[index].attributes.append(
+                LiveVisit.Reported(attribute: record.attribute, at: at, pageId: record.pageId, source: record.source))
+            if visits[index].attributes.count > LiveVisit.maxAttributes { visits[index].attributes.removeFirst() }
             if record.attribute.type == "convStatus" {
                 visits[index].windowFixedAt = visits[index].windowFixedAt ?? at
                 if let contextId = record.attribute.fields["contextId"]?.string, let position = Int(contextId),
@@ -116,8 +119,6 @@ extension LiveVisit {
     }
 
     mutating func apply(_ attribute: EngagementAttribute) {
-        attributes.append(attribute)
-        if attributes.count > Self.maxAttributes { attributes.removeFirst() }
         let fields = JSONValue.object(attribute.fields)
         func productNames(_ list: JSONValue?) -> [String] {
             (list?.array ?? []).flatMap { item -> [String] in

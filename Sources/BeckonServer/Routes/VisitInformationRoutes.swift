@@ -1,0 +1,29 @@
+import BeckonCore
+import Foundation
+import Hummingbird
+
+/// LivePerson's Visit Information API (SPEC §5), scope `visit:read`:
+/// `GET …/monitoring/visitors/{vid}/visits/current/state?v=1&sid=[&filter=agent]`.
+struct VisitInformationRoutes {
+    let tracker: VisitTracker
+    let clock: any WallClock
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("monitoring/visitors/:visitorId/visits/current/state") { request, context in
+            let principal = try context.require(.visitRead)
+            try ValidationRoutes.checkVersion(request)
+            let filter = request.uri.queryParameters.get("filter")
+            if let filter, filter != "agent" {
+                throw BeckonError.invalidInput(field: "filter", reason: "the only filter is 'agent'")
+            }
+            let visit = try await ValidationRoutes.unprocessableAccount {
+                try await tracker.liveVisitForBrand(
+                    accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
+                    sessionId: try BrandEventRoutes.sid(request))
+            }
+            let document = VisitInformation.document(
+                visit: visit, now: clock.now().millisecondsSince1970, forAgent: filter == "agent")
+            return MonitoringRoutes.json(document, status: .ok, headers: [:])
+        }
+    }
+}
