@@ -78,15 +78,18 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         dependencies.logger.error("the website tag is not served", metadata: ["error": "\(error)"])
     }
     ClickKeyRoutes(keyring: dependencies.visits.keyring).register(on: router)
+    let authenticator = APIKeyAuthenticator(
+        keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
+        nonces: NonceRegistry(), clock: dependencies.clock, trustForwardedFor: configuration.trustForwardedFor)
     let account = router.group("api/v1/accounts/:accountId")
-        .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
+        .add(middleware: authenticator)
         .add(middleware: CampaignCatalogInvalidator(catalog: dependencies.visits.catalog))
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     // LivePerson-style path (SPEC §8), same authentication.
     let lpAccount = router.group("api/account/:accountId")
-        .add(middleware: APIKeyAuthenticator(keys: dependencies.storage.apiKeys, clock: dependencies.clock))
+        .add(middleware: authenticator)
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
     ValidationRoutes(tracker: dependencies.visits).register(on: lpAccount)
     BrandEventRoutes(tracker: dependencies.visits).register(on: lpAccount)
