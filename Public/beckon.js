@@ -207,9 +207,30 @@
       var through = answer.clickThrough;
       if (!through) { if (popup) popup.close(); return; }
       entry.clickThrough = through;
-      if (popup) popup.location.href = through.url;
+      if (popup) { popup.location.href = through.url; listen(x, through.token); }
       else w.location.href = through.url;
     });
+  }
+
+  // After a click, the call's status streams in (SSE, authorized by the click token): shown in
+  // the engagement and fired as CALL_STATUS, until the call ends.
+  var statusText = {REQUESTED: "Call requested\u2026", QUEUED: "You are in the queue\u2026", RINGING: "Calling you now\u2026",
+    CONNECTED: "You are connected.", ON_HOLD: "On hold\u2026", COMPLETED: "Call completed. Thank you!",
+    NO_ANSWER: "We could not reach you.", BUSY: "Your line was busy.", FAILED: "The call could not be placed.",
+    CANCELLED: "The call was cancelled."};
+  function listen(x, token) {
+    if (!w.EventSource) return;
+    var source = new w.EventSource(base + "/api/account/" + cfg.accountId + "/monitoring/visitors/" + vid +
+      "/visits/current/status-stream?sid=" + sid + "&token=" + encodeURIComponent(token));
+    source.addEventListener("status", guard(function (e) {
+      var update = JSON.parse(e.data);
+      if (update.contextId !== String(x.contextId)) return;
+      var entry = shown[x.engagementId];
+      var box = entry && entry.host.shadowRoot && entry.host.shadowRoot.querySelector(".bk-status");
+      if (box) box.textContent = statusText[update.status] || update.status;
+      emit("CALL_STATUS", update);
+      if (/^(COMPLETED|NO_ANSWER|BUSY|FAILED|CANCELLED)$/.test(update.status)) source.close();
+    }));
   }
 
   function info(id) {

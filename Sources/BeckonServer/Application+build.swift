@@ -78,6 +78,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         dependencies.logger.error("the website tag is not served", metadata: ["error": "\(error)"])
     }
     ClickKeyRoutes(keyring: dependencies.visits.keyring).register(on: router)
+    CallStatusRoutes(tracker: dependencies.visits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
         nonces: NonceRegistry(), clock: dependencies.clock, trustForwardedFor: configuration.trustForwardedFor)

@@ -9,7 +9,8 @@ extension VisitTracker {
     public func recordBrandAttributes(
         accountId: AccountID, visitorId: String, sessionId: String, attributes: [EngagementAttribute]
     ) async throws {
-        try await changeAsBrand(accountId: accountId, visitorId: visitorId, sessionId: sessionId) { visit in
+        let (before, after, key) = try await changeAsBrand(accountId: accountId, visitorId: visitorId, sessionId: sessionId) {
+            visit in
             for (position, attribute) in attributes.enumerated() where attribute.type == "convStatus" {
                 let field = "[\(position)]"
                 let status = attribute.fields["status"]?.string ?? ""
@@ -26,20 +27,26 @@ extension VisitTracker {
             }
             return attributes.map { .attribute(AttributeRecord(pageId: nil, source: .brand, attribute: $0)) }
         }
+        // Push each context whose current status changed (a late status changes nothing).
+        for (offset, context) in after.contexts.enumerated()
+        where context.callStatus != nil && (offset >= before.contexts.count || before.contexts[offset].callStatus != context.callStatus) {
+            if let update = after.callStatusUpdate(contextId: String(offset + 1)) { callStatus.publish(update, to: key) }
+        }
     }
 
     /// The brand closes the visit (SPEC §7): the brand APIs answer for 6 hours from now (or from
     /// the first call status, when there was one), then 404 with internalCode 12.
     public func closeAsBrand(accountId: AccountID, visitorId: String, sessionId: String) async throws {
-        try await changeAsBrand(accountId: accountId, visitorId: visitorId, sessionId: sessionId) { _ in [.close(CloseRecord())] }
+        _ = try await changeAsBrand(accountId: accountId, visitorId: visitorId, sessionId: sessionId) { _ in [.close(CloseRecord())] }
     }
 
     /// The live visit the brand may change: a malformed visitor or visit id is LivePerson's
     /// invalid visitor (37) or session (39); a visit that is unknown, or whose window has
     /// passed, is not found (12).
+    /// Answers the visit before and after the change, and its status-stream key.
     func changeAsBrand(
         accountId: AccountID, visitorId: String, sessionId: String, _ events: (LiveVisit) throws -> [VisitEvent]
-    ) async throws {
+    ) async throws -> (before: LiveVisit, after: LiveVisit, key: CallStatusHub.Key) {
         guard let visitor = VisitToken(visitorId) else { throw BeckonError.unknownVisitor("'\(visitorId)' is not a visitor id") }
         guard let session = VisitToken(sessionId) else { throw BeckonError.unknownVisit("'\(sessionId)' is not a session id") }
         let now = clock.now()
@@ -48,7 +55,7 @@ extension VisitTracker {
         let key = LiveVisitStore.Key(accountId: accountId, visitorId: visitor)
         try await rebuildIfAbsent(key, historyDays: index.historyDays, now: now)
         let liveWindowMs = settings.liveWindow.milliseconds
-        let receipt = try store.withVisitor(key) { state -> JournalReceipt in
+        let (before, after, receipt) = try store.withVisitor(key) { state -> (LiveVisit, LiveVisit, JournalReceipt) in
             guard let visit = state?.visit(session), visit.isOpenToBrand(now: nowMs, liveWindowMs: liveWindowMs) else {
                 throw BeckonError.notFound("live visit (it is unknown, or its 6-hour window has passed)")
             }
@@ -56,8 +63,32 @@ extension VisitTracker {
             var change = VisitChange(accountId: accountId, visitorId: visitor, sessionId: session, at: now, visitor: state.take()!)
             for event in made { change.add(event) }
             state = change.visitor
-            return journal.enqueue(change.entries.map(\.journalEvent))
+            return (visit, change.visitor.visit(session)!, journal.enqueue(change.entries.map(\.journalEvent)))
         }
         try await receipt.durable()
+        return (before, after, CallStatusHub.Key(accountId: accountId, visitorId: visitor, sessionId: session))
+    }
+}
+
+extension VisitTracker {
+    /// The visit's call statuses for a page that holds the click's token (the visitor's page
+    /// after the click, or the brand page): the current ones first, then every accepted one as
+    /// it is reported. The token proves the click: its signature, account, visitor and visit
+    /// must match; it may have expired (it still proves the click), the visit's window may not.
+    public func callStatusStream(
+        accountId: AccountID, visitorId: String, sessionId: String, token: String
+    ) async throws -> (current: [CallStatusHub.Update], updates: AsyncStream<CallStatusHub.Update>) {
+        let keys = try await keyring.publicKeys(for: accountId)
+        guard let claims = try? ClickToken.verify(token, publicKeys: keys, accountId: accountId, now: clock.now(), checkExpiry: false).claims,
+            claims.visitorId == visitorId, claims.sessionId == sessionId
+        else { throw BeckonError.unauthorized("the token does not prove a click in this visit") }
+        guard let visitor = VisitToken(visitorId), let session = VisitToken(sessionId) else {
+            throw BeckonError.unauthorized("the token does not prove a click in this visit")
+        }
+        let key = CallStatusHub.Key(accountId: accountId, visitorId: visitor, sessionId: session)
+        let updates = callStatus.subscribe(key)
+        let visit = try await liveVisitForBrand(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
+        let current = visit.contexts.indices.compactMap { visit.callStatusUpdate(contextId: String($0 + 1)) }
+        return (current, updates)
     }
 }

@@ -31,6 +31,8 @@ public final class VisitTracker: Sendable {
     private let campaigns: any CampaignRepository
     let clock: any WallClock
     public let settings: Settings
+    /// Call statuses for the visitor's open pages and the brand page (SSE).
+    public let callStatus = CallStatusHub()
     private let engine = DecisionEngine()
 
     public init(
