@@ -181,12 +181,7 @@ extension VisitTracker {
     /// A copy of the live visit for the Visit Information API; errors as for the other brand
     /// APIs (37, 39, 12).
     public func liveVisitForBrand(accountId: AccountID, visitorId: String, sessionId: String) async throws -> LiveVisit {
-        guard let visitor = VisitToken(visitorId) else { throw BeckonError.unknownVisitor("'\(visitorId)' is not a visitor id") }
-        guard let session = VisitToken(sessionId) else { throw BeckonError.unknownVisit("'\(sessionId)' is not a session id") }
-        let now = clock.now()
-        let index = try await catalog.index(for: accountId)
-        let key = LiveVisitStore.Key(accountId: accountId, visitorId: visitor)
-        try await rebuildIfAbsent(key, historyDays: index.historyDays, now: now)
+        let (key, session, now) = try await brandAccess(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
         let liveWindowMs = settings.liveWindow.milliseconds
         return try store.withVisitor(key) { state in
             guard let visit = state?.visit(session), visit.isOpenToBrand(now: now.millisecondsSince1970, liveWindowMs: liveWindowMs)

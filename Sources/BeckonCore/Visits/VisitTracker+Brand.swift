@@ -47,13 +47,9 @@ extension VisitTracker {
     func changeAsBrand(
         accountId: AccountID, visitorId: String, sessionId: String, _ events: (LiveVisit) throws -> [VisitEvent]
     ) async throws -> (before: LiveVisit, after: LiveVisit, key: CallStatusHub.Key) {
-        guard let visitor = VisitToken(visitorId) else { throw BeckonError.unknownVisitor("'\(visitorId)' is not a visitor id") }
-        guard let session = VisitToken(sessionId) else { throw BeckonError.unknownVisit("'\(sessionId)' is not a session id") }
-        let now = clock.now()
+        let (key, session, now) = try await brandAccess(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
+        let visitor = key.visitorId
         let nowMs = now.millisecondsSince1970
-        let index = try await catalog.index(for: accountId)
-        let key = LiveVisitStore.Key(accountId: accountId, visitorId: visitor)
-        try await rebuildIfAbsent(key, historyDays: index.historyDays, now: now)
         let liveWindowMs = settings.liveWindow.milliseconds
         let (before, after, receipt) = try store.withVisitor(key) { state -> (LiveVisit, LiveVisit, JournalReceipt) in
             guard let visit = state?.visit(session), visit.isOpenToBrand(now: nowMs, liveWindowMs: liveWindowMs) else {
@@ -67,6 +63,20 @@ extension VisitTracker {
         }
         try await receipt.durable()
         return (before, after, CallStatusHub.Key(accountId: accountId, visitorId: visitor, sessionId: session))
+    }
+
+    /// Parses the ids the brand sent (37 and 39 when malformed) and makes sure the visitor is
+    /// in memory, rebuilt from the journal if needed.
+    func brandAccess(
+        accountId: AccountID, visitorId: String, sessionId: String
+    ) async throws -> (key: LiveVisitStore.Key, session: VisitToken, now: Date) {
+        guard let visitor = VisitToken(visitorId) else { throw BeckonError.unknownVisitor("'\(visitorId)' is not a visitor id") }
+        guard let session = VisitToken(sessionId) else { throw BeckonError.unknownVisit("'\(sessionId)' is not a session id") }
+        let now = clock.now()
+        let index = try await catalog.index(for: accountId)
+        let key = LiveVisitStore.Key(accountId: accountId, visitorId: visitor)
+        try await rebuildIfAbsent(key, historyDays: index.historyDays, now: now)
+        return (key, session, now)
     }
 }
 
