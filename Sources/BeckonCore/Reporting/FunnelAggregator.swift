@@ -1,0 +1,144 @@
+import Foundation
+
+/// The funnel metrics of SPEC §10 that come straight from the visit events, for the account or
+/// one campaign. Conversions, cross-session conversions, revenue and lift build on these (issue 7
+/// continues there).
+public struct FunnelMetrics: Codable, Sendable, Equatable {
+    public var visits = 0
+    public var pageViews = 0
+    /// Visits in which the campaign targeted the visitor (control group included).
+    public var prospects = 0
+    /// Visits in which ≥ 1 engagement of the campaign was displayed.
+    public var exposed = 0
+    /// Displays, once per engagement per visit.
+    public var exposures = 0
+    /// Displays, raw.
+    public var engagementViews = 0
+    /// `impAccept`s, once per context.
+    public var clicks = 0
+    /// Visits with ≥ 1 click.
+    public var engaged = 0
+    public var callsRequested = 0
+    public var callsConnected = 0
+    public var callsCompleted = 0
+    public var controlGroupVisits = 0
+    /// Visits in which a targeted engagement was not shown, by the reason (`DecisionOutcome`).
+    public var notShown: [String: Int] = [:]
+
+    public init() {}
+}
+
+/// Reads journal events in sequence order and answers `FunnelMetrics`. Every count is of
+/// distinct things (visits, engagements per visit, contexts), so feeding the same event twice
+/// changes nothing but the raw `engagementViews` — which is why rollups must never replay an
+/// event twice (they resume after the last sequence they saw).
+public struct FunnelAggregator: Sendable {
+    private struct VisitKey: Hashable, Sendable {
+        var visitor: String
+        var session: String
+    }
+
+    private struct Context: Hashable, Sendable {
+        var visit: VisitKey
+        var contextId: String
+    }
+
+    private struct CampaignSets: Sendable {
+        var prospects = Set<VisitKey>()
+        var exposed = Set<VisitKey>()
+        var exposures = Set<[String]>()
+        var engagementViews = 0
+        var clicks = Set<Context>()
+        var engaged = Set<VisitKey>()
+        var callsRequested = Set<Context>()
+        var callsConnected = Set<Context>()
+        var callsCompleted = Set<Context>()
+        var controlGroup = Set<VisitKey>()
+        var notShown: [String: Set<VisitKey>] = [:]
+    }
+
+    private var visits = Set<VisitKey>()
+    private var pageViews = Set<[String]>()
+    private var campaigns: [Int64: CampaignSets] = [:]
+    /// Which campaign each offered context belongs to.
+    private var contextCampaign: [Context: Int64] = [:]
+
+    public init() {}
+
+    public mutating func add(_ stored: StoredEvent) {
+        guard let entry = VisitJournalEntry(stored.event) else { return }
+        let visit = VisitKey(visitor: entry.visitorId.description, session: entry.sessionId.description)
+        switch entry.event {
+        case .pageView(let record):
+            if record.newVisit { visits.insert(visit) }
+            pageViews.insert([visit.visitor, visit.session, record.pageId])
+        case .decision(let record):
+            for outcome in record.outcomes {
+                var sets = campaigns[outcome.campaignId] ?? CampaignSets()
+                sets.prospects.insert(visit)
+                switch outcome.outcome {
+                case .shown:
+                    if let contextId = outcome.contextId {
+                        contextCampaign[Context(visit: visit, contextId: contextId)] = outcome.campaignId
+                    }
+                case .controlGroup:
+                    sets.controlGroup.insert(visit)
+                    sets.notShown[outcome.outcome.rawValue, default: []].insert(visit)
+                default:
+                    sets.notShown[outcome.outcome.rawValue, default: []].insert(visit)
+                }
+                campaigns[outcome.campaignId] = sets
+            }
+        case .impression(let record):
+            var sets = campaigns[record.campaignId] ?? CampaignSets()
+            let context = Context(visit: visit, contextId: record.contextId)
+            switch record.type {
+            case .impDisplay:
+                sets.exposed.insert(visit)
+                sets.exposures.insert([visit.visitor, visit.session, String(record.engagementId)])
+                sets.engagementViews += 1
+            case .impAccept:
+                sets.clicks.insert(context)
+                sets.engaged.insert(visit)
+            case .impClose, .impTimeout, .impExpanded: break
+            }
+            campaigns[record.campaignId] = sets
+        case .attribute(let record) where record.attribute.type == "convStatus":
+            guard let contextId = record.attribute.fields["contextId"]?.string,
+                let status = record.attribute.fields["status"]?.string.flatMap(CallStatus.init(rawValue:))
+            else { return }
+            let context = Context(visit: visit, contextId: contextId)
+            guard let campaign = contextCampaign[context] else { return }
+            campaigns[campaign, default: CampaignSets()].callsRequested.insert(context)
+            if [.connected, .onHold, .completed].contains(status) { campaigns[campaign]!.callsConnected.insert(context) }
+            if status == .completed { campaigns[campaign]!.callsCompleted.insert(context) }
+        default: break
+        }
+    }
+
+    /// One campaign's metrics, or the account's when `campaignId` is nil (distinct visits across
+    /// campaigns, sums of per-engagement counts).
+    public func metrics(campaignId: Int64? = nil) -> FunnelMetrics {
+        var metrics = FunnelMetrics()
+        metrics.visits = visits.count
+        metrics.pageViews = pageViews.count
+        let chosen = campaignId.map { id in campaigns[id].map { [$0] } ?? [] } ?? Array(campaigns.values)
+        func union<T>(_ path: (CampaignSets) -> Set<T>) -> Int { chosen.reduce(into: Set<T>()) { $0.formUnion(path($1)) }.count }
+        metrics.prospects = union(\.prospects)
+        metrics.exposed = union(\.exposed)
+        metrics.exposures = union(\.exposures)
+        metrics.engagementViews = chosen.reduce(0) { $0 + $1.engagementViews }
+        metrics.clicks = union(\.clicks)
+        metrics.engaged = union(\.engaged)
+        metrics.callsRequested = union(\.callsRequested)
+        metrics.callsConnected = union(\.callsConnected)
+        metrics.callsCompleted = union(\.callsCompleted)
+        metrics.controlGroupVisits = union(\.controlGroup)
+        var reasons = Set<String>()
+        for sets in chosen { reasons.formUnion(sets.notShown.keys) }
+        for reason in reasons {
+            metrics.notShown[reason] = chosen.reduce(into: Set<VisitKey>()) { $0.formUnion($1.notShown[reason] ?? []) }.count
+        }
+        return metrics
+    }
+}

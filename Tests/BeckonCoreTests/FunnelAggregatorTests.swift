@@ -1,0 +1,144 @@
+import BeckonCore
+import BeckonTesting
+import Foundation
+import Testing
+
+/// A scripted event history, fed as the journal would hold it.
+struct EventScript {
+    var events: [StoredEvent] = []
+    var visitor = VisitToken.random()
+    var session = VisitToken.random()
+    var at = CampaignFixtures.epoch
+
+    mutating func visit(_ visitor: VisitToken, _ session: VisitToken) {
+        self.visitor = visitor
+        self.session = session
+    }
+
+    mutating func add(_ event: VisitEvent) {
+        at = at.addingTimeInterval(1)
+        let entry = VisitJournalEntry(accountId: AccountID(trusted: "acme"), visitorId: visitor, sessionId: session, occurredAt: at, event: event)
+        events.append(StoredEvent(sequence: Int64(events.count + 1), event: entry.journalEvent))
+    }
+
+    mutating func page(_ id: String, newVisit: Bool = false) {
+        add(.pageView(PageViewRecord(siteId: "s", pageId: id, url: "https://b.example/\(id)", newVisit: newVisit)))
+    }
+
+    mutating func decide(_ page: String, _ outcomes: [(campaign: Int64, engagement: Int64, outcome: DecisionOutcome, context: String?)]) {
+        add(
+            .decision(
+                DecisionRecord(
+                    pageId: page,
+                    outcomes: outcomes.map {
+                        .init(
+                            campaignId: $0.campaign, engagementId: $0.engagement, revision: 1, outcome: $0.outcome, type: .clickToCall,
+                            proactive: true, placement: .toaster, contextId: $0.context)
+                    })))
+    }
+
+    mutating func impression(_ type: ImpressionRecord.Kind, campaign: Int64, engagement: Int64, context: String = "1") {
+        add(.impression(ImpressionRecord(type: type, pageId: nil, campaignId: campaign, engagementId: engagement, revision: 1, contextId: context)))
+    }
+
+    mutating func call(_ status: String, context: String = "1") {
+        let sde = try! EngagementAttribute(fields: ["type": .string("convStatus"), "contextId": .string(context), "status": .string(status)])
+        add(.attribute(AttributeRecord(pageId: nil, source: .brand, attribute: sde)))
+    }
+}
+
+@Suite struct FunnelAggregatorTests {
+    /// Campaign 1 has engagements 11 and 12, campaign 2 has 21. Counts by hand in the comments.
+    static func history() -> [StoredEvent] {
+        var script = EventScript()
+        let (a, b, c) = (VisitToken.random(), VisitToken.random(), VisitToken.random())
+        // Visitor A, first visit: shown 11 (campaign 2 capped), displayed twice, clicked, a completed call.
+        script.visit(a, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .shown, "1"), (2, 21, .capped, nil)])
+        script.impression(.impDisplay, campaign: 1, engagement: 11)
+        script.page("2")
+        script.impression(.impDisplay, campaign: 1, engagement: 11)
+        script.impression(.impAccept, campaign: 1, engagement: 11)
+        for status in ["REQUESTED", "RINGING", "CONNECTED", "COMPLETED"] { script.call(status) }
+        // Visitor B: control group of campaign 1; campaign 2 shown and closed.
+        script.visit(b, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .controlGroup, nil), (2, 21, .shown, "1")])
+        script.impression(.impDisplay, campaign: 2, engagement: 21)
+        script.impression(.impClose, campaign: 2, engagement: 21)
+        // Visitor C: behaviour pending, then shown on the same page; clicked twice; not answered.
+        script.visit(c, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .behaviourPending, nil)])
+        script.decide("1", [(1, 11, .shown, "1")])
+        script.impression(.impDisplay, campaign: 1, engagement: 11)
+        script.impression(.impAccept, campaign: 1, engagement: 11)
+        script.impression(.impAccept, campaign: 1, engagement: 11)
+        script.call("REQUESTED")
+        script.call("NO_ANSWER")
+        // Visitor A again, a second visit: engagement 12 shown and displayed.
+        script.visit(a, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 12, .shown, "1")])
+        script.impression(.impDisplay, campaign: 1, engagement: 12)
+        return script.events
+    }
+
+    static func aggregate(_ events: [StoredEvent]) -> FunnelAggregator {
+        var aggregator = FunnelAggregator()
+        for event in events { aggregator.add(event) }
+        return aggregator
+    }
+
+    @Test func campaignMetricsMatchTheHandCount() {
+        let aggregator = Self.aggregate(Self.history())
+        var one = FunnelMetrics()
+        one.visits = 4  // a1, b1, c1, a2
+        one.pageViews = 5  // a1: 2, b1, c1, a2: 1 each
+        one.prospects = 4  // a1, b1 (control group), c1, a2
+        one.exposed = 3  // a1, c1, a2
+        one.exposures = 3  // (a1, 11), (c1, 11), (a2, 12): a1's second display of 11 counts once
+        one.engagementViews = 4  // a1 twice, c1, a2
+        one.clicks = 2  // a1 context 1, c1 context 1 (clicked twice, counted once)
+        one.engaged = 2  // a1, c1
+        one.callsRequested = 2  // a1, c1
+        one.callsConnected = 1  // a1
+        one.callsCompleted = 1  // a1
+        one.controlGroupVisits = 1  // b1
+        one.notShown = ["controlGroup": 1, "behaviourPending": 1]  // b1; c1 before time on page
+        #expect(aggregator.metrics(campaignId: 1) == one)
+
+        var two = FunnelMetrics()
+        two.visits = 4
+        two.pageViews = 5
+        two.prospects = 2  // a1 (capped), b1
+        two.exposed = 1
+        two.exposures = 1
+        two.engagementViews = 1
+        two.notShown = ["capped": 1]
+        #expect(aggregator.metrics(campaignId: 2) == two)
+    }
+
+    @Test func accountMetricsCountDistinctVisitsAcrossCampaigns() {
+        let account = Self.aggregate(Self.history()).metrics()
+        #expect(account.prospects == 4 && account.exposed == 4)  // b1 is exposed to campaign 2
+        #expect(account.exposures == 4 && account.engagementViews == 5)
+        #expect(account.clicks == 2 && account.engaged == 2)
+        #expect(account.notShown == ["controlGroup": 1, "behaviourPending": 1, "capped": 1])
+        #expect(
+            Self.aggregate(Self.history()).metrics(campaignId: 99)
+                == {
+                    var none = FunnelMetrics()
+                    none.visits = 4
+                    none.pageViews = 5
+                    return none
+                }())
+    }
+
+    @Test func rebuildingFromTheSameEventsGivesTheSameNumbers() {
+        let events = Self.history()
+        #expect(Self.aggregate(events).metrics() == Self.aggregate(events).metrics())
+        #expect(Self.aggregate(events).metrics(campaignId: 1) == Self.aggregate(events).metrics(campaignId: 1))
+    }
+}
