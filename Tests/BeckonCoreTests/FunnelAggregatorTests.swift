@@ -41,6 +41,18 @@ struct EventScript {
         add(.impression(ImpressionRecord(type: type, pageId: nil, campaignId: campaign, engagementId: engagement, revision: 1, contextId: context)))
     }
 
+    mutating func sde(_ fields: [String: JSONValue]) {
+        add(.attribute(AttributeRecord(pageId: nil, source: .page, attribute: try! EngagementAttribute(fields: fields))))
+    }
+
+    mutating func purchase(_ orderId: String, _ total: Double) {
+        sde(["type": .string("purchase"), "orderId": .string(orderId), "total": .number(total)])
+    }
+
+    mutating func lead(_ leadId: String) {
+        sde(["type": .string("lead"), "lead": .object(["leadId": .string(leadId), "topic": .string("quote")])])
+    }
+
     mutating func call(_ status: String, context: String = "1") {
         let sde = try! EngagementAttribute(fields: ["type": .string("convStatus"), "contextId": .string(context), "status": .string(status)])
         add(.attribute(AttributeRecord(pageId: nil, source: .brand, attribute: sde)))
@@ -140,5 +152,42 @@ struct EventScript {
         let events = Self.history()
         #expect(Self.aggregate(events).metrics() == Self.aggregate(events).metrics())
         #expect(Self.aggregate(events).metrics(campaignId: 1) == Self.aggregate(events).metrics(campaignId: 1))
+    }
+
+    /// Campaign 1's goal is a purchase of at least 50, campaign 2's a lead.
+    @Test func goalsAndConversionsMatchTheHandCount() {
+        var script = EventScript()
+        let (a, b, c) = (VisitToken.random(), VisitToken.random(), VisitToken.random())
+        script.visit(a, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .shown, "1"), (2, 21, .capped, nil)])
+        script.impression(.impDisplay, campaign: 1, engagement: 11)
+        script.purchase("O-1", 200)  // campaign 1: reached and converted, revenue 200
+        script.purchase("O-1", 200)  // the same order again: not counted
+        script.purchase("O-2", 30)  // below the minimum total: not a goal of campaign 1
+        script.visit(b, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .controlGroup, nil), (2, 21, .shown, "1")])
+        script.impression(.impDisplay, campaign: 2, engagement: 21)
+        script.purchase("O-9", 100)  // campaign 1: reached, a control-group conversion, not a conversion
+        script.lead("L-1")  // campaign 2: reached and converted
+        script.lead("L-1")  // the same lead again: not counted
+        script.visit(c, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .shown, "1")])
+        script.purchase("O-5", 80)  // campaign 1: reached before the display, so not a conversion
+        script.impression(.impDisplay, campaign: 1, engagement: 11)
+        var aggregator = FunnelAggregator(goals: [1: Goal(type: .purchase, minTotal: 50), 2: Goal(type: .lead)])
+        for event in script.events { aggregator.add(event) }
+
+        let one = aggregator.metrics(campaignId: 1)
+        #expect(one.goalsReached == 3)  // O-1 (a), O-9 (b), O-5 (c)
+        #expect(one.conversions == 1)  // O-1
+        #expect(one.revenue == 200)
+        #expect(one.controlGroupConversions == 1)  // O-9
+        let two = aggregator.metrics(campaignId: 2)
+        #expect(two.goalsReached == 1 && two.conversions == 1 && two.revenue == 0)  // L-1 in b
+        let account = aggregator.metrics()
+        #expect(account.conversions == 2 && account.revenue == 200)
     }
 }

@@ -1,8 +1,7 @@
 import Foundation
 
-/// The funnel metrics of SPEC §10 that come straight from the visit events, for the account or
-/// one campaign. Conversions, cross-session conversions, revenue and lift build on these (issue 7
-/// continues there).
+/// The funnel metrics of SPEC §10, for the account or one campaign. Cross-session conversions
+/// and lift build on these.
 public struct FunnelMetrics: Codable, Sendable, Equatable {
     public var visits = 0
     public var pageViews = 0
@@ -22,6 +21,14 @@ public struct FunnelMetrics: Codable, Sendable, Equatable {
     public var callsConnected = 0
     public var callsCompleted = 0
     public var controlGroupVisits = 0
+    /// Goals of the campaign's type reached in visits the campaign targeted.
+    public var goalsReached = 0
+    /// Goals reached in a visit after the campaign's engagement was displayed in it.
+    public var conversions = 0
+    /// `purchase.total` of the converting purchases.
+    public var revenue = 0.0
+    /// Goals reached in visits of the campaign's control group (for lift).
+    public var controlGroupConversions = 0
     /// Visits in which a targeted engagement was not shown, by the reason (`DecisionOutcome`).
     public var notShown: [String: Int] = [:]
 
@@ -55,6 +62,17 @@ public struct FunnelAggregator: Sendable {
         var callsCompleted = Set<Context>()
         var controlGroup = Set<VisitKey>()
         var notShown: [String: Set<VisitKey>] = [:]
+        var goalsReached = 0
+        var conversions = 0
+        var revenue = 0.0
+        var controlGroupConversions = 0
+    }
+
+    /// A goal event after de-duplication in its visit.
+    private struct GoalEvent {
+        var kind: Goal.Kind
+        var total: Double?
+        var url: String?
     }
 
     private var visits = Set<VisitKey>()
@@ -62,8 +80,14 @@ public struct FunnelAggregator: Sendable {
     private var campaigns: [Int64: CampaignSets] = [:]
     /// Which campaign each offered context belongs to.
     private var contextCampaign: [Context: Int64] = [:]
+    private let goals: [Int64: Goal]
+    /// Order, lead and service ids already counted in a visit (SPEC §6 de-duplication).
+    private var goalKeys = Set<[String]>()
 
-    public init() {}
+    /// `goals`: each campaign's goal (campaigns without one have no conversions).
+    public init(goals: [Int64: Goal] = [:]) {
+        self.goals = goals
+    }
 
     public mutating func add(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return }
@@ -72,6 +96,7 @@ public struct FunnelAggregator: Sendable {
         case .pageView(let record):
             if record.newVisit { visits.insert(visit) }
             pageViews.insert([visit.visitor, visit.session, record.pageId])
+            reach(GoalEvent(kind: .pageURL, url: record.url), in: visit)
         case .decision(let record):
             for outcome in record.outcomes {
                 var sets = campaigns[outcome.campaignId] ?? CampaignSets()
@@ -103,6 +128,8 @@ public struct FunnelAggregator: Sendable {
             case .impClose, .impTimeout, .impExpanded: break
             }
             campaigns[record.campaignId] = sets
+        case .attribute(let record) where ["purchase", "lead", "service"].contains(record.attribute.type):
+            if let goal = goalEvent(record.attribute, in: visit) { reach(goal, in: visit) }
         case .attribute(let record) where record.attribute.type == "convStatus":
             guard let contextId = record.attribute.fields["contextId"]?.string,
                 let status = record.attribute.fields["status"]?.string.flatMap(CallStatus.init(rawValue:))
@@ -113,6 +140,54 @@ public struct FunnelAggregator: Sendable {
             if [.connected, .onHold, .completed].contains(status) { campaigns[campaign]!.callsConnected.insert(context) }
             if status == .completed { campaigns[campaign]!.callsCompleted.insert(context) }
         default: break
+        }
+    }
+
+    /// The goal an attribute reaches, unless its id was already counted in the visit: purchases
+    /// by `orderId`, leads by `leadId`, completed service activities (status 0) by
+    /// (`serviceId`, `topic`, `status`).
+    private mutating func goalEvent(_ attribute: EngagementAttribute, in visit: VisitKey) -> GoalEvent? {
+        let fields = JSONValue.object(attribute.fields)
+        func text(_ value: JSONValue?) -> String? { value?.string ?? value?.number.map { String($0) } }
+        let kind: Goal.Kind
+        var key: [String]?
+        switch attribute.type {
+        case "purchase":
+            kind = .purchase
+            key = text(fields["orderId"]).map { ["order", $0] }
+        case "lead":
+            kind = .lead
+            key = text(fields["lead"]?["leadId"]).map { ["lead", $0] }
+        default:
+            guard fields["service"]?["status"]?.number == 0 else { return nil }
+            kind = .serviceActivity
+            let service = fields["service"]
+            key = ["service", text(service?["serviceId"]) ?? "", text(service?["topic"]) ?? "", "0"]
+        }
+        if let key, !goalKeys.insert([visit.visitor, visit.session] + key).inserted { return nil }
+        return GoalEvent(kind: kind, total: fields["total"]?.number)
+    }
+
+    /// Counts `goal` for every campaign whose goal it meets: reached when the campaign targeted
+    /// the visit, a conversion when its engagement was already displayed in it, a control-group
+    /// conversion when the visitor is in its control group.
+    private mutating func reach(_ goal: GoalEvent, in visit: VisitKey) {
+        for (campaignId, campaignGoal) in goals where campaignGoal.type == goal.kind {
+            if goal.kind == .purchase, let minimum = campaignGoal.minTotal, (goal.total ?? 0) < minimum { continue }
+            if goal.kind == .pageURL {
+                guard let fragment = campaignGoal.urlContains, let url = goal.url,
+                    url.range(of: fragment, options: .caseInsensitive) != nil,
+                    goalKeys.insert([visit.visitor, visit.session, "page", String(campaignId)]).inserted
+                else { continue }
+            }
+            guard var sets = campaigns[campaignId], sets.prospects.contains(visit) else { continue }
+            sets.goalsReached += 1
+            if sets.exposed.contains(visit) {
+                sets.conversions += 1
+                sets.revenue += goal.kind == .purchase ? goal.total ?? 0 : 0
+            }
+            if sets.controlGroup.contains(visit) { sets.controlGroupConversions += 1 }
+            campaigns[campaignId] = sets
         }
     }
 
@@ -134,6 +209,10 @@ public struct FunnelAggregator: Sendable {
         metrics.callsConnected = union(\.callsConnected)
         metrics.callsCompleted = union(\.callsCompleted)
         metrics.controlGroupVisits = union(\.controlGroup)
+        metrics.goalsReached = chosen.reduce(0) { $0 + $1.goalsReached }
+        metrics.conversions = chosen.reduce(0) { $0 + $1.conversions }
+        metrics.revenue = chosen.reduce(0) { $0 + $1.revenue }
+        metrics.controlGroupConversions = chosen.reduce(0) { $0 + $1.controlGroupConversions }
         var reasons = Set<String>()
         for sets in chosen { reasons.formUnion(sets.notShown.keys) }
         for reason in reasons {
