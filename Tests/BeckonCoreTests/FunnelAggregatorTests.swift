@@ -190,4 +190,43 @@ struct EventScript {
         let account = aggregator.metrics()
         #expect(account.conversions == 2 && account.revenue == 200)
     }
+
+    /// A exposed to campaigns 1 then 3 on day 0 (clicking 1), buys on day 3 in a new visit and again
+    /// on day 9 (outside the 7-day window).
+    @Test func crossSessionConversionsFollowTheWindowAndTheAttribution() {
+        var script = EventScript()
+        let a = VisitToken.random()
+        script.visit(a, .random())
+        script.page("1", newVisit: true)
+        script.decide("1", [(1, 11, .shown, "1"), (3, 31, .shown, "2")])
+        script.impression(.impDisplay, campaign: 1, engagement: 11, context: "1")
+        script.impression(.impAccept, campaign: 1, engagement: 11, context: "1")
+        script.impression(.impDisplay, campaign: 3, engagement: 31, context: "2")
+        script.at = script.at.addingTimeInterval(3 * 86_400)
+        script.visit(a, .random())
+        script.page("1", newVisit: true)
+        script.purchase("O-7", 90)  // day 3: inside the window
+        script.at = script.at.addingTimeInterval(6 * 86_400)
+        script.visit(a, .random())
+        script.page("1", newVisit: true)
+        script.purchase("O-8", 90)  // day 9: outside the 7-day window
+        let goals: [Int64: Goal] = [1: Goal(type: .purchase), 3: Goal(type: .purchase)]
+
+        var last = FunnelAggregator(goals: goals, crossSessionDays: 7, attribution: .last)
+        var first = FunnelAggregator(goals: goals, crossSessionDays: 7, attribution: .first)
+        var none = FunnelAggregator(goals: goals, crossSessionDays: 0)
+        for event in script.events {
+            last.add(event)
+            first.add(event)
+            none.add(event)
+        }
+        #expect(last.metrics(campaignId: 3).crossSessionConversions == 1)  // the last exposure
+        #expect(last.metrics(campaignId: 1).crossSessionConversions == 0)
+        #expect(first.metrics(campaignId: 1).crossSessionConversions == 1)  // the first exposure
+        #expect(first.metrics(campaignId: 3).crossSessionConversions == 0)
+        #expect(last.metrics(campaignId: 1).crossSessionConversionsAfterEngagement == 1)  // only 1 was clicked
+        #expect(last.metrics().crossSessionConversions == 1, "one purchase, one attribution; O-8 is too late")
+        #expect(last.metrics(campaignId: 1).conversions == 0, "not in the visit of the exposure")
+        #expect(none.metrics().crossSessionConversions == 0)
+    }
 }

@@ -29,6 +29,10 @@ public struct FunnelMetrics: Codable, Sendable, Equatable {
     public var revenue = 0.0
     /// Goals reached in visits of the campaign's control group (for lift).
     public var controlGroupConversions = 0
+    /// Goals reached in a later visit within the account's window after an exposure / a click
+    /// of the campaign, each attributed to one campaign (the first or the last, per settings).
+    public var crossSessionConversions = 0
+    public var crossSessionConversionsAfterEngagement = 0
     /// Visits in which a targeted engagement was not shown, by the reason (`DecisionOutcome`).
     public var notShown: [String: Int] = [:]
 
@@ -66,6 +70,15 @@ public struct FunnelAggregator: Sendable {
         var conversions = 0
         var revenue = 0.0
         var controlGroupConversions = 0
+        var crossSessionConversions = 0
+        var crossSessionConversionsAfterEngagement = 0
+    }
+
+    /// A display or click of a campaign, remembered per visitor for cross-session attribution.
+    private struct Touch {
+        var campaignId: Int64
+        var session: String
+        var at: Date
     }
 
     /// A goal event after de-duplication in its visit.
@@ -81,17 +94,26 @@ public struct FunnelAggregator: Sendable {
     /// Which campaign each offered context belongs to.
     private var contextCampaign: [Context: Int64] = [:]
     private let goals: [Int64: Goal]
+    private let crossSessionWindow: TimeInterval
+    private let attribution: AccountSettings.Attribution
+    private var exposures: [String: [Touch]] = [:]
+    private var clicks: [String: [Touch]] = [:]
+    private var now = Date.distantPast
     /// Order, lead and service ids already counted in a visit (SPEC §6 de-duplication).
     private var goalKeys = Set<[String]>()
 
     /// `goals`: each campaign's goal (campaigns without one have no conversions).
-    public init(goals: [Int64: Goal] = [:]) {
+    /// `crossSessionDays` and `attribution` are the account's settings.
+    public init(goals: [Int64: Goal] = [:], crossSessionDays: Int = 7, attribution: AccountSettings.Attribution = .last) {
         self.goals = goals
+        self.crossSessionWindow = TimeInterval(crossSessionDays) * 86_400
+        self.attribution = attribution
     }
 
     public mutating func add(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return }
         let visit = VisitKey(visitor: entry.visitorId.description, session: entry.sessionId.description)
+        now = entry.occurredAt
         switch entry.event {
         case .pageView(let record):
             if record.newVisit { visits.insert(visit) }
@@ -122,9 +144,11 @@ public struct FunnelAggregator: Sendable {
                 sets.exposed.insert(visit)
                 sets.exposures.insert([visit.visitor, visit.session, String(record.engagementId)])
                 sets.engagementViews += 1
+                exposures[visit.visitor, default: []].append(Touch(campaignId: record.campaignId, session: visit.session, at: now))
             case .impAccept:
                 sets.clicks.insert(context)
                 sets.engaged.insert(visit)
+                clicks[visit.visitor, default: []].append(Touch(campaignId: record.campaignId, session: visit.session, at: now))
             case .impClose, .impTimeout, .impExpanded: break
             }
             campaigns[record.campaignId] = sets
@@ -172,6 +196,14 @@ public struct FunnelAggregator: Sendable {
     /// the visit, a conversion when its engagement was already displayed in it, a control-group
     /// conversion when the visitor is in its control group.
     private mutating func reach(_ goal: GoalEvent, in visit: VisitKey) {
+        if goal.kind != .pageURL {
+            if let campaign = attributed(goal, touches: exposures[visit.visitor] ?? [], visit: visit) {
+                campaigns[campaign]?.crossSessionConversions += 1
+            }
+            if let campaign = attributed(goal, touches: clicks[visit.visitor] ?? [], visit: visit) {
+                campaigns[campaign]?.crossSessionConversionsAfterEngagement += 1
+            }
+        }
         for (campaignId, campaignGoal) in goals where campaignGoal.type == goal.kind {
             if goal.kind == .purchase, let minimum = campaignGoal.minTotal, (goal.total ?? 0) < minimum { continue }
             if goal.kind == .pageURL {
@@ -189,6 +221,20 @@ public struct FunnelAggregator: Sendable {
             if sets.controlGroup.contains(visit) { sets.controlGroupConversions += 1 }
             campaigns[campaignId] = sets
         }
+    }
+
+    /// The campaign a goal in a later visit is attributed to: among the visitor's touches in other
+    /// visits within the window, of campaigns whose goal it meets, the first or the last.
+    private func attributed(_ goal: GoalEvent, touches: [Touch], visit: VisitKey) -> Int64? {
+        guard crossSessionWindow > 0 else { return nil }
+        let eligible = touches.filter { touch in
+            guard touch.session != visit.session, now.timeIntervalSince(touch.at) <= crossSessionWindow,
+                let campaignGoal = goals[touch.campaignId], campaignGoal.type == goal.kind
+            else { return false }
+            if goal.kind == .purchase, let minimum = campaignGoal.minTotal, (goal.total ?? 0) < minimum { return false }
+            return true
+        }
+        return (attribution == .first ? eligible.first : eligible.last)?.campaignId
     }
 
     /// One campaign's metrics, or the account's when `campaignId` is nil (distinct visits across
@@ -213,6 +259,8 @@ public struct FunnelAggregator: Sendable {
         metrics.conversions = chosen.reduce(0) { $0 + $1.conversions }
         metrics.revenue = chosen.reduce(0) { $0 + $1.revenue }
         metrics.controlGroupConversions = chosen.reduce(0) { $0 + $1.controlGroupConversions }
+        metrics.crossSessionConversions = chosen.reduce(0) { $0 + $1.crossSessionConversions }
+        metrics.crossSessionConversionsAfterEngagement = chosen.reduce(0) { $0 + $1.crossSessionConversionsAfterEngagement }
         var reasons = Set<String>()
         for sets in chosen { reasons.formUnion(sets.notShown.keys) }
         for reason in reasons {
