@@ -14,11 +14,13 @@ public struct AppDependencies: Sendable {
     public var logger: Logger
     /// Live visits, the campaign catalog and click signing: the monitoring API's state.
     public var visits: VisitTracker
+    /// The hourly report rollups, kept up with the journal.
+    public var rollups: RollupService
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
         passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitTracker.Settings = .init(),
-        maxVisitors: Int = 2_000_000, logger: Logger
+        maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), logger: Logger
     ) {
         self.storage = storage
         self.journal = journal
@@ -31,6 +33,10 @@ public struct AppDependencies: Sendable {
             catalog: CampaignCatalog(campaigns: storage.campaigns, accounts: storage.accounts), journal: journal,
             keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
             clock: clock, settings: visitSettings)
+        self.rollups = RollupService(
+            journal: storage.journal, repository: storage.rollups,
+            settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), clock: clock,
+            logger: logger, interval: rollupInterval)
     }
 
     public var provisioning: Provisioning {
@@ -53,6 +59,7 @@ public func buildApplication(
         logger: dependencies.logger)
     app.addServices(
         dependencies.journal,
+        dependencies.rollups,
         LiveVisitSweeper(
             store: dependencies.visits.store, clock: dependencies.clock, liveWindow: dependencies.visits.settings.liveWindow))
     return app
@@ -88,6 +95,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
+    ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
     // LivePerson-style path (SPEC §8), same authentication.
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: authenticator)

@@ -83,7 +83,7 @@ public enum StorageFactory {
             accounts: SQLAccountRepository(database: database), sites: SQLSiteRepository(database: database),
             apiKeys: SQLAPIKeyRepository(database: database),
             campaigns: SQLCampaignRepository(database: database), clickKeys: SQLClickKeyRepository(database: database),
-            journal: SQLJournalStore(database: database),
+            journal: SQLJournalStore(database: database), rollups: SQLRollupRepository(database: database),
             ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
     }
 }

@@ -3,62 +3,6 @@ import BeckonTesting
 import Foundation
 import Testing
 
-/// A scripted event history, fed as the journal would hold it.
-struct EventScript {
-    var events: [StoredEvent] = []
-    var visitor = VisitToken.random()
-    var session = VisitToken.random()
-    var at = CampaignFixtures.epoch
-
-    mutating func visit(_ visitor: VisitToken, _ session: VisitToken) {
-        self.visitor = visitor
-        self.session = session
-    }
-
-    mutating func add(_ event: VisitEvent) {
-        at = at.addingTimeInterval(1)
-        let entry = VisitJournalEntry(accountId: AccountID(trusted: "acme"), visitorId: visitor, sessionId: session, occurredAt: at, event: event)
-        events.append(StoredEvent(sequence: Int64(events.count + 1), event: entry.journalEvent))
-    }
-
-    mutating func page(_ id: String, newVisit: Bool = false) {
-        add(.pageView(PageViewRecord(siteId: "s", pageId: id, url: "https://b.example/\(id)", newVisit: newVisit)))
-    }
-
-    mutating func decide(_ page: String, _ outcomes: [(campaign: Int64, engagement: Int64, outcome: DecisionOutcome, context: String?)]) {
-        add(
-            .decision(
-                DecisionRecord(
-                    pageId: page,
-                    outcomes: outcomes.map {
-                        .init(
-                            campaignId: $0.campaign, engagementId: $0.engagement, revision: 1, outcome: $0.outcome, type: .clickToCall,
-                            proactive: true, placement: .toaster, contextId: $0.context)
-                    })))
-    }
-
-    mutating func impression(_ type: ImpressionRecord.Kind, campaign: Int64, engagement: Int64, context: String = "1") {
-        add(.impression(ImpressionRecord(type: type, pageId: nil, campaignId: campaign, engagementId: engagement, revision: 1, contextId: context)))
-    }
-
-    mutating func sde(_ fields: [String: JSONValue]) {
-        add(.attribute(AttributeRecord(pageId: nil, source: .page, attribute: try! EngagementAttribute(fields: fields))))
-    }
-
-    mutating func purchase(_ orderId: String, _ total: Double) {
-        sde(["type": .string("purchase"), "orderId": .string(orderId), "total": .number(total)])
-    }
-
-    mutating func lead(_ leadId: String) {
-        sde(["type": .string("lead"), "lead": .object(["leadId": .string(leadId), "topic": .string("quote")])])
-    }
-
-    mutating func call(_ status: String, context: String = "1") {
-        let sde = try! EngagementAttribute(fields: ["type": .string("convStatus"), "contextId": .string(context), "status": .string(status)])
-        add(.attribute(AttributeRecord(pageId: nil, source: .brand, attribute: sde)))
-    }
-}
-
 @Suite struct FunnelAggregatorTests {
     /// Campaign 1 has engagements 11 and 12, campaign 2 has 21. Counts by hand in the comments.
     static func history() -> [StoredEvent] {
@@ -228,5 +172,75 @@ struct EventScript {
         #expect(last.metrics().crossSessionConversions == 1, "one purchase, one attribution; O-8 is too late")
         #expect(last.metrics(campaignId: 1).conversions == 0, "not in the visit of the exposure")
         #expect(none.metrics().crossSessionConversions == 0)
+    }
+}
+
+/// The shared scripted history (`ReportHistory`): every metric against the hand count.
+@Suite struct ReportHistoryTests {
+    static func aggregate(_ settings: RollupSettings = ReportHistory.settings()) -> FunnelAggregator {
+        var aggregator = FunnelAggregator(settings: settings)
+        for event in ReportHistory.events() { aggregator.add(event) }
+        return aggregator
+    }
+
+    @Test func everyMetricMatchesTheHandCount() {
+        let aggregator = Self.aggregate()
+        #expect(aggregator.metrics(campaignId: 1) == ReportHistory.campaignOne)
+        #expect(aggregator.metrics(campaignId: 2) == ReportHistory.campaignTwo)
+        #expect(aggregator.metrics(campaignId: 3) == ReportHistory.campaignThree)
+        #expect(aggregator.metrics() == ReportHistory.account)
+    }
+
+    @Test func firstTouchAttributionMovesTheCrossSessionConversion() {
+        let first = Self.aggregate(ReportHistory.settings(attribution: .first))
+        #expect(first.metrics(campaignId: 1).crossSessionConversions == 2)  // O-7 and O-20 (D saw 12 before 31)
+        #expect(first.metrics(campaignId: 3).crossSessionConversions == 0)
+        #expect(first.metrics().crossSessionConversions == 2)
+    }
+
+    @Test func rowsFallOnTheAccountsLocalDays() {
+        let rows = Self.aggregate().rollups
+        for (day, expected) in ReportHistory.visitsByDay {
+            let account = rows.filter { $0.key.level == .account && $0.key.hour.day.description == day }.values
+                .reduce(into: FunnelMetrics()) { $0 += $1 }
+            #expect(account.visits == expected.visits, "\(day)")
+            #expect(account.pageViews == expected.pageViews, "\(day)")
+        }
+        for (day, expected) in ReportHistory.campaignOneByDay {
+            let one = rows.filter { $0.key.level == .campaign && $0.key.campaignId == 1 && $0.key.hour.day.description == day }
+                .values.reduce(into: FunnelMetrics()) { $0 += $1 }
+            #expect(one.prospects == expected.prospects && one.exposed == expected.exposed, "\(day)")
+            #expect(one.goalsReached == expected.goalsReached, "\(day)")
+        }
+        // b1 began at 23:50 local: in UTC it would have been on 11-03.
+        let b1 = rows.keys.filter { $0.level == .account && $0.hour.day.description == "2026-11-02" }.map(\.hour.hour)
+        #expect(b1.contains(23))
+    }
+
+    @Test func engagementRowsCarryRevisionAndPlacement() {
+        let rows = Self.aggregate().rollups.filter { $0.key.level == .engagement && $0.key.campaignId == 1 }
+        let twelve = rows.filter { $0.key.engagement.engagementId == 12 }
+        #expect(Set(twelve.keys.map(\.engagement.placement)) == ["overlay"])
+        #expect(twelve.values.reduce(into: FunnelMetrics()) { $0 += $1 }.exposures == 1)
+        let eleven = rows.filter { $0.key.engagement.engagementId == 11 }.values.reduce(into: FunnelMetrics()) { $0 += $1 }
+        #expect(eleven.exposures == 2 && eleven.clicks == 2 && eleven.conversions == 2 && eleven.revenue == 280)
+    }
+
+    @Test func liftIsTheExposedConversionRateAgainstTheControlGroups() {
+        let one = ReportHistory.campaignOne
+        // exposed: 2 conversions / 3 visits; control group: 1 / 1.
+        #expect(abs(one.lift! - (2.0 / 3.0 - 1)) < 1e-9)
+        #expect(ReportHistory.campaignTwo.lift == nil)
+    }
+
+    @Test func hoursFollowTheZoneIncludingHalfHourOffsets() {
+        var india = LocalHourClock(identifier: "Asia/Kolkata")
+        let hour = india.hour(of: ReportHistory.utc("2026-11-02T18:45:00Z"))  // 00:15 on 11-03 in India
+        #expect(hour.day.description == "2026-11-03" && hour.hour == 0)
+        #expect(hour.start == ReportHistory.utc("2026-11-02T18:30:00Z"))
+        let newYork = LocalHourClock(identifier: "America/New_York")
+        #expect(newYork.start(of: LocalDate("2026-11-02")!) == ReportHistory.utc("2026-11-02T05:00:00Z"))
+        #expect(newYork.start(of: LocalDate("2026-11-01")!) == ReportHistory.utc("2026-11-01T04:00:00Z"))  // still EDT at midnight
+        #expect(LocalDate(daysSince1970: LocalDate("2028-02-29")!.daysSince1970).description == "2028-02-29")
     }
 }

@@ -18,6 +18,9 @@ public protocol JournalStore: Sendable {
     func write(_ events: [JournalEvent]) async throws
     func events(_ query: JournalQuery) async throws -> [StoredEvent]
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent]
+    /// Up to `limit` events of every account with a sequence greater than `afterSequence`, in
+    /// sequence order (the rollup service's feed).
+    func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent]
     /// The number of stored events (operations and tests).
     func count() async throws -> Int
 }

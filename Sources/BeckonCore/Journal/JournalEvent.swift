@@ -62,8 +62,13 @@ public struct JournalQuery: Sendable, Equatable {
     /// Only events whose sequence is greater (to page through a range).
     public var afterSequence: Int64
     public var limit: Int
+    /// Only events of these kinds; all kinds when empty.
+    public var kinds: Set<EventKind>
 
-    public init(accountId: AccountID, from: Date, to: Date, afterSequence: Int64 = 0, limit: Int = 1000) {
+    public init(
+        accountId: AccountID, from: Date, to: Date, afterSequence: Int64 = 0, limit: Int = 1000, kinds: Set<EventKind> = []
+    ) {
+        self.kinds = kinds
         self.accountId = accountId
         self.from = from
         self.to = to

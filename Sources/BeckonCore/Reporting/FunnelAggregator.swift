@@ -17,6 +17,10 @@ public struct FunnelAggregator: Sendable {
                 goals: goals, crossSessionDays: crossSessionDays, attribution: attribution, timeZone: timeZone))
     }
 
+    public init(settings: RollupSettings) {
+        builder = RollupBuilder(settings: settings)
+    }
+
     public mutating func add(_ stored: StoredEvent) {
         builder.add(stored)
         for (key, delta) in builder.takeDeltas() { rows[key, default: FunnelMetrics()] += delta }

@@ -48,6 +48,7 @@ public struct Storage: Sendable {
     public var campaigns: any CampaignRepository
     public var clickKeys: any ClickKeyRepository
     public var journal: any JournalStore
+    public var rollups: any RollupRepository
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
@@ -56,6 +57,7 @@ public struct Storage: Sendable {
     public init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
+        rollups: any RollupRepository,
         ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
@@ -65,6 +67,7 @@ public struct Storage: Sendable {
         self.campaigns = campaigns
         self.clickKeys = clickKeys
         self.journal = journal
+        self.rollups = rollups
         self.ping = ping
         self.close = close
     }

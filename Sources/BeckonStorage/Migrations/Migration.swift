@@ -39,6 +39,7 @@ extension Migration {
         .m0004AddAccountSettings,
         .m0005AddSiteDebugKey,
         .m0006CreateClickSigningKeys,
+        .m0007CreateReportRollups,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

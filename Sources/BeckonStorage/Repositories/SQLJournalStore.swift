@@ -35,14 +35,23 @@ public struct SQLJournalStore: JournalStore {
     }
 
     public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
-        try await database.query(
+        let kinds = query.kinds.map(\.rawValue).sorted()
+        let kindFilter = kinds.isEmpty ? "" : " AND kind IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))"
+        return try await database.query(
             """
             SELECT * FROM journal
-            WHERE account_id = ? AND occurred_at >= ? AND occurred_at < ? AND sequence > ?
+            WHERE account_id = ? AND occurred_at >= ? AND occurred_at < ? AND sequence > ?\(kindFilter)
             ORDER BY sequence LIMIT ?
             """,
-            .text(query.accountId.rawValue), .date(query.from), .date(query.to), .integer(query.afterSequence),
-            .integer(Int64(max(0, query.limit)))
+            [.text(query.accountId.rawValue), .date(query.from), .date(query.to), .integer(query.afterSequence)]
+                + kinds.map { .text($0) } + [.integer(Int64(max(0, query.limit)))]
+        ).map(Self.event)
+    }
+
+    public func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await database.query(
+            "SELECT * FROM journal WHERE sequence > ? ORDER BY sequence LIMIT ?", .integer(afterSequence),
+            .integer(Int64(max(0, limit)))
         ).map(Self.event)
     }
 

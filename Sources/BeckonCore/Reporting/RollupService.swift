@@ -1,0 +1,236 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Keeps the hourly rollups up with the journal (SPEC §10): every `interval` (and whenever a
+/// report asks) it reads the events after the last counted sequence, feeds them to one
+/// `RollupBuilder` per account, and stores the deltas together with the new progress in one
+/// transaction. Replaying is impossible by construction — an event is counted in the same
+/// transaction that moves the progress past it — so a crash or a second node never double-counts.
+///
+/// On start (and after any failure) the builders' memory of recent visits and touches is rebuilt
+/// by feeding the journal's recent past (`warmUpWindow` before the last counted event) with
+/// counting off.
+public actor RollupService: Service {
+    private let journal: any JournalStore
+    private let repository: any RollupRepository
+    private let settings: RollupSettingsLoader
+    private let clock: any WallClock
+    private let logger: Logger
+    private let interval: Duration
+    private let batchSize: Int
+    /// How long a hole in the sequence is waited for: on PostgreSQL a transaction that took a
+    /// sequence earlier may commit after a later one; a hole that stays is a rolled-back write.
+    private let gapPatience: TimeInterval
+
+    private var builders: [AccountID: RollupBuilder] = [:]
+    private var settingsLoadedAt: [AccountID: Date] = [:]
+    private var progress: Int64?
+    private var gap: (sequence: Int64, seenAt: Date)?
+    private var running: Task<Int, any Error>?
+
+    public init(
+        journal: any JournalStore, repository: any RollupRepository, settings: RollupSettingsLoader,
+        clock: any WallClock = SystemWallClock(), logger: Logger, interval: Duration = .seconds(2), batchSize: Int = 5000,
+        gapPatience: TimeInterval = 10
+    ) {
+        self.journal = journal
+        self.repository = repository
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+        self.interval = interval
+        self.batchSize = batchSize
+        self.gapPatience = gapPatience
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await catchUp()
+            } catch {
+                logger.error("rollups could not catch up with the journal", metadata: ["error": "\(error)"])
+            }
+            do {
+                let interval = self.interval
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Counts every journal event not counted yet; answers how many. Concurrent callers share
+    /// one pass.
+    @discardableResult
+    public func catchUp() async throws -> Int {
+        if let running { return try await running.value }
+        let task = Task { try await self.pass() }
+        running = task
+        defer { running = nil }
+        return try await task.value
+    }
+
+    /// Forgets the stored rollups and counts the whole journal again.
+    public func rebuild() async throws {
+        if let running { _ = try? await running.value }
+        try await repository.reset()
+        forget()
+        try await catchUp()
+    }
+
+    private func forget() {
+        builders = [:]
+        settingsLoadedAt = [:]
+        progress = nil
+        gap = nil
+    }
+
+    private func pass() async throws -> Int {
+        do {
+            var progress = try await warmedUp()
+            var counted = 0
+            while true {
+                let batch = contiguous(try await journal.events(afterSequence: progress, limit: batchSize), after: progress)
+                guard let last = batch.last?.sequence else { break }
+                for event in batch {
+                    try await ensureBuilder(event.event.accountId)
+                    builders[event.event.accountId]?.add(event)
+                }
+                var deltas: [AccountID: [RollupKey: FunnelMetrics]] = [:]
+                for account in Set(batch.map(\.event.accountId)) {
+                    deltas[account] = builders[account]?.takeDeltas()
+                }
+                try await repository.apply(deltas, from: progress, through: last)
+                progress = last
+                self.progress = last
+                counted += batch.count
+                if batch.count < batchSize { break }
+            }
+            return counted
+        } catch {
+            // The builders may have seen events that were not stored: start over from storage.
+            forget()
+            throw error
+        }
+    }
+
+    /// `events` up to the first hole in the sequence after `progress`, unless the hole has stayed
+    /// longer than `gapPatience`.
+    private func contiguous(_ events: [StoredEvent], after progress: Int64) -> [StoredEvent] {
+        var expected = progress + 1
+        for (index, event) in events.enumerated() {
+            if event.sequence != expected {
+                if let gap, gap.sequence == expected, clock.now().timeIntervalSince(gap.seenAt) > gapPatience {
+                    self.gap = nil
+                    expected = event.sequence + 1
+                    continue
+                }
+                if gap?.sequence != expected { gap = (expected, clock.now()) }
+                return Array(events[..<index])
+            }
+            expected += 1
+        }
+        return events
+    }
+
+    /// Creates the account's builder, or refreshes its settings once a minute.
+    private func ensureBuilder(_ account: AccountID) async throws {
+        let now = clock.now()
+        if builders[account] == nil || now.timeIntervalSince(settingsLoadedAt[account] ?? .distantPast) > 60 {
+            let loaded = try await settings.settings(for: account)
+            if builders[account] == nil {
+                builders[account] = RollupBuilder(settings: loaded)
+            } else {
+                builders[account]?.settings = loaded
+            }
+            settingsLoadedAt[account] = now
+        }
+    }
+
+    /// The stored progress, with the builders warmed up to it.
+    private func warmedUp() async throws -> Int64 {
+        if let progress { return progress }
+        let stored = try await repository.progress()
+        if stored > 0, let last = try await journal.events(afterSequence: stored - 1, limit: 1).first {
+            let cutoff = last.event.occurredAt.addingTimeInterval(-(try await settings.warmUpWindow()))
+            var after = try await firstSequence(atOrAfter: cutoff, through: stored) - 1
+            var fed = 0
+            while after < stored {
+                let batch = try await journal.events(afterSequence: after, limit: batchSize).filter { $0.sequence <= stored }
+                guard let end = batch.last?.sequence else { break }
+                for event in batch {
+                    let account = event.event.accountId
+                    try await ensureBuilder(account)
+                    builders[account]?.counting = false
+                    builders[account]?.add(event)
+                }
+                fed += batch.count
+                after = end
+            }
+            for account in builders.keys {
+                builders[account]?.counting = true
+                _ = builders[account]?.takeDeltas()
+            }
+            logger.info("rollups warmed up", metadata: ["events": "\(fed)", "progress": "\(stored)"])
+        }
+        progress = stored
+        return stored
+    }
+
+    /// The first sequence whose event occurred at or after `instant` (binary search: the journal
+    /// is in time order but for the moments of a batch).
+    private func firstSequence(atOrAfter instant: Date, through last: Int64) async throws -> Int64 {
+        var low: Int64 = 1
+        var high = last
+        while low < high {
+            let middle = low + (high - low) / 2
+            guard let event = try await journal.events(afterSequence: middle - 1, limit: 1).first else { return last }
+            if event.event.occurredAt < instant { low = max(middle + 1, event.sequence + 1) } else { high = middle }
+        }
+        return low
+    }
+}
+
+/// Where the rollup service gets each account's goals, window, attribution and time zone.
+public struct RollupSettingsLoader: Sendable {
+    private let load: @Sendable (AccountID) async throws -> RollupSettings
+    private let window: @Sendable () async throws -> TimeInterval
+
+    /// Reads the account's settings and its campaigns' goals from storage.
+    public init(accounts: any AccountRepository, campaigns: any CampaignRepository) {
+        load = { account in
+            let accountSettings = try await accounts.settings(accountId: account) ?? AccountSettings()
+            var goals: [Int64: Goal] = [:]
+            var after: Int64 = 0
+            while true {
+                let page = try await campaigns.campaigns(accountId: account, status: nil, afterId: after, limit: 500)
+                for campaign in page { goals[campaign.id] = campaign.settings.goal }
+                guard let last = page.last, page.count == 500 else { break }
+                after = last.id
+            }
+            return RollupSettings(
+                goals: goals, crossSessionDays: accountSettings.crossSessionDays, attribution: accountSettings.attribution,
+                timeZone: accountSettings.timeZone)
+        }
+        window = {
+            var longest = 0
+            for account in try await accounts.accounts() {
+                longest = max(longest, try await accounts.settings(accountId: account.id)?.crossSessionDays ?? 7)
+            }
+            return TimeInterval(longest) * 86_400 + RollupBuilder.visitMemory
+        }
+    }
+
+    /// The same settings for every account (tests, benchmarks).
+    public init(fixed settings: RollupSettings) {
+        load = { _ in settings }
+        window = { TimeInterval(settings.crossSessionDays) * 86_400 + RollupBuilder.visitMemory }
+    }
+
+    public func settings(for account: AccountID) async throws -> RollupSettings { try await load(account) }
+
+    /// How far back the warm-up reads: the longest cross-session window of any account, plus
+    /// the time a visit's state is kept.
+    public func warmUpWindow() async throws -> TimeInterval { try await window() }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// What a funnel report can be broken down by (SPEC §8a `groupBy`).
+public enum RollupDimension: String, Sendable, CaseIterable, Hashable {
+    case campaign, engagement, revision, placement, day, hour
+
+    /// The dimensions of the engagement level; asking for one reads engagement rows.
+    public static let engagementLevel: Set<RollupDimension> = [.engagement, .revision, .placement]
+    public static let time: Set<RollupDimension> = [.day, .hour]
+}
+
+/// Stored rollup rows to sum: one level, one account, local hours starting in `[from, to)`.
+public struct RollupQuery: Sendable, Equatable {
+    public var accountId: AccountID
+    public var from: Date
+    public var to: Date
+    public var level: RollupLevel
+    public var campaignId: Int64?
+    public var groupBy: Set<RollupDimension>
+
+    public init(
+        accountId: AccountID, from: Date, to: Date, level: RollupLevel, campaignId: Int64? = nil,
+        groupBy: Set<RollupDimension> = []
+    ) {
+        self.accountId = accountId
+        self.from = from
+        self.to = to
+        self.level = level
+        self.campaignId = campaignId
+        self.groupBy = groupBy
+    }
+}
+
+/// One group of summed rollup rows; a dimension not grouped by is nil.
+public struct RollupRow: Sendable, Equatable {
+    public var day: LocalDate?
+    public var hour: Int?
+    public var campaignId: Int64?
+    public var engagementId: Int64?
+    public var revision: Int?
+    public var placement: String?
+    public var metrics: FunnelMetrics
+
+    public init(
+        day: LocalDate? = nil, hour: Int? = nil, campaignId: Int64? = nil, engagementId: Int64? = nil, revision: Int? = nil,
+        placement: String? = nil, metrics: FunnelMetrics = FunnelMetrics()
+    ) {
+        self.day = day
+        self.hour = hour
+        self.campaignId = campaignId
+        self.engagementId = engagementId
+        self.revision = revision
+        self.placement = placement
+        self.metrics = metrics
+    }
+}
+
+/// The stored hourly rollups and how far into the journal they reach.
+public protocol RollupRepository: Sendable {
+    /// The last journal sequence counted into the rollups (0 before the first).
+    func progress() async throws -> Int64
+    /// Adds `deltas` to the stored rows and moves the progress from `previous` to `sequence`, in
+    /// one transaction. Throws `BeckonError.conflict` (and changes nothing) when the progress is
+    /// no longer `previous` — another node counted those events.
+    func apply(_ deltas: [AccountID: [RollupKey: FunnelMetrics]], from previous: Int64, through sequence: Int64) async throws
+    /// Sums of stored rows grouped by the query's dimensions, ordered by them.
+    func rows(_ query: RollupQuery) async throws -> [RollupRow]
+    /// Forgets every rollup and the progress (a rebuild from the journal follows).
+    func reset() async throws
+}

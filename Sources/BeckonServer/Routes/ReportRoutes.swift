@@ -1,0 +1,308 @@
+import BeckonCore
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/accounts/{accountId}/reports/funnel` and `…/reports/custom` (SPEC §8a, §10),
+/// scope `reports:read`. JSON, or CSV with `Accept: text/csv` (or `?format=csv`, for links).
+/// Dates are the account's local days, `to` inclusive; the rollups are brought up to the
+/// journal's end before a funnel is read, so the current hour is live.
+struct ReportRoutes {
+    let storage: Storage
+    let rollups: RollupService
+    let clock: any WallClock
+
+    /// The longest range one report covers.
+    static let maxDays = 366
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("reports/funnel") { request, context in
+            let principal = try context.require(.reportsRead)
+            let range = try await range(request, principal.accountId)
+            let parameters = request.uri.queryParameters
+            let groupBy = try Self.groupBy(parameters["groupBy"].map(String.init))
+            let campaignId = try Self.campaignId(parameters["campaignId"].map(String.init))
+            do {
+                try await rollups.catchUp()
+            } catch {
+                context.logger.warning("reports answered from rollups that could not catch up", metadata: ["error": "\(error)"])
+            }
+            let rows = try await funnelRows(range: range, account: principal.accountId, groupBy: groupBy, campaignId: campaignId)
+            let report = FunnelReport(range: range, groupBy: groupBy, rows: rows)
+            if Self.wantsCSV(request) {
+                return try Self.csv(report.csv, name: "funnel-\(range.from)-\(range.to).csv")
+            }
+            return try JSONBody(value: report).response(from: request, context: context)
+        }
+        group.get("reports/custom") { request, context in
+            let principal = try context.require(.reportsRead)
+            let range = try await range(request, principal.accountId)
+            let parameters = request.uri.queryParameters
+            let query = try CustomReportQuery(
+                attribute: parameters["attribute"].map(String.init), measure: parameters["measure"].map(String.init),
+                filters: parameters.getAll("filter").map { String($0) },
+                campaignId: try Self.campaignId(parameters["campaignId"].map(String.init)))
+            var builder = CustomReportBuilder(query: query)
+            var after: Int64 = 0
+            while true {
+                let page = try await storage.journal.events(
+                    JournalQuery(
+                        accountId: principal.accountId, from: range.start, to: range.end, afterSequence: after, limit: 5000,
+                        kinds: builder.kinds))
+                for event in page { builder.add(event) }
+                guard let last = page.last, page.count == 5000 else { break }
+                after = last.sequence
+            }
+            let report = CustomReport(range: range, query: query, rows: builder.rows())
+            if Self.wantsCSV(request) {
+                return try Self.csv(report.csv, name: "custom-\(range.from)-\(range.to).csv")
+            }
+            return try JSONBody(value: report).response(from: request, context: context)
+        }
+    }
+
+    /// The account's local days `from` … `to` and the instants they span.
+    struct Range: Sendable {
+        var from: LocalDate
+        var to: LocalDate
+        var timeZone: String
+        var start: Date
+        var end: Date
+    }
+
+    private func range(_ request: Request, _ account: AccountID) async throws -> Range {
+        let zone = try await storage.accounts.settings(accountId: account)?.timeZone ?? "UTC"
+        var local = LocalHourClock(identifier: zone)
+        let today = local.hour(of: clock.now()).day
+        let parameters = request.uri.queryParameters
+        func date(_ name: String) throws -> LocalDate? {
+            guard let text = parameters[Substring(name)].map(String.init), !text.isEmpty else { return nil }
+            guard let date = LocalDate(text) else { throw BeckonError.invalidInput(field: name, reason: "must be a date YYYY-MM-DD") }
+            return date
+        }
+        let to = try date("to") ?? today
+        let from = try date("from") ?? to.adding(days: -6)
+        guard from <= to else { throw BeckonError.invalidInput(field: "from", reason: "must not be after 'to'") }
+        guard to.daysSince1970 - from.daysSince1970 < Self.maxDays else {
+            throw BeckonError.invalidInput(field: "to", reason: "a report covers at most \(Self.maxDays) days")
+        }
+        return Range(from: from, to: to, timeZone: zone, start: local.start(of: from), end: local.start(of: to.next))
+    }
+
+    static func groupBy(_ text: String?) throws -> [RollupDimension] {
+        guard let text, !text.isEmpty else { return [] }
+        var dimensions: [RollupDimension] = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let dimension = RollupDimension(rawValue: name) else {
+                let known = RollupDimension.allCases.map(\.rawValue).joined(separator: ", ")
+                throw BeckonError.invalidInput(field: "groupBy", reason: "unknown dimension '\(name)'; known: \(known)")
+            }
+            if !dimensions.contains(dimension) { dimensions.append(dimension) }
+        }
+        return dimensions
+    }
+
+    static func campaignId(_ text: String?) throws -> Int64? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let id = Int64(text), id > 0 else { throw BeckonError.invalidInput(field: "campaignId", reason: "must be a campaign id") }
+        return id
+    }
+
+    private func funnelRows(range: Range, account: AccountID, groupBy: [RollupDimension], campaignId: Int64?) async throws -> [RollupRow] {
+        let dimensions = Set(groupBy)
+        let level: RollupLevel =
+            !dimensions.isDisjoint(with: RollupDimension.engagementLevel) ? .engagement
+            : dimensions.contains(.campaign) || campaignId != nil ? .campaign : .account
+        var rows = try await storage.rollups.rows(
+            RollupQuery(
+                accountId: account, from: range.start, to: range.end, level: level, campaignId: campaignId, groupBy: dimensions))
+        // Visits and page views are the account's: a campaign's row shows those of its hours.
+        if level != .account {
+            let timeDimensions = dimensions.intersection(RollupDimension.time)
+            let accountRows = try await storage.rollups.rows(
+                RollupQuery(accountId: account, from: range.start, to: range.end, level: .account, groupBy: timeDimensions))
+            let byTime = Dictionary(accountRows.map { ("\($0.day?.description ?? "")/\($0.hour ?? -1)", $0.metrics) }) { first, _ in first }
+            for index in rows.indices {
+                let totals = byTime["\(rows[index].day?.description ?? "")/\(rows[index].hour ?? -1)"]
+                rows[index].metrics.visits = totals?.visits ?? 0
+                rows[index].metrics.pageViews = totals?.pageViews ?? 0
+            }
+        }
+        if groupBy.isEmpty && rows.isEmpty { rows = [RollupRow()] }
+        if groupBy == [.day] {
+            // Every day of the range, so a chart has no holes.
+            let known = Dictionary(rows.compactMap { row in row.day.map { ($0, row) } }) { first, _ in first }
+            var filled: [RollupRow] = []
+            var day = range.from
+            while day <= range.to {
+                filled.append(known[day] ?? RollupRow(day: day))
+                day = day.next
+            }
+            rows = filled
+        }
+        return rows
+    }
+
+    static func wantsCSV(_ request: Request) -> Bool {
+        if request.uri.queryParameters["format"] == "csv" { return true }
+        return request.headers[.accept]?.lowercased().contains("text/csv") ?? false
+    }
+
+    static func csv(_ text: String, name: String) throws -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The funnel report's JSON (SPEC §8a) and CSV.
+struct FunnelReport: Encodable, Sendable {
+    var range: ReportRoutes.Range
+    var groupBy: [RollupDimension]
+    var rows: [RollupRow]
+
+    private enum Keys: String, CodingKey { case from, to, timeZone, groupBy, rows }
+    private enum RowKeys: String, CodingKey { case day, hour, campaignId, engagementId, revision, placement, metrics }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(range.from, forKey: .from)
+        try container.encode(range.to, forKey: .to)
+        try container.encode(range.timeZone, forKey: .timeZone)
+        try container.encode(groupBy.map(\.rawValue), forKey: .groupBy)
+        var list = container.nestedUnkeyedContainer(forKey: .rows)
+        for row in rows {
+            var item = list.nestedContainer(keyedBy: RowKeys.self)
+            try item.encodeIfPresent(row.day, forKey: .day)
+            try item.encodeIfPresent(row.hour, forKey: .hour)
+            try item.encodeIfPresent(row.campaignId, forKey: .campaignId)
+            try item.encodeIfPresent(row.engagementId, forKey: .engagementId)
+            try item.encodeIfPresent(row.revision, forKey: .revision)
+            try item.encodeIfPresent(row.placement, forKey: .placement)
+            try item.encode(MetricsJSON(metrics: row.metrics), forKey: .metrics)
+        }
+    }
+
+    private struct MetricsJSON: Encodable {
+        var metrics: FunnelMetrics
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for counter in FunnelMetrics.counters {
+                try container.encode(metrics[keyPath: counter.path], forKey: Key(stringValue: counter.name))
+            }
+            try container.encode(metrics.revenue, forKey: Key(stringValue: "revenue"))
+            try container.encode(metrics.lift, forKey: Key(stringValue: "lift"))
+            try container.encode(metrics.notShown, forKey: Key(stringValue: "notShown"))
+        }
+    }
+
+    var csv: String {
+        let dimensions = [RollupDimension.day, .hour, .campaign, .engagement, .revision, .placement].filter(groupBy.contains)
+        let reasons = Set(rows.flatMap(\.metrics.notShown.keys)).sorted()
+        let header =
+            dimensions.map { dimension in
+                switch dimension {
+                case .campaign: "campaignId"
+                case .engagement: "engagementId"
+                default: dimension.rawValue
+                }
+            } + FunnelMetrics.counters.map(\.name) + ["revenue", "lift"] + reasons.map { "notShown.\($0)" }
+        var lines = [CSV.line(header)]
+        for row in rows {
+            var cells: [String] = dimensions.map { dimension in
+                switch dimension {
+                case .day: row.day?.description ?? ""
+                case .hour: row.hour.map(String.init) ?? ""
+                case .campaign: row.campaignId.map(String.init) ?? ""
+                case .engagement: row.engagementId.map(String.init) ?? ""
+                case .revision: row.revision.map(String.init) ?? ""
+                case .placement: row.placement ?? ""
+                }
+            }
+            cells += FunnelMetrics.counters.map { String(row.metrics[keyPath: $0.path]) }
+            cells.append(CSV.number(row.metrics.revenue))
+            cells.append(row.metrics.lift.map(CSV.number) ?? "")
+            cells += reasons.map { String(row.metrics.notShown[$0] ?? 0) }
+            lines.append(CSV.line(cells))
+        }
+        return lines.joined()
+    }
+}
+
+/// The custom report's JSON and CSV.
+struct CustomReport: Encodable, Sendable {
+    var range: ReportRoutes.Range
+    var query: CustomReportQuery
+    var rows: [CustomReportRow]
+
+    private enum Keys: String, CodingKey { case from, to, timeZone, attribute, measure, filters, campaignId, rows, total }
+    private enum RowKeys: String, CodingKey { case value, count, sum, average }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(range.from, forKey: .from)
+        try container.encode(range.to, forKey: .to)
+        try container.encode(range.timeZone, forKey: .timeZone)
+        try container.encodeIfPresent(query.attribute?.description, forKey: .attribute)
+        try container.encode(query.measure.description, forKey: .measure)
+        try container.encode(query.filters.map { "\($0.path)\($0.negated ? "!=" : "=")\($0.value)" }, forKey: .filters)
+        try container.encodeIfPresent(query.campaignId, forKey: .campaignId)
+        var list = container.nestedUnkeyedContainer(forKey: .rows)
+        for row in rows { try encode(row, into: list.nestedContainer(keyedBy: RowKeys.self), withValue: true) }
+        try encode(total, into: container.nestedContainer(keyedBy: RowKeys.self, forKey: .total), withValue: false)
+    }
+
+    private func encode(_ row: CustomReportRow, into container: KeyedEncodingContainer<RowKeys>, withValue: Bool) throws {
+        var container = container
+        if withValue { try container.encode(row.value, forKey: .value) }
+        try container.encode(row.count, forKey: .count)
+        if query.measure.path != nil {
+            try container.encode(row.sum, forKey: .sum)
+            try container.encode(row.average, forKey: .average)
+        }
+    }
+
+    /// All groups together.
+    var total: CustomReportRow { CustomReportRow.total(rows, measuring: query.measure.path != nil) }
+
+    var csv: String {
+        let measured = query.measure.path != nil
+        var lines = [CSV.line(["value", "count"] + (measured ? ["sum", "average"] : []))]
+        for row in rows {
+            var cells = [CSV.text(row.value ?? ""), String(row.count)]
+            if measured { cells += [row.sum.map(CSV.number) ?? "", row.average.map(CSV.number) ?? ""] }
+            lines.append(CSV.line(cells))
+        }
+        return lines.joined()
+    }
+}
+
+/// RFC 4180 lines. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return first) is prefixed with `'`: reported values come from web pages.
+enum CSV {
+    static func line(_ cells: [String]) -> String {
+        cells.map { cell in
+            cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }.joined(separator: ",") + "\r\n"
+    }
+
+    static func text(_ value: String) -> String {
+        guard let first = value.first, "=+-@\t\r".contains(first) else { return value }
+        return "'" + value
+    }
+
+    static func number(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 9e15 ? String(Int64(value)) : String(value)
+    }
+}
