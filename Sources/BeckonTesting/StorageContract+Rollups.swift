@@ -1,0 +1,97 @@
+import BeckonCore
+import Foundation
+import Logging
+import Testing
+
+extension StorageContract {
+    static let rollupChecks: [StorageContractCheck] = [
+        check("rollupsOfTheScriptedHistoryMatchTheHandCount") { storage in
+            try await twoAccounts(storage)
+            // globex has the same history: acme's numbers must not move.
+            try await storage.journal.write(ReportHistory.events(account: acme).map(\.event))
+            try await storage.journal.write(ReportHistory.events(account: globex).map(\.event))
+            let service = rollupService(storage, batchSize: 7)
+            #expect(try await service.catchUp() == 2 * ReportHistory.events().count)
+            try await expectHandCounts(storage)
+        },
+        check("rollupsResumeAfterARestartAndRebuildToTheSameNumbers") { storage in
+            try await twoAccounts(storage)
+            let events = ReportHistory.events(account: acme).map(\.event)
+            let half = events.count / 2
+            try await storage.journal.write(Array(events[..<half]))
+            try await rollupService(storage, batchSize: 5).catchUp()
+            // A new process: warms up from the journal, then counts only what is new.
+            try await storage.journal.write(Array(events[half...]))
+            let restarted = rollupService(storage, batchSize: 5)
+            #expect(try await restarted.catchUp() == events.count - half)
+            #expect(try await restarted.catchUp() == 0)
+            try await expectHandCounts(storage)
+            let everything = RollupQuery(
+                accountId: acme, from: .distantPast, to: .distantFuture, level: .engagement, groupBy: Set(RollupDimension.allCases))
+            let before = try await storage.rollups.rows(everything)
+            try await restarted.rebuild()
+            try await restarted.rebuild()
+            #expect(try await storage.rollups.rows(everything) == before)
+            try await expectHandCounts(storage)
+        },
+        check("rollupProgressRefusesAStaleWriter") { storage in
+            try await twoAccounts(storage)
+            #expect(try await storage.rollups.progress() == 0)
+            let key = RollupKey(
+                hour: LocalHour(start: t0, day: LocalDate("2026-09-21")!, hour: 3), level: .campaign, campaignId: 1)
+            var metrics = FunnelMetrics()
+            metrics.prospects = 2
+            metrics.notShown = ["capped": 1]
+            try await storage.rollups.apply([acme: [key: metrics]], from: 0, through: 10)
+            await #expect(throws: BeckonError.self) {
+                try await storage.rollups.apply([acme: [key: metrics]], from: 0, through: 12)
+            }
+            #expect(try await storage.rollups.progress() == 10)
+            let rows = try await storage.rollups.rows(
+                RollupQuery(accountId: acme, from: t0, to: t0.addingTimeInterval(3600), level: .campaign, groupBy: [.campaign, .hour]))
+            #expect(rows == [RollupRow(hour: 3, campaignId: 1, metrics: metrics)])
+            #expect(
+                try await storage.rollups.rows(
+                    RollupQuery(accountId: globex, from: t0, to: t0.addingTimeInterval(3600), level: .campaign)).isEmpty)
+        },
+    ]
+
+
+    static func rollupService(_ storage: Storage, batchSize: Int) -> RollupService {
+        RollupService(
+            journal: storage.journal, repository: storage.rollups, settings: RollupSettingsLoader(fixed: ReportHistory.settings()),
+            logger: Logger(label: "test"), batchSize: batchSize)
+    }
+
+    /// The stored rows, summed as the report API sums them, against `ReportHistory`.
+    static func expectHandCounts(_ storage: Storage) async throws {
+        func query(_ level: RollupLevel, _ groupBy: Set<RollupDimension>, campaign: Int64? = nil) async throws -> [RollupRow] {
+            try await storage.rollups.rows(
+                RollupQuery(accountId: acme, from: .distantPast, to: .distantFuture, level: level, campaignId: campaign, groupBy: groupBy))
+        }
+        let account = try await query(.account, [])
+        #expect(account.map(\.metrics) == [ReportHistory.account])
+        var campaigns: [Int64: FunnelMetrics] = [:]
+        for row in try await query(.campaign, [.campaign]) {
+            var metrics = row.metrics
+            metrics.visits = ReportHistory.account.visits
+            metrics.pageViews = ReportHistory.account.pageViews
+            campaigns[row.campaignId!] = metrics
+        }
+        #expect(campaigns == [1: ReportHistory.campaignOne, 2: ReportHistory.campaignTwo, 3: ReportHistory.campaignThree])
+        let days = try await query(.account, [.day])
+        #expect(days.map { $0.day!.description } == ReportHistory.visitsByDay.keys.sorted())
+        for row in days {
+            let expected = ReportHistory.visitsByDay[row.day!.description]!
+            #expect(row.metrics.visits == expected.visits && row.metrics.pageViews == expected.pageViews)
+        }
+        for row in try await query(.campaign, [.day], campaign: 1) {
+            let expected = ReportHistory.campaignOneByDay[row.day!.description]
+            #expect(row.metrics.prospects == expected?.prospects ?? 0)
+            #expect(row.metrics.goalsReached == expected?.goalsReached ?? 0)
+        }
+        let placements = try await query(.engagement, [.engagement, .placement], campaign: 1)
+        #expect(placements.map { "\($0.engagementId!)/\($0.placement!)" } == ["11/toaster", "12/overlay"])
+        #expect(placements.map(\.metrics.exposures) == [2, 1])
+    }
+}
