@@ -28,6 +28,13 @@ let package = Package(
             name: "echo-baseline",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(
+            name: "report-bench",
+            dependencies: [
+                .product(name: "BeckonCore", package: beckonPackage),
+                .product(name: "BeckonStorage", package: beckonPackage),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
             name: "visit-bench",
             dependencies: [
                 .product(name: "BeckonCore", package: beckonPackage),

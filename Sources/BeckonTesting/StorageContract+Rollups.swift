@@ -13,6 +13,7 @@ extension StorageContract {
             let service = rollupService(storage, batchSize: 7)
             #expect(try await service.catchUp() == 2 * ReportHistory.events().count)
             try await expectHandCounts(storage)
+            try await expectCustomReports(storage)
         },
         check("rollupsResumeAfterARestartAndRebuildToTheSameNumbers") { storage in
             try await twoAccounts(storage)
@@ -33,6 +34,7 @@ extension StorageContract {
             try await restarted.rebuild()
             #expect(try await storage.rollups.rows(everything) == before)
             try await expectHandCounts(storage)
+            try await expectCustomReports(storage)
         },
         check("rollupProgressRefusesAStaleWriter") { storage in
             try await twoAccounts(storage)
@@ -42,9 +44,9 @@ extension StorageContract {
             var metrics = FunnelMetrics()
             metrics.prospects = 2
             metrics.notShown = ["capped": 1]
-            try await storage.rollups.apply([acme: [key: metrics]], from: 0, through: 10)
+            try await storage.rollups.apply([acme: [key: metrics]], facts: [:], from: 0, through: 10)
             await #expect(throws: BeckonError.self) {
-                try await storage.rollups.apply([acme: [key: metrics]], from: 0, through: 12)
+                try await storage.rollups.apply([acme: [key: metrics]], facts: [:], from: 0, through: 12)
             }
             #expect(try await storage.rollups.progress() == 10)
             let rows = try await storage.rollups.rows(
@@ -61,6 +63,45 @@ extension StorageContract {
         RollupService(
             journal: storage.journal, repository: storage.rollups, settings: RollupSettingsLoader(fixed: ReportHistory.settings()),
             logger: Logger(label: "test"), batchSize: batchSize)
+    }
+
+    /// Custom reports from the stored facts give what the same report gives straight from the
+    /// events; facts are typed, paged by time and kept per account.
+    static func expectCustomReports(_ storage: Storage) async throws {
+        let queries = [
+            try CustomReportQuery(attribute: "convStatus.disposition", measure: nil, filters: []),
+            try CustomReportQuery(attribute: "ctmrinfo.ctype", measure: "sum:purchase.total", filters: []),
+            try CustomReportQuery(attribute: "purchase.orderId", measure: "avg:purchase.total", filters: ["ctmrinfo.ctype!=vip"], campaignId: 2),
+        ]
+        for query in queries {
+            var expected = CustomReportBuilder(query: query)
+            for event in ReportHistory.events() { expected.add(event) }
+            var stored = CustomReportBuilder(query: query)
+            for type in stored.factTypes {
+                var after: (Date, Int64)?
+                while true {
+                    // Pages of 2 exercise the keyset paging.
+                    let page = try await storage.rollups.facts(
+                        ReportFactQuery(accountId: acme, type: type, from: .distantPast, to: .distantFuture, after: after, limit: 2))
+                    for fact in page { stored.add(fact) }
+                    guard let last = page.last, page.count == 2 else { break }
+                    after = (last.occurredAt, last.sequence)
+                }
+            }
+            #expect(stored.rows() == expected.rows(), "\(query)")
+            #expect(!stored.rows().isEmpty)
+        }
+        let purchases = try await storage.rollups.facts(
+            ReportFactQuery(accountId: acme, type: "purchase", from: .distantPast, to: .distantFuture))
+        #expect(purchases.count == 7)  // O-1 twice, O-9, O-5, O-7, O-20, O-8: facts are raw, reports de-duplicate
+        #expect(purchases.map(\.occurredAt) == purchases.map(\.occurredAt).sorted())
+        let displays = try await storage.rollups.facts(
+            ReportFactQuery(accountId: acme, type: ReportFact.displayType, from: .distantPast, to: .distantFuture))
+        #expect(displays.map(\.content) == [1, 1, 2, 1, 2, 1, 3].map { .display(campaignId: $0) })
+        #expect(
+            try await storage.rollups.facts(
+                ReportFactQuery(accountId: AccountID(trusted: "nobody"), type: "purchase", from: .distantPast, to: .distantFuture)
+            ).isEmpty)
     }
 
     /// The stored rows, summed as the report API sums them, against `ReportHistory`.

@@ -14,7 +14,9 @@ struct Beckon: AsyncParsableCommand {
             optional JSON file (--config), in that order. With none, Beckon serves on 127.0.0.1:8080 \
             with an SQLite database in ./data.
             """,
-        subcommands: [Serve.self, Migrate.self, AccountCommand.self, SiteCommand.self, APIKeyCommand.self])
+        subcommands: [
+            Serve.self, Migrate.self, AccountCommand.self, SiteCommand.self, APIKeyCommand.self, ReportsCommand.self,
+        ])
 }
 
 /// The settings every command accepts: `--config FILE` and any configuration key as a flag.

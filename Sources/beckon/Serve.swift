@@ -33,3 +33,27 @@ struct Migrate: AsyncParsableCommand {
         }
     }
 }
+
+struct ReportsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reports", abstract: "Maintain the report rollups.", subcommands: [Rebuild.self])
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget the hourly rollups and count the whole journal again.",
+            discussion: """
+                Use after changing an account's time zone or a campaign's goal, to apply them to the past. \
+                Safe while servers run: they notice and continue after the rebuild.
+                """)
+
+        @OptionGroup var options: SettingsOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let configuration = try await options.load()
+                let counted = try await BeckonRuntime.rebuildReports(configuration, logger: makeLogger(level: .warning))
+                print("rollups rebuilt from \(counted) journal events")
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 import BeckonCore
 import BeckonStorage
+import BeckonTesting
 import Foundation
+import Logging
 import Testing
 
 /// The `beckon` commands as an operator runs them: output, exit codes, and what they store.
@@ -104,6 +106,29 @@ import Testing
         #expect(first.stdout.hasPrefix("applied migrations \((1...Migration.latestVersion).map(String.init).joined(separator: ", "));"))
         let second = try beckon.run("migrate")
         #expect(second.stdout == "schema is current (version \(Migration.latestVersion))\n")
+    }
+
+    @Test func reportsRebuildCountsTheWholeJournalAgain() async throws {
+        let beckon = try BeckonProcess()
+        defer { beckon.cleanUp() }
+        try beckon.run("account", "create", "acme", "--admin-email", "a@acme.example")
+        let configuration = StorageConfiguration(sqlitePath: beckon.folder.appendingPathComponent("data/beckon.sqlite").path)
+        let logger = Logger(label: "test")
+        let storage = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: logger)
+        let events = ReportHistory.events()
+        try await storage.journal.write(events.map(\.event))
+        try await storage.close()
+        for _ in 0..<2 {
+            let result = try beckon.run("reports", "rebuild")
+            #expect(result.status == 0)
+            #expect(result.stdout == "rollups rebuilt from \(events.count) journal events\n")
+        }
+        let reopened = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: logger)
+        let account = try await reopened.rollups.rows(
+            RollupQuery(accountId: AccountID(trusted: "acme"), from: .distantPast, to: .distantFuture, level: .account))
+        try await reopened.close()
+        #expect(account.first?.metrics.visits == ReportHistory.account.visits)
+        #expect(account.first?.metrics.exposures == ReportHistory.account.exposures)
     }
 
     @Test func unknownSettingIsRefused() throws {

@@ -79,3 +79,13 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONValueParsingTests {
+    @Test func parsingGivesWhatDecodingGives() throws {
+        let text = #"{"a":true,"b":1,"c":1.5,"d":0,"e":false,"f":null,"g":[1,"x",{"h":-2e3}],"i":"ü\n"}"#
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(try JSONValue(parsing: Data(text.utf8)) == decoded)
+        #expect(try JSONValue(parsing: Data("true".utf8)) == .bool(true))
+        #expect(try JSONValue(parsing: Data("127".utf8)) == .number(127))
+    }
+}

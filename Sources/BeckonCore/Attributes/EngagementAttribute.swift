@@ -19,6 +19,11 @@ public struct EngagementAttribute: Hashable, Sendable, Codable {
         try validate()
     }
 
+    /// An attribute Beckon validated before it stored it.
+    public init(stored fields: [String: JSONValue]) {
+        self.fields = fields
+    }
+
     public init(from decoder: any Decoder) throws {
         let fields = try [String: JSONValue](from: decoder)
         do {

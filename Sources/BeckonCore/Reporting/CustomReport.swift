@@ -120,6 +120,83 @@ public struct CustomReportQuery: Sendable, Equatable {
     }
 }
 
+/// What custom reports read: an attribute a page or brand reported, or a display of a campaign
+/// (for the campaign filter). The rollup service stores these beside the rollups, so a custom
+/// report reads only the types it names instead of the whole journal.
+public struct ReportFact: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        case attribute(EngagementAttribute)
+        case display(campaignId: Int64)
+    }
+
+    /// The type displays are stored under (SDE types never start with `#`).
+    public static let displayType = "#display"
+
+    public var sequence: Int64
+    public var occurredAt: Date
+    public var visitorId: String
+    public var sessionId: String
+    public var content: Content
+
+    public init(sequence: Int64, occurredAt: Date, visitorId: String, sessionId: String, content: Content) {
+        self.sequence = sequence
+        self.occurredAt = occurredAt
+        self.visitorId = visitorId
+        self.sessionId = sessionId
+        self.content = content
+    }
+
+    public var type: String {
+        switch content {
+        case .attribute(let attribute): attribute.type
+        case .display: Self.displayType
+        }
+    }
+
+    /// The fact an event is, if any.
+    public init?(_ stored: StoredEvent) {
+        guard let entry = VisitJournalEntry(stored.event) else { return nil }
+        self.init(entry, sequence: stored.sequence)
+    }
+
+    public init?(_ entry: VisitJournalEntry, sequence: Int64) {
+        let content: Content
+        switch entry.event {
+        case .attribute(let record): content = .attribute(record.attribute)
+        case .impression(let record) where record.type == .impDisplay: content = .display(campaignId: record.campaignId)
+        default: return nil
+        }
+        self.init(
+            sequence: sequence, occurredAt: entry.occurredAt, visitorId: entry.visitorId.description,
+            sessionId: entry.sessionId.description, content: content)
+    }
+}
+
+/// Which stored facts a custom report reads.
+public struct ReportFactQuery: Sendable, Equatable {
+    public var accountId: AccountID
+    public var type: String
+    public var from: Date
+    public var to: Date
+    /// Keyset paging: facts after this (occurredAt, sequence).
+    public var after: (occurredAt: Date, sequence: Int64)?
+    public var limit: Int
+
+    public init(accountId: AccountID, type: String, from: Date, to: Date, after: (Date, Int64)? = nil, limit: Int = 5000) {
+        self.accountId = accountId
+        self.type = type
+        self.from = from
+        self.to = to
+        self.after = after.map { (occurredAt: $0.0, sequence: $0.1) }
+        self.limit = limit
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.accountId == rhs.accountId && lhs.type == rhs.type && lhs.from == rhs.from && lhs.to == rhs.to
+            && lhs.after?.occurredAt == rhs.after?.occurredAt && lhs.after?.sequence == rhs.after?.sequence && lhs.limit == rhs.limit
+    }
+}
+
 /// One group of a custom report.
 public struct CustomReportRow: Sendable, Equatable {
     /// The grouping attribute's value as text; nil where it was never reported.
@@ -155,8 +232,8 @@ public struct CustomReportBuilder: Sendable {
     private let types: Set<String>
 
     private struct Visit: Sendable {
-        var latest: [String: EngagementAttribute] = [:]
-        var subjects: [String: EngagementAttribute] = [:]
+        var latest: [String: (sequence: Int64, attribute: EngagementAttribute)] = [:]
+        var subjects: [String: (sequence: Int64, attribute: EngagementAttribute)] = [:]
         var order: [String] = []
         var displayedCampaigns = Set<Int64>()
     }
@@ -169,27 +246,36 @@ public struct CustomReportBuilder: Sendable {
         self.types = query.types
     }
 
-    /// The journal kinds a custom report reads.
-    public var kinds: Set<EventKind> { query.campaignId == nil ? [.attribute] : [.attribute, .impression] }
+    /// The fact types a custom report reads.
+    public var factTypes: [String] {
+        query.types.sorted() + (query.campaignId == nil ? [] : [ReportFact.displayType])
+    }
 
     public mutating func add(_ stored: StoredEvent) {
-        guard let entry = VisitJournalEntry(stored.event) else { return }
-        let key = [entry.visitorId.description, entry.sessionId.description]
-        switch entry.event {
-        case .attribute(let record) where types.contains(record.attribute.type):
+        if let fact = ReportFact(stored) { add(fact) }
+    }
+
+    /// Facts in any order: the latest report (by sequence) of a thing wins.
+    public mutating func add(_ fact: ReportFact) {
+        let key = [fact.visitorId, fact.sessionId]
+        switch fact.content {
+        case .attribute(let attribute) where types.contains(attribute.type):
             var visit = visits[key] ?? Visit()
             if visits[key] == nil { visitOrder.append(key) }
-            let attribute = record.attribute
-            visit.latest[attribute.type] = attribute
+            if (visit.latest[attribute.type]?.sequence ?? .min) < fact.sequence {
+                visit.latest[attribute.type] = (fact.sequence, attribute)
+            }
             if attribute.type == query.subjectType {
-                let identity = Self.identity(of: attribute) ?? "#\(stored.sequence)"
+                let identity = Self.identity(of: attribute) ?? "#\(fact.sequence)"
                 if visit.subjects[identity] == nil { visit.order.append(identity) }
-                visit.subjects[identity] = attribute
+                if (visit.subjects[identity]?.sequence ?? .min) < fact.sequence {
+                    visit.subjects[identity] = (fact.sequence, attribute)
+                }
             }
             visits[key] = visit
-        case .impression(let record) where record.type == .impDisplay && record.campaignId == query.campaignId:
+        case .display(let campaignId) where campaignId == query.campaignId:
             if visits[key] == nil { visitOrder.append(key) }
-            visits[key, default: Visit()].displayedCampaigns.insert(record.campaignId)
+            visits[key, default: Visit()].displayedCampaigns.insert(campaignId)
         default: break
         }
     }
@@ -233,9 +319,9 @@ public struct CustomReportBuilder: Sendable {
             guard let visit = visits[key] else { continue }
             if let campaignId = query.campaignId, !visit.displayedCampaigns.contains(campaignId) { continue }
             for identity in visit.order {
-                guard let subject = visit.subjects[identity] else { continue }
+                guard let subject = visit.subjects[identity]?.attribute else { continue }
                 func value(_ path: AttributePath) -> JSONValue? {
-                    let source = path.type == subject.type ? subject : visit.latest[path.type]
+                    let source = path.type == subject.type ? subject : visit.latest[path.type]?.attribute
                     return source.flatMap(path.value(in:))
                 }
                 let passes = query.filters.allSatisfy { filter in
@@ -270,7 +356,7 @@ public struct CustomReportBuilder: Sendable {
 }
 
 extension JSONEncoder {
-    static let sortedKeys: JSONEncoder = {
+    public static let sortedKeys: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder

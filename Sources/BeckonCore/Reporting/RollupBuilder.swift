@@ -11,8 +11,11 @@ public struct RollupBuilder: Sendable {
     public var settings: RollupSettings {
         didSet {
             if settings.timeZone != oldValue.timeZone { clock = LocalHourClock(identifier: settings.timeZone) }
+            goals = settings.goals.sorted { $0.key < $1.key }
         }
     }
+    /// The campaigns' goals in campaign order (counting order must not depend on hashing).
+    private var goals: [(key: Int64, value: Goal)]
     /// Off while warming up: state is built, nothing is counted.
     public var counting = true
     /// How long a visit's state is kept after its last event: longer than any visit lasts
@@ -72,6 +75,7 @@ public struct RollupBuilder: Sendable {
     private var visits: [VisitKey: VisitState] = [:]
     private var visitors: [String: Touches] = [:]
     private var deltas: [RollupKey: FunnelMetrics] = [:]
+    private var facts: [ReportFact] = []
     private var now = Date.distantPast
     private var hour = LocalHour(start: .distantPast, day: LocalDate(year: 1970, month: 1, day: 1), hour: 0)
     private var lastPrune = Date.distantPast
@@ -79,6 +83,7 @@ public struct RollupBuilder: Sendable {
     public init(settings: RollupSettings) {
         self.settings = settings
         self.clock = LocalHourClock(identifier: settings.timeZone)
+        self.goals = settings.goals.sorted { $0.key < $1.key }
     }
 
     /// The time of the last event fed.
@@ -92,8 +97,15 @@ public struct RollupBuilder: Sendable {
 
     public var pendingDeltas: [RollupKey: FunnelMetrics] { deltas }
 
+    /// The attributes and displays fed since the last call, for custom reports, and forgets them.
+    public mutating func takeFacts() -> [ReportFact] {
+        defer { facts = [] }
+        return facts
+    }
+
     public mutating func add(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return }
+        if counting, let fact = ReportFact(entry, sequence: stored.sequence) { facts.append(fact) }
         let key = VisitKey(visitor: entry.visitorId.description, session: entry.sessionId.description)
         if entry.occurredAt > now { now = entry.occurredAt }
         hour = clock.hour(of: entry.occurredAt)
@@ -225,7 +237,7 @@ public struct RollupBuilder: Sendable {
                 }
             }
         }
-        for (campaignId, campaignGoal) in settings.goals.sorted(by: { $0.key < $1.key }) where meets(goal, campaignGoal) {
+        for (campaignId, campaignGoal) in goals where meets(goal, campaignGoal) {
             if goal.kind == .pageURL {
                 guard let fragment = campaignGoal.urlContains, let url = goal.url,
                     url.range(of: fragment, options: .caseInsensitive) != nil,

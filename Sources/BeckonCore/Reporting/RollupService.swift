@@ -71,12 +71,13 @@ public actor RollupService: Service {
         return try await task.value
     }
 
-    /// Forgets the stored rollups and counts the whole journal again.
-    public func rebuild() async throws {
+    /// Forgets the stored rollups and counts the whole journal again; answers the events counted.
+    @discardableResult
+    public func rebuild() async throws -> Int {
         if let running { _ = try? await running.value }
         try await repository.reset()
         forget()
-        try await catchUp()
+        return try await catchUp()
     }
 
     private func forget() {
@@ -98,10 +99,12 @@ public actor RollupService: Service {
                     builders[event.event.accountId]?.add(event)
                 }
                 var deltas: [AccountID: [RollupKey: FunnelMetrics]] = [:]
+                var facts: [AccountID: [ReportFact]] = [:]
                 for account in Set(batch.map(\.event.accountId)) {
                     deltas[account] = builders[account]?.takeDeltas()
+                    facts[account] = builders[account]?.takeFacts()
                 }
-                try await repository.apply(deltas, from: progress, through: last)
+                try await repository.apply(deltas, facts: facts, from: progress, through: last)
                 progress = last
                 self.progress = last
                 counted += batch.count
@@ -171,6 +174,7 @@ public actor RollupService: Service {
             for account in builders.keys {
                 builders[account]?.counting = true
                 _ = builders[account]?.takeDeltas()
+                _ = builders[account]?.takeFacts()
             }
             logger.info("rollups warmed up", metadata: ["events": "\(fed)", "progress": "\(stored)"])
         }

@@ -59,12 +59,17 @@ public struct RollupRow: Sendable, Equatable {
 public protocol RollupRepository: Sendable {
     /// The last journal sequence counted into the rollups (0 before the first).
     func progress() async throws -> Int64
-    /// Adds `deltas` to the stored rows and moves the progress from `previous` to `sequence`, in
-    /// one transaction. Throws `BeckonError.conflict` (and changes nothing) when the progress is
-    /// no longer `previous` — another node counted those events.
-    func apply(_ deltas: [AccountID: [RollupKey: FunnelMetrics]], from previous: Int64, through sequence: Int64) async throws
+    /// Adds `deltas` to the stored rows, stores `facts`, and moves the progress from `previous` to
+    /// `sequence`, in one transaction. Throws `BeckonError.conflict` (and changes nothing) when the
+    /// progress is no longer `previous` — another node counted those events.
+    func apply(
+        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], from previous: Int64,
+        through sequence: Int64
+    ) async throws
+    /// Stored facts of one type in `[from, to)`, ordered by time then sequence.
+    func facts(_ query: ReportFactQuery) async throws -> [ReportFact]
     /// Sums of stored rows grouped by the query's dimensions, ordered by them.
     func rows(_ query: RollupQuery) async throws -> [RollupRow]
-    /// Forgets every rollup and the progress (a rebuild from the journal follows).
+    /// Forgets every rollup, every fact and the progress (a rebuild from the journal follows).
     func reset() async throws
 }

@@ -18,6 +18,8 @@ public struct BeckonConfiguration: Sendable {
     public var visits: VisitTracker.Settings
     /// The most visitors held in memory; beyond it the least recently active are dropped.
     public var maxVisitors: Int
+    /// How often the report rollups catch up with the journal (reports also catch up on read).
+    public var rollupInterval: Duration
     public var logLevel: Logger.Level
     public var storage: StorageConfiguration
     public var journal: GroupCommitJournal.Configuration
@@ -29,7 +31,7 @@ public struct BeckonConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, trustForwardedFor: Bool = false,
         publicDirectory: String? = nil, visits: VisitTracker.Settings = .init(), maxVisitors: Int = 2_000_000,
-        logLevel: Logger.Level = .info,
+        rollupInterval: Duration = .seconds(2), logLevel: Logger.Level = .info,
         storage: StorageConfiguration = .init(), journal: GroupCommitJournal.Configuration = .init(),
         masterKey: String? = nil, masterKeyFile: String? = nil
     ) {
@@ -40,6 +42,7 @@ public struct BeckonConfiguration: Sendable {
         self.publicDirectory = publicDirectory
         self.visits = visits
         self.maxVisitors = maxVisitors
+        self.rollupInterval = rollupInterval
         self.logLevel = logLevel
         self.storage = storage
         self.journal = journal
@@ -87,6 +90,7 @@ extension BeckonConfiguration {
             visitTimeout: .seconds(60 * (try values.int(.visitsTimeoutMinutes, in: 1...1440))),
             liveWindow: .seconds(3600 * (try values.int(.visitsLiveHours, in: 1...72))))
         maxVisitors = try values.int(.visitsMaxVisitors, in: 1000...100_000_000)
+        rollupInterval = .seconds(try values.int(.reportsRollupIntervalSeconds, in: 1...3600))
         let level = values.string(.logLevel)
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw BeckonError.invalidInput(

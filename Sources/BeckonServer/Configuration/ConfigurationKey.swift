@@ -35,6 +35,8 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let visitsTimeoutMinutes = ConfigurationKey(name: "visits.timeoutMinutes", defaultValue: "30", isSecret: false)
     public static let visitsLiveHours = ConfigurationKey(name: "visits.liveHours", defaultValue: "6", isSecret: false)
     public static let visitsMaxVisitors = ConfigurationKey(name: "visits.maxVisitors", defaultValue: "2000000", isSecret: false)
+    public static let reportsRollupIntervalSeconds = ConfigurationKey(
+        name: "reports.rollupIntervalSeconds", defaultValue: "2", isSecret: false)
     public static let logLevel = ConfigurationKey(name: "log.level", defaultValue: "info", isSecret: false)
     public static let storageDriver = ConfigurationKey(name: "storage.driver", defaultValue: "sqlite", isSecret: false)
     public static let storageSQLitePath = ConfigurationKey(
@@ -51,7 +53,7 @@ public struct ConfigurationKey: Sendable, Hashable {
 
     public static let all: [ConfigurationKey] = [
         httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes, visitsLiveHours,
-        visitsMaxVisitors, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
+        visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile,
     ]

@@ -41,16 +41,21 @@ struct ReportRoutes {
                 attribute: parameters["attribute"].map(String.init), measure: parameters["measure"].map(String.init),
                 filters: parameters.getAll("filter").map { String($0) },
                 campaignId: try Self.campaignId(parameters["campaignId"].map(String.init)))
+            do {
+                try await rollups.catchUp()
+            } catch {
+                context.logger.warning("reports answered from rollups that could not catch up", metadata: ["error": "\(error)"])
+            }
             var builder = CustomReportBuilder(query: query)
-            var after: Int64 = 0
-            while true {
-                let page = try await storage.journal.events(
-                    JournalQuery(
-                        accountId: principal.accountId, from: range.start, to: range.end, afterSequence: after, limit: 5000,
-                        kinds: builder.kinds))
-                for event in page { builder.add(event) }
-                guard let last = page.last, page.count == 5000 else { break }
-                after = last.sequence
+            for type in builder.factTypes {
+                var after: (Date, Int64)?
+                while true {
+                    let page = try await storage.rollups.facts(
+                        ReportFactQuery(accountId: principal.accountId, type: type, from: range.start, to: range.end, after: after))
+                    for fact in page { builder.add(fact) }
+                    guard let last = page.last, page.count == 5000 else { break }
+                    after = (last.occurredAt, last.sequence)
+                }
             }
             let report = CustomReport(range: range, query: query, rows: builder.rows())
             if Self.wantsCSV(request) {

@@ -19,7 +19,7 @@ public enum BeckonRuntime {
         let journal = GroupCommitJournal(store: storage.journal, configuration: configuration.journal, logger: logger)
         let dependencies = AppDependencies(
             storage: storage, journal: journal, secretBox: secretBox, visitSettings: configuration.visits,
-            maxVisitors: configuration.maxVisitors, logger: logger)
+            maxVisitors: configuration.maxVisitors, rollupInterval: configuration.rollupInterval, logger: logger)
         let app = buildApplication(configuration: configuration, dependencies: dependencies)
         logger.info(
             "Beckon starting",
@@ -33,6 +33,23 @@ public enum BeckonRuntime {
             throw error
         }
         try await storage.close()
+    }
+
+    /// Forgets the report rollups and counts the whole journal again; answers the events counted.
+    public static func rebuildReports(_ configuration: BeckonConfiguration, logger: Logger) async throws -> Int {
+        let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
+        let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
+        do {
+            let service = RollupService(
+                journal: storage.journal, repository: storage.rollups,
+                settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), logger: logger)
+            let counted = try await service.rebuild()
+            try await storage.close()
+            return counted
+        } catch {
+            try? await storage.close()
+            throw error
+        }
     }
 
     /// Brings the schema up to date; returns the versions applied.

@@ -3,7 +3,8 @@ extension Migration {
     /// one local hour of the account (`hour_start` the instant it began, `day` and `hour` its
     /// local date and hour) at one level: the account (campaign 0), a campaign (engagement 0) or
     /// an engagement revision with its placement. `report_not_shown` holds the decision outcomes
-    /// per reason with the same key; `report_progress` the last journal sequence counted.
+    /// per reason with the same key; `report_progress` the last journal sequence counted;
+    /// `report_facts` the reported attributes (and displays) custom reports read, by type.
     static let m0007CreateReportRollups = Migration(
         version: 7, name: "CreateReportRollups",
         statements: [
@@ -53,6 +54,19 @@ extension Migration {
                 reason TEXT NOT NULL,
                 visits BIGINT NOT NULL,
                 PRIMARY KEY (account_id, level, hour_start, campaign_id, engagement_id, revision, placement, reason)
+            )
+            """,
+            """
+            CREATE TABLE report_facts (
+                account_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                occurred_at BIGINT NOT NULL,
+                sequence BIGINT NOT NULL,
+                visitor_id TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                campaign_id BIGINT,
+                payload TEXT,
+                PRIMARY KEY (account_id, type, occurred_at, sequence)
             )
             """,
             "CREATE TABLE report_progress (name TEXT PRIMARY KEY, sequence BIGINT NOT NULL)",

@@ -25,7 +25,26 @@ public struct SQLRollupRepository: RollupRepository {
         try await database.query("SELECT sequence FROM report_progress WHERE name = 'rollups'").first?.int("sequence") ?? 0
     }
 
-    public func apply(_ deltas: [AccountID: [RollupKey: FunnelMetrics]], from previous: Int64, through sequence: Int64) async throws {
+    public func apply(
+        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], from previous: Int64,
+        through sequence: Int64
+    ) async throws {
+        var factRows: [[SQLValue]] = []
+        for (account, list) in facts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for fact in list {
+                var campaign = SQLValue.null
+                var payload = SQLValue.null
+                switch fact.content {
+                case .attribute(let attribute):
+                    payload = .text(String(decoding: try JSONEncoder.sortedKeys.encode(attribute), as: UTF8.self))
+                case .display(let campaignId): campaign = .integer(campaignId)
+                }
+                factRows.append([
+                    .text(account.rawValue), .text(fact.type), .date(fact.occurredAt), .integer(fact.sequence), .text(fact.visitorId),
+                    .text(fact.sessionId), campaign, payload,
+                ])
+            }
+        }
         var rows: [[SQLValue]] = []
         var notShown: [[SQLValue]] = []
         for (account, keyed) in deltas.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -39,7 +58,7 @@ public struct SQLRollupRepository: RollupRepository {
                 }
             }
         }
-        let (rollupRows, notShownRows) = (rows, notShown)
+        let (rollupRows, notShownRows, newFacts) = (rows, notShown, factRows)
         try await database.transaction { session in
             let moved = try await session.query(
                 "UPDATE report_progress SET sequence = ? WHERE name = 'rollups' AND sequence = ? RETURNING sequence",
@@ -51,6 +70,46 @@ public struct SQLRollupRepository: RollupRepository {
             try await Self.upsert(
                 session, table: "report_not_shown", columns: Self.keyColumns + ["reason", "visits"], sums: ["visits"],
                 rows: notShownRows, conflict: Self.conflictColumns + ", reason")
+            try await Self.insert(session, table: "report_facts", columns: Self.factColumns, rows: newFacts)
+        }
+    }
+
+    static let factColumns = ["account_id", "type", "occurred_at", "sequence", "visitor_id", "session_id", "campaign_id", "payload"]
+
+    private static func insert(_ session: any SQLExecutor, table: String, columns: [String], rows: [[SQLValue]]) async throws {
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+            try await session.query(
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(Array(repeating: placeholders, count: chunk.count).joined(separator: ", "))",
+                chunk.flatMap { $0 })
+            start += chunk.count
+        }
+    }
+
+    public func facts(_ query: ReportFactQuery) async throws -> [ReportFact] {
+        var sql = "SELECT * FROM report_facts WHERE account_id = ? AND type = ? AND occurred_at >= ? AND occurred_at < ?"
+        var binds: [SQLValue] = [.text(query.accountId.rawValue), .text(query.type), .date(query.from), .date(query.to)]
+        if let after = query.after {
+            sql += " AND (occurred_at > ? OR (occurred_at = ? AND sequence > ?))"
+            binds += [.date(after.occurredAt), .date(after.occurredAt), .integer(after.sequence)]
+        }
+        sql += " ORDER BY occurred_at, sequence LIMIT ?"
+        binds.append(.integer(Int64(max(0, query.limit))))
+        return try await database.query(sql, binds).map { row in
+            let content: ReportFact.Content
+            if let payload = try row.optionalText("payload") {
+                guard case .object(let fields) = try JSONValue(parsing: Data(payload.utf8)) else {
+                    throw SQLFailure.unavailable(underlying: "report_facts payload is not an object")
+                }
+                content = .attribute(EngagementAttribute(stored: fields))
+            } else {
+                content = .display(campaignId: try row.int("campaign_id"))
+            }
+            return ReportFact(
+                sequence: try row.int("sequence"), occurredAt: try row.date("occurred_at"), visitorId: try row.text("visitor_id"),
+                sessionId: try row.text("session_id"), content: content)
         }
     }
 
@@ -156,6 +215,7 @@ public struct SQLRollupRepository: RollupRepository {
         try await database.transaction { session in
             try await session.query("DELETE FROM report_rollups")
             try await session.query("DELETE FROM report_not_shown")
+            try await session.query("DELETE FROM report_facts")
             try await session.query("UPDATE report_progress SET sequence = 0 WHERE name = 'rollups'")
         }
     }
