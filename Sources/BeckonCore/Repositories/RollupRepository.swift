@@ -73,3 +73,24 @@ public protocol RollupRepository: Sendable {
     /// Forgets every rollup, every fact and the progress (a rebuild from the journal follows).
     func reset() async throws
 }
+
+extension RollupRepository {
+    /// A custom report over the stored facts of one account in `[from, to)`, read in pages of
+    /// `pageSize` per fact type.
+    public func customReport(
+        _ query: CustomReportQuery, accountId: AccountID, from: Date, to: Date, pageSize: Int = 5000
+    ) async throws -> [CustomReportRow] {
+        var builder = CustomReportBuilder(query: query)
+        for type in builder.factTypes {
+            var after: (Date, Int64)?
+            while true {
+                let page = try await facts(
+                    ReportFactQuery(accountId: accountId, type: type, from: from, to: to, after: after, limit: pageSize))
+                for fact in page { builder.add(fact) }
+                guard let last = page.last, page.count == pageSize else { break }
+                after = (last.occurredAt, last.sequence)
+            }
+        }
+        return builder.rows()
+    }
+}

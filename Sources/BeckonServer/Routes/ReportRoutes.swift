@@ -21,11 +21,7 @@ struct ReportRoutes {
             let parameters = request.uri.queryParameters
             let groupBy = try Self.groupBy(parameters["groupBy"].map(String.init))
             let campaignId = try Self.campaignId(parameters["campaignId"].map(String.init))
-            do {
-                try await rollups.catchUp()
-            } catch {
-                context.logger.warning("reports answered from rollups that could not catch up", metadata: ["error": "\(error)"])
-            }
+            await catchUp(context)
             let rows = try await funnelRows(range: range, account: principal.accountId, groupBy: groupBy, campaignId: campaignId)
             let report = FunnelReport(range: range, groupBy: groupBy, rows: rows)
             if Self.wantsCSV(request) {
@@ -41,27 +37,22 @@ struct ReportRoutes {
                 attribute: parameters["attribute"].map(String.init), measure: parameters["measure"].map(String.init),
                 filters: parameters.getAll("filter").map { String($0) },
                 campaignId: try Self.campaignId(parameters["campaignId"].map(String.init)))
-            do {
-                try await rollups.catchUp()
-            } catch {
-                context.logger.warning("reports answered from rollups that could not catch up", metadata: ["error": "\(error)"])
-            }
-            var builder = CustomReportBuilder(query: query)
-            for type in builder.factTypes {
-                var after: (Date, Int64)?
-                while true {
-                    let page = try await storage.rollups.facts(
-                        ReportFactQuery(accountId: principal.accountId, type: type, from: range.start, to: range.end, after: after))
-                    for fact in page { builder.add(fact) }
-                    guard let last = page.last, page.count == 5000 else { break }
-                    after = (last.occurredAt, last.sequence)
-                }
-            }
-            let report = CustomReport(range: range, query: query, rows: builder.rows())
+            await catchUp(context)
+            let rows = try await storage.rollups.customReport(query, accountId: principal.accountId, from: range.start, to: range.end)
+            let report = CustomReport(range: range, query: query, rows: rows)
             if Self.wantsCSV(request) {
                 return try Self.csv(report.csv, name: "custom-\(range.from)-\(range.to).csv")
             }
             return try JSONBody(value: report).response(from: request, context: context)
+        }
+    }
+
+    /// Brings the rollups up to the journal's end; a failure is logged and the stored rows answer.
+    private func catchUp(_ context: AppRequestContext) async {
+        do {
+            try await rollups.catchUp()
+        } catch {
+            context.logger.warning("reports answered from rollups that could not catch up", metadata: ["error": "\(error)"])
         }
     }
 
