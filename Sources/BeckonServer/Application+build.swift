@@ -16,6 +16,8 @@ public struct AppDependencies: Sendable {
     public var visits: VisitTracker
     /// The hourly report rollups, kept up with the journal.
     public var rollups: RollupService
+    /// Failed console sign-ins, for lock-out.
+    public var loginThrottle = LoginThrottle()
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
@@ -88,7 +90,17 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     CallStatusRoutes(tracker: dependencies.visits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
-        nonces: NonceRegistry(), clock: dependencies.clock, trustForwardedFor: configuration.trustForwardedFor)
+        nonces: NonceRegistry(), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
+        trustForwardedFor: configuration.trustForwardedFor)
+    do {
+        ConsoleRoutes(
+            storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
+            clock: dependencies.clock, assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory),
+            trustForwardedFor: configuration.trustForwardedFor
+        ).register(on: router)
+    } catch {
+        dependencies.logger.error("the console is not served", metadata: ["error": "\(error)"])
+    }
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
         .add(middleware: CampaignCatalogInvalidator(catalog: dependencies.visits.catalog))
@@ -96,6 +108,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
+    VisitorRoutes(storage: dependencies.storage, clock: dependencies.clock).register(on: account)
     // LivePerson-style path (SPEC §8), same authentication.
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: authenticator)

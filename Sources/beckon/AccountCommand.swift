@@ -142,3 +142,38 @@ struct APIKeyCommand: AsyncParsableCommand {
         }
     }
 }
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage an account's console users.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a console user; prints the generated password once.")
+
+        @Argument(help: "The account id.")
+        var account: String
+        @Option(help: "The user's email address (their sign-in).")
+        var email: String
+        @Option(help: "admin, campaignManager or analyst.")
+        var role: String
+        @Flag(help: "Print one JSON object: {accountId, email, role, password}.")
+        var json = false
+        @OptionGroup var options: SettingsOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let configuration = try await options.load()
+                let created = try await BeckonRuntime.withProvisioning(configuration, logger: makeLogger(level: .warning)) {
+                    try await $0.createUser(accountId: account, email: email, role: role)
+                }
+                if json {
+                    try printJSON(created)
+                } else {
+                    print("created \(created.role) \(created.email) in account \(created.accountId)")
+                    print("password: \(created.password)   (shown only now)")
+                }
+            }
+        }
+    }
+}

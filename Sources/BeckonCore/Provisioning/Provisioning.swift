@@ -40,6 +40,29 @@ public struct Provisioning: Sendable {
         return NewAccount(accountId: accountID.rawValue, adminEmail: email, adminPassword: password)
     }
 
+    public struct NewUser: Sendable, Codable, Equatable {
+        public var accountId: String
+        public var email: String
+        public var role: String
+        /// Shown once; only its hash is stored.
+        public var password: String
+    }
+
+    /// A console user of an existing account, with a generated password.
+    public func createUser(accountId: String, email: String, role: String) async throws -> NewUser {
+        let account = try await existingAccount(accountId)
+        guard let role = ConsoleRole(rawValue: role) else {
+            throw BeckonError.invalidInput(field: "role", reason: "must be admin, campaignManager or analyst")
+        }
+        let email = try ConsoleUser.normalizeEmail(email)
+        let password = PasswordHasher.generatePassword()
+        try await storage.accounts.addUser(
+            ConsoleUser(
+                id: ConsoleUser.makeID(), accountId: account, email: email, role: role, passwordHash: hasher.hash(password),
+                createdAt: clock.now()))
+        return NewUser(accountId: account.rawValue, email: email, role: role.rawValue, password: password)
+    }
+
     /// A new site and its debug key, which exists in plaintext only in this answer.
     public func createSite(accountId: String, name: String?, origins: [String]) async throws -> (site: Site, debugKey: String) {
         let account = try await existingAccount(accountId)

@@ -11,6 +11,8 @@ public protocol AccountRepository: Sendable {
     func addUser(_ user: ConsoleUser) async throws
     func user(accountId: AccountID, email: String) async throws -> ConsoleUser?
     func users(accountId: AccountID) async throws -> [ConsoleUser]
+    /// Every account's user with this (lower-cased) email, for signing in by email alone.
+    func users(email: String) async throws -> [ConsoleUser]
     /// The account's settings (defaults until changed); nil when there is no such account.
     func settings(accountId: AccountID) async throws -> AccountSettings?
     /// Replaces the settings; throws `.unknownAccount` when there is no such account.
@@ -49,6 +51,7 @@ public struct Storage: Sendable {
     public var clickKeys: any ClickKeyRepository
     public var journal: any JournalStore
     public var rollups: any RollupRepository
+    public var consoleSessions: any ConsoleSessionRepository
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
@@ -57,7 +60,7 @@ public struct Storage: Sendable {
     public init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
-        rollups: any RollupRepository,
+        rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository,
         ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
@@ -68,6 +71,7 @@ public struct Storage: Sendable {
         self.clickKeys = clickKeys
         self.journal = journal
         self.rollups = rollups
+        self.consoleSessions = consoleSessions
         self.ping = ping
         self.close = close
     }

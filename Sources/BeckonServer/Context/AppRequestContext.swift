@@ -7,6 +7,8 @@ public struct Principal: Sendable, Equatable {
     public var accountId: AccountID
     public var keyId: String
     public var scopes: Set<Scope>
+    /// The console user's role, when a console session (not an API key) made the request.
+    public var role: ConsoleRole? = nil
 }
 
 /// The request context of every Beckon route: the body limit from configuration and, once the

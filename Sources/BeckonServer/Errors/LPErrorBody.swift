@@ -9,6 +9,8 @@ struct LPErrorBody: Codable, Equatable {
     var time: Int64
     var message: String
     var internalCode: Int
+    /// Beckon's addition for a bad input: which field (the console shows the message next to it).
+    var field: String?
 }
 
 /// LivePerson's internal codes (SPEC §5).
@@ -32,6 +34,7 @@ struct ErrorAnswer {
     /// Whether this is a server fault worth logging at error level.
     var isServerFault = false
     var headers: HTTPFields = [:]
+    var field: String?
 
     init(status: HTTPResponse.Status, internalCode: Int, message: String, isServerFault: Bool = false) {
         self.status = status
@@ -59,7 +62,9 @@ struct ErrorAnswer {
 
     init(_ error: BeckonError) {
         switch error {
-        case .invalidInput: self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: error.description)
+        case .invalidInput(let field, _):
+            self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: error.description)
+            self.field = field
         case .notFound: self.init(status: .notFound, internalCode: LPInternalCode.notFound, message: error.description)
         case .unknownAccount: self.init(status: .notFound, internalCode: LPInternalCode.invalidAccount, message: error.description)
         case .unknownVisitor: self.init(status: .notFound, internalCode: LPInternalCode.invalidVisitor, message: error.description)
@@ -95,7 +100,7 @@ struct ErrorAnswer {
     }
 
     func response(at time: Date) -> Response {
-        let body = LPErrorBody(time: time.millisecondsSince1970, message: message, internalCode: internalCode)
+        let body = LPErrorBody(time: time.millisecondsSince1970, message: message, internalCode: internalCode, field: field)
         let data = (try? JSONEncoder().encode(body)) ?? Data()
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"

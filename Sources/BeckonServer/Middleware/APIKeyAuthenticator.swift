@@ -15,6 +15,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
     let issuer: APIKeyIssuer
     let nonces: NonceRegistry
     let clock: any WallClock
+    /// Console sign-ins, accepted when a request has no `Authorization` header.
+    var sessions: (any ConsoleSessionRepository)? = nil
     /// Take the scheme and host the client signed from `X-Forwarded-Proto` / `X-Forwarded-Host`.
     var trustForwardedFor = false
     /// How stale `lastUsedAt` may get before a request writes it again.
@@ -26,6 +28,15 @@ struct APIKeyAuthenticator: RouterMiddleware {
         -> Response
     {
         guard let header = request.headers[.authorization] else {
+            if let sessions, let principal = try await ConsoleSessionAuth.principal(of: request, sessions: sessions, now: clock.now()) {
+                if let pathAccount = context.parameters.get("accountId"), pathAccount != principal.accountId.rawValue {
+                    throw BeckonError.forbidden("you are signed in to another account than '\(pathAccount)'")
+                }
+                var context = context
+                context.principal = principal
+                context.logger[metadataKey: "console.user"] = "\(principal.keyId)"
+                return try await next(request, context)
+            }
             throw BeckonError.unauthorized("missing Authorization header (Bearer API key or OAuth 1.0a signature)")
         }
         var request = request

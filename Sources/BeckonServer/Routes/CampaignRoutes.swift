@@ -103,6 +103,15 @@ struct CampaignRoutes {
             for (name, value) in request.uri.queryParameters { values[String(name)] = String(value) }
             return PreviewPage.response(for: engagement, values: values)
         }
+        // The console's live preview of a creative being edited: nothing is stored.
+        group.post("engagements/preview") { request, context in
+            _ = try context.requireAuthenticated()
+            let body = try await StrictJSON.decode(
+                PreviewInput.self, allowedFields: ["name", "placement", "creative", "values"], from: request, context: context)
+            return PreviewPage.response(
+                name: body.name ?? "Preview", id: 0, revision: 0, placement: body.placement ?? .toaster, creative: body.creative,
+                values: body.values ?? [:])
+        }
         group.post("engagements/:engagementId/duplicate") { _, context in
             let principal = try context.require(.campaignsWrite)
             let original = try await engagement(principal, context)
@@ -131,6 +140,13 @@ struct CampaignRoutes {
     }
 
     /// A path id; anything but a positive integer is simply not found.
+    struct PreviewInput: Decodable {
+        var name: String?
+        var placement: EngagementSettings.Placement?
+        var creative: EngagementSettings.Creative
+        var values: [String: String]?
+    }
+
     static func id(_ name: String, _ context: AppRequestContext) throws -> Int64 {
         let text = context.parameters.get(name) ?? ""
         guard let id = Int64(text), id > 0 else {

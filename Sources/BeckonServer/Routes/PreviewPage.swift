@@ -12,14 +12,24 @@ enum PreviewPage {
 
     static func response(for engagement: Engagement, values: [String: String]) -> Response {
         let settings = engagement.settings
-        let html = CreativeRenderer.fill(settings.creative.html, values: values)
+        return response(
+            name: settings.name, id: engagement.id, revision: engagement.revision, placement: settings.placement,
+            creative: settings.creative, values: values)
+    }
+
+    /// The page for a creative not saved yet (the console's live preview).
+    static func response(
+        name: String, id: Int64, revision: Int, placement: EngagementSettings.Placement, creative: EngagementSettings.Creative,
+        values: [String: String]
+    ) -> Response {
+        let html = CreativeRenderer.fill(creative.html, values: values)
         // `</style>` inside brand CSS would end the style element early.
-        let css = settings.creative.css.replacingOccurrences(of: "</", with: "<\\/")
-        let placement = settings.placement.rawValue
+        let css = creative.css.replacingOccurrences(of: "</", with: "<\\/")
+        let placement = placement.rawValue
         let page = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
-            <title>Preview: \(CreativeRenderer.escape(settings.name)) (revision \(engagement.revision))</title>
+            <title>Preview: \(CreativeRenderer.escape(name)) (revision \(revision))</title>
             <style>
             body { margin: 0; min-height: 100vh; font: 14px system-ui, sans-serif; background: #f3f4f6; }
             .page { padding: 24px; color: #6b7280; }
@@ -30,8 +40,8 @@ enum PreviewPage {
             .sticky { left: 0; right: 0; bottom: 0; }
             .embedded { position: static; margin: 24px; }
             </style></head>
-            <body><div class="page">Preview of a \(placement) engagement, revision \(engagement.revision).</div>
-            <div class="\(placement)" data-beckon-engagement="\(engagement.id)" data-beckon-context="preview" role="dialog" aria-label="\(CreativeRenderer.escape(settings.name))">
+            <body><div class="page">Preview of a \(placement) engagement, revision \(revision).</div>
+            <div class="\(placement)" data-beckon-engagement="\(id)" data-beckon-context="preview" role="dialog" aria-label="\(CreativeRenderer.escape(name))">
             <template shadowrootmode="open"><style>
             :host { all: initial; }
             .beckon-frame { position: relative; font: 14px system-ui, sans-serif; }

@@ -58,22 +58,8 @@ final class WebsiteTag: Sendable {
     /// Reads `beckon.js` from `directory`, or from the first `Public` folder found: the working
     /// directory's, or the one of the repository the executable was built in.
     static func load(publicDirectory directory: String?) throws -> WebsiteTag {
-        var candidates: [String] = []
-        if let directory, !directory.isEmpty { candidates.append(directory) }
-        candidates.append(FileManager.default.currentDirectoryPath + "/Public")
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("Public").path)
-            folder = folder.deletingLastPathComponent()
-        }
-        for candidate in candidates {
-            if let text = try? String(contentsOfFile: candidate + "/beckon.js", encoding: .utf8) {
-                return WebsiteTag(source: text)
-            }
-        }
-        throw BeckonError.invalidInput(
-            field: "http.publicDir", reason: "no beckon.js found in \(candidates.joined(separator: ", "))")
+        let folder = try PublicDirectory.find(configured: directory)
+        return WebsiteTag(source: try String(contentsOfFile: folder + "/beckon.js", encoding: .utf8))
     }
 
     func rendered(for site: Site) -> Rendered {
@@ -116,4 +102,23 @@ final class WebsiteTag: Sendable {
     }
 
     var minifiedSourceBytes: Int { source.utf8.count }
+}
+
+/// The folder with Beckon's browser files (`beckon.js`, `console/`): `http.publicDir`, else
+/// `./Public`, else the `Public` folder of the repository the executable was built in.
+enum PublicDirectory {
+    static func find(configured directory: String?) throws -> String {
+        var candidates: [String] = []
+        if let directory, !directory.isEmpty { candidates.append(directory) }
+        candidates.append(FileManager.default.currentDirectoryPath + "/Public")
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appendingPathComponent("Public").path)
+            folder = folder.deletingLastPathComponent()
+        }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/beckon.js") }) { return found }
+        throw BeckonError.invalidInput(
+            field: "http.publicDir", reason: "no beckon.js found in \(candidates.joined(separator: ", "))")
+    }
 }

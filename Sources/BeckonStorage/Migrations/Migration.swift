@@ -40,6 +40,7 @@ extension Migration {
         .m0005AddSiteDebugKey,
         .m0006CreateClickSigningKeys,
         .m0007CreateReportRollups,
+        .m0008CreateConsoleSessions,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

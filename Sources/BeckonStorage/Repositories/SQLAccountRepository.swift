@@ -52,6 +52,12 @@ public struct SQLAccountRepository: AccountRepository {
         ).map(Self.user)
     }
 
+    public func users(email: String) async throws -> [ConsoleUser] {
+        try await database.query(
+            "SELECT * FROM console_users WHERE email = ? ORDER BY account_id", .text(email.lowercased())
+        ).map(Self.user)
+    }
+
     public func settings(accountId: AccountID) async throws -> AccountSettings? {
         guard let row = try await database.query("SELECT * FROM accounts WHERE id = ?", .text(accountId.rawValue)).first
         else { return nil }

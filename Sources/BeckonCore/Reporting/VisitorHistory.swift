@@ -1,0 +1,127 @@
+import Foundation
+
+/// One visitor's history from the journal (SPEC §8a `visitors/{id}`, §11): visits with their
+/// pages, the engagements offered with display, click and call statuses, and the attributes
+/// reported — including Click to Call, which LiveEngage's own history hides.
+public struct VisitorHistory: Encodable, Sendable, Equatable {
+    public struct Page: Encodable, Sendable, Equatable {
+        public var pageId: String
+        public var url: String
+        public var title: String?
+        public var at: Date
+    }
+
+    public struct CallStatusEntry: Encodable, Sendable, Equatable {
+        public var status: String
+        public var disposition: String?
+        public var at: Date
+    }
+
+    public struct EngagementEntry: Encodable, Sendable, Equatable {
+        public var campaignId: Int64
+        public var engagementId: Int64
+        public var revision: Int
+        public var contextId: String
+        public var placement: String
+        public var offeredAt: Date
+        public var displayedAt: Date?
+        public var clickedAt: Date?
+        public var closedAt: Date?
+        public var validatedAt: Date?
+        public var callStatuses: [CallStatusEntry] = []
+    }
+
+    public struct NotShown: Encodable, Sendable, Equatable {
+        public var campaignId: Int64
+        public var engagementId: Int64
+        public var reason: String
+        public var at: Date
+    }
+
+    public struct AttributeEntry: Encodable, Sendable, Equatable {
+        public var type: String
+        public var source: String
+        public var at: Date
+    }
+
+    public struct Visit: Encodable, Sendable, Equatable {
+        public var sessionId: String
+        public var startedAt: Date
+        public var lastActivityAt: Date
+        public var pages: [Page] = []
+        public var engagements: [EngagementEntry] = []
+        public var notShown: [NotShown] = []
+        public var attributes: [AttributeEntry] = []
+    }
+
+    public var visitorId: String
+    public var visits: [Visit]
+
+    /// The history in `events` (one visitor's, in sequence order); visits newest first.
+    public init(visitorId: String, events: [StoredEvent]) {
+        self.visitorId = visitorId
+        var visits: [String: Visit] = [:]
+        var order: [String] = []
+        for stored in events {
+            guard let entry = VisitJournalEntry(stored.event), entry.visitorId.description == visitorId else { continue }
+            let session = entry.sessionId.description
+            let at = entry.occurredAt
+            if visits[session] == nil {
+                order.append(session)
+                visits[session] = Visit(sessionId: session, startedAt: at, lastActivityAt: at)
+            }
+            var visit = visits[session]!
+            visit.lastActivityAt = max(visit.lastActivityAt, at)
+            func engagement(_ contextId: String, _ change: (inout EngagementEntry) -> Void) {
+                if let index = visit.engagements.lastIndex(where: { $0.contextId == contextId }) { change(&visit.engagements[index]) }
+            }
+            switch entry.event {
+            case .pageView(let record):
+                if !visit.pages.contains(where: { $0.pageId == record.pageId }) {
+                    visit.pages.append(Page(pageId: record.pageId, url: record.url, title: record.title, at: at))
+                }
+            case .decision(let record):
+                for outcome in record.outcomes {
+                    if outcome.outcome == .shown, let contextId = outcome.contextId {
+                        if !visit.engagements.contains(where: { $0.contextId == contextId }) {
+                            visit.engagements.append(
+                                EngagementEntry(
+                                    campaignId: outcome.campaignId, engagementId: outcome.engagementId, revision: outcome.revision,
+                                    contextId: contextId, placement: outcome.placement.rawValue, offeredAt: at))
+                        }
+                    } else if outcome.outcome != .shown {
+                        visit.notShown.append(
+                            NotShown(
+                                campaignId: outcome.campaignId, engagementId: outcome.engagementId, reason: outcome.outcome.rawValue,
+                                at: at))
+                    }
+                }
+            case .impression(let record):
+                engagement(record.contextId) { entry in
+                    switch record.type {
+                    case .impDisplay: entry.displayedAt = entry.displayedAt ?? at
+                    case .impAccept: entry.clickedAt = entry.clickedAt ?? at
+                    case .impClose, .impTimeout: entry.closedAt = entry.closedAt ?? at
+                    case .impExpanded: break
+                    }
+                }
+            case .validation(let record):
+                engagement(record.contextId) { $0.validatedAt = $0.validatedAt ?? at }
+            case .attribute(let record):
+                let attribute = record.attribute
+                visit.attributes.append(AttributeEntry(type: attribute.type, source: record.source.rawValue, at: at))
+                if attribute.type == "convStatus", let contextId = attribute.fields["contextId"]?.string,
+                    let status = attribute.fields["status"]?.string
+                {
+                    engagement(contextId) {
+                        $0.callStatuses.append(
+                            CallStatusEntry(status: status, disposition: attribute.fields["disposition"]?.string, at: at))
+                    }
+                }
+            case .click, .close: break
+            }
+            visits[session] = visit
+        }
+        self.visits = order.reversed().compactMap { visits[$0] }
+    }
+}
