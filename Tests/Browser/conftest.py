@@ -42,7 +42,7 @@ class Beckon:
         self.env = dict(os.environ, STORAGE_SQLITE_PATH=self.db, LOG_LEVEL="warning")
         binary = os.environ.get("BECKON_BIN", str(ROOT / ".build" / "debug" / "beckon"))
         self.binary = binary
-        self.run("account", "create", "acme", "--admin-email", "admin@acme.example", "--json")
+        self.admin_password = self.run("account", "create", "acme", "--admin-email", "admin@acme.example", "--json")["adminPassword"]
         self.site_id = self.run("site", "create", "acme", "--origin", self.site_origin, "--json")["siteId"]
         self.bearer = self.run("apikey", "create", "acme", "--scopes", "admin", "--json")["bearer"]
         self.process = subprocess.Popen([binary, "serve", "--http-port", str(self.port)], env=self.env, cwd=ROOT,

@@ -40,7 +40,7 @@ enum PreviewPage {
             .sticky { left: 0; right: 0; bottom: 0; }
             .embedded { position: static; margin: 24px; }
             </style></head>
-            <body><div class="page">Preview of a \(placement) engagement, revision \(revision).</div>
+            <body><div class="page">Preview of a \(placement) engagement\(revision > 0 ? ", revision \(revision)" : " (not saved)").</div>
             <div class="\(placement)" data-beckon-engagement="\(id)" data-beckon-context="preview" role="dialog" aria-label="\(CreativeRenderer.escape(name))">
             <template shadowrootmode="open"><style>
             :host { all: initial; }

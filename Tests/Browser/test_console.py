@@ -1,0 +1,236 @@
+"""The console in a real browser: sign in, build a Click to Call campaign through the UI, see the
+tag show it on the test site, click it, and find the click in the report; roles enforced; keyboard
+use and labels. Screenshots of each screen go to .build/browser-output/console-*.png."""
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import OUTPUT
+
+
+def shot(browser, name):
+    browser.save_screenshot(str(OUTPUT / f"console-{name}.png"))
+
+
+def wait(browser, seconds=10):
+    return WebDriverWait(browser, seconds)
+
+
+def control(browser, label):
+    """The form control a visible <label> names (labels are how a person finds a field)."""
+    element = wait(browser).until(EC.presence_of_element_located(
+        (By.XPATH, f"//label[normalize-space(text())={xpath_text(label)}]")))
+    return browser.find_element(By.ID, element.get_attribute("for"))
+
+
+def xpath_text(text):
+    return "'" + text + "'" if "'" not in text else 'concat("' + text + '")'
+
+
+def heading(browser, text):
+    wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), text))
+
+
+def type_into(browser, label, text, clear=True):
+    element = control(browser, label)
+    if clear:
+        element.send_keys(Keys.CONTROL, "a")
+        element.send_keys(Keys.DELETE)
+    element.send_keys(text)
+    return element
+
+
+def sign_in(browser, beckon, email, password, keyboard=False):
+    browser.get(beckon.base + "/console")
+    heading(browser, "Sign in to Beckon")
+    if keyboard:
+        # Keyboard only: the email field has focus; Tab to the password; Enter submits.
+        active = browser.switch_to.active_element
+        assert active.get_attribute("type") == "email"
+        active.send_keys(email, Keys.TAB)
+        browser.switch_to.active_element.send_keys(password, Keys.ENTER)
+    else:
+        type_into(browser, "Email", email)
+        type_into(browser, "Password", password)
+        control(browser, "Password").send_keys(Keys.ENTER)
+    heading(browser, "Campaigns")
+
+
+def unlabelled_controls(browser):
+    return browser.execute_script("""
+        return [...document.querySelectorAll('main input, main select, main textarea')]
+          .filter(c => c.type !== 'hidden' && !(c.labels && c.labels.length) && !c.getAttribute('aria-label') && !c.getAttribute('aria-labelledby'))
+          .map(c => c.outerHTML.slice(0, 80));""")
+
+
+def new_user(beckon, email, role):
+    return beckon.run("user", "create", "acme", "--email", email, "--role", role, "--json")["password"]
+
+
+def test_a_campaign_built_in_the_console_is_shown_clicked_and_reported(beckon, browser):
+    sign_in(browser, beckon, "admin@acme.example", beckon.admin_password, keyboard=True)
+    shot(browser, "campaigns")
+    assert unlabelled_controls(browser) == []
+
+    # A campaign, created through the form.
+    browser.find_element(By.LINK_TEXT, "New campaign").send_keys(Keys.ENTER)
+    heading(browser, "New campaign")
+    type_into(browser, "Name", "Console callback")
+    control(browser, "Status").send_keys("live")
+    type_into(browser, "Priority", "100")
+    assert unlabelled_controls(browser) == []
+    shot(browser, "campaign-new")
+    browser.find_element(By.XPATH, "//button[text()='Create campaign']").click()
+    wait(browser).until(lambda d: "/campaigns/" in d.current_url and d.current_url.split("/")[-1].isdigit())
+    campaign_id = int(browser.current_url.split("/")[-1])
+    heading(browser, "Console callback")
+
+    # A Click to Call engagement, with an entry point and the live preview.
+    browser.find_element(By.LINK_TEXT, "New engagement").click()
+    heading(browser, "New engagement")
+    type_into(browser, "Name", "Call me back")
+    browser.find_element(By.XPATH, "//button[text()='Add a page rule']").click()
+    type_into(browser, "Value", "/console-quote/")
+    type_into(browser, "Your call page URL", f"{beckon.site_origin}/call.html")
+    type_into(browser, "Sample values for the preview", "name=Console <Tester>")
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe.preview")
+    wait(browser).until(lambda d: "Console &lt;Tester&gt;" in (frame.get_attribute("srcdoc") or ""))
+    assert frame.get_attribute("sandbox") == ""
+    assert unlabelled_controls(browser) == []
+    shot(browser, "engagement-editor")
+    browser.find_element(By.XPATH, "//button[text()='Create engagement']").click()
+    heading(browser, "Console callback")
+    wait(browser).until(EC.presence_of_element_located((By.LINK_TEXT, "Call me back")))
+    engagements = beckon.api("GET", f"/api/v1/accounts/acme/campaigns/{campaign_id}/engagements")["items"]
+    assert [e["name"] for e in engagements] == ["Call me back"]
+    engagement = engagements[0]
+    assert engagement["entryPoint"]["include"] == [{"urlContains": "/console-quote/"}]
+    assert engagement["type"] == "clickToCall" and engagement["clickToCall"]["brandPageUrl"].endswith("/call.html")
+
+    # The tag shows it on a matching page; the visitor clicks.
+    console = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(f"{beckon.site_origin}/console-quote/page.html")
+    element = wait(browser).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, f'[data-beckon-engagement="{engagement["id"]}"]')))
+    wait(browser).until(lambda d: element.shadow_root.find_elements(By.CSS_SELECTOR, "[data-beckon-click]"))
+    visitor = browser.get_cookie("beckon_vid")["value"]
+    element.shadow_root.find_element(By.CSS_SELECTOR, "[data-beckon-click]").click()
+    assert beckon.wait_for_event(lambda e: e[0] == "click" and e[2]["engagementId"] == engagement["id"])
+    for handle in browser.window_handles:
+        if handle != console:
+            browser.switch_to.window(handle)
+            browser.close()
+    browser.switch_to.window(console)
+
+    # The report shows the exposure and the click.
+    browser.get(beckon.base + "/console#/reports")
+    heading(browser, "Reports")
+    control(browser, "Campaign").send_keys("Console callback")
+    browser.find_element(By.XPATH, "//button[text()='Show']").click()
+    wait(browser).until(lambda d: tile(d, "Clicks") == "1" and tile(d, "Exposures") == "1")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    row = browser.find_element(By.XPATH, "//th[@scope='row' and text()='Console callback']/..")
+    assert row.find_elements(By.TAG_NAME, "td")[3].text == "1"  # clicks
+    assert unlabelled_controls(browser) == []
+    shot(browser, "reports")
+    browser.find_element(By.XPATH, "//button[text()='Run']").click()
+    wait(browser).until(EC.presence_of_element_located((By.XPATH, "//a[text()='Download as CSV']")))
+    shot(browser, "custom-report")
+
+    # The visitor's history has the click.
+    browser.get(beckon.base + f"/console#/visitors/{visitor}")
+    heading(browser, "Visitor history")
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main table")))
+    cells = browser.find_elements(By.CSS_SELECTOR, "main table tbody td")
+    assert any(f"#{engagement['id']}" in c.text for c in cells)
+    shot(browser, "visitor")
+
+    # Settings, sites and keys: each screen works and is labelled.
+    for path, title in [("settings", "Settings"), ("sites", "Sites"), ("keys", "API keys")]:
+        browser.get(beckon.base + f"/console#/{path}")
+        heading(browser, title)
+        time.sleep(0.3)
+        assert unlabelled_controls(browser) == []
+        if path == "sites":
+            snippet = browser.find_element(By.CSS_SELECTOR, "pre.snippet").text
+            assert f"{beckon.base}/tag/v1/acme/{beckon.site_id}.js" in snippet
+        shot(browser, path)
+    type_into(browser, "Name", "Call centre")
+    browser.find_element(By.XPATH, "//button[text()='Create key']").click()
+    bearer = wait(browser).until(EC.presence_of_element_located((By.ID, "new-key-bearer"))).text
+    assert bearer.startswith("bk_")
+    shot(browser, "key-created")
+
+
+def tile(browser, label):
+    """A figure of the report's tiles (read in one script: the tiles are redrawn on each load)."""
+    return browser.execute_script("""
+        const tile = [...document.querySelectorAll('.tile')].find(t => t.querySelector('.l').textContent === arguments[0]);
+        return tile ? tile.querySelector('.n').textContent : null;""", label)
+
+
+def test_settings_errors_are_shown_next_to_their_field(beckon, browser):
+    sign_in(browser, beckon, "admin@acme.example", beckon.admin_password)
+    browser.get(beckon.base + "/console#/settings")
+    heading(browser, "Settings")
+    type_into(browser, "Time zone", "Mars/Olympus")
+    browser.find_element(By.XPATH, "//button[text()='Save settings']").click()
+    error = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-field='timeZone'] .error")))
+    assert "timeZone" in error.text or "time zone" in error.text.lower()
+    assert browser.switch_to.active_element.get_attribute("id") == control(browser, "Time zone").get_attribute("id")
+    shot(browser, "settings-error")
+
+
+def test_a_wrong_password_is_refused_in_place(beckon, browser):
+    browser.get(beckon.base + "/console")
+    heading(browser, "Sign in to Beckon")
+    type_into(browser, "Email", "admin@acme.example")
+    type_into(browser, "Password", "not the password")
+    control(browser, "Password").send_keys(Keys.ENTER)
+    error = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-field='password'] .error")))
+    assert error.text == "wrong email or password"
+    shot(browser, "sign-in-error")
+
+
+def test_a_campaign_manager_cannot_reach_api_keys(beckon, browser):
+    password = new_user(beckon, "cm@acme.example", "campaignManager")
+    sign_in(browser, beckon, "cm@acme.example", password)
+    nav = browser.find_element(By.ID, "nav").text
+    assert "Campaigns" in nav and "API keys" not in nav
+    browser.get(beckon.base + "/console#/keys")
+    heading(browser, "Something went wrong")
+    assert "Not allowed" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "manager-keys-refused")
+    status = browser.execute_script("""
+        const session = await (await fetch('/console/api/session')).json();
+        const r = await fetch('/api/v1/accounts/acme/apikeys', {method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken}, body: JSON.stringify({scopes: ['admin']})});
+        return r.status;""")
+    assert status == 403
+
+
+def test_an_analyst_can_read_but_not_edit(beckon, browser):
+    password = new_user(beckon, "analyst@acme.example", "analyst")
+    sign_in(browser, beckon, "analyst@acme.example", password)
+    campaign = beckon.api("POST", "/api/v1/accounts/acme/campaigns", {"name": "Read only for analysts"})
+    browser.get(beckon.base + f"/console#/campaigns/{campaign['id']}")
+    heading(browser, "Read only for analysts")
+    assert control(browser, "Name").get_attribute("disabled") is not None
+    assert not browser.find_elements(By.XPATH, "//button[text()='Save campaign']")
+    assert "Your role can view campaigns but not change them." in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "analyst-campaign")
+    status = browser.execute_script("""
+        const session = await (await fetch('/console/api/session')).json();
+        const r = await fetch('/api/v1/accounts/acme/campaigns/""" + str(campaign["id"]) + """', {method: 'PATCH', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken}, body: JSON.stringify({status: 'live'})});
+        return r.status;""")
+    assert status == 403
+    browser.get(beckon.base + "/console#/campaigns")
+    heading(browser, "Campaigns")
+    assert not browser.find_elements(By.LINK_TEXT, "New campaign")
+    browser.get(beckon.base + "/console#/reports")
+    heading(browser, "Reports")
+    shot(browser, "analyst-reports")
