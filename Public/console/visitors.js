@@ -1,5 +1,5 @@
 // A visitor's history: visits, pages, engagements, clicks and call statuses.
-import { api } from "/console/api.js";
+import { api, all } from "/console/api.js";
 import { h, field, input, show, showError, clearErrors, formatDate } from "/console/dom.js";
 
 export async function visitorView(visitorId) {
@@ -11,8 +11,9 @@ export async function visitorView(visitorId) {
   const parts = [h("h1", {}, "Visitor history"), form];
   if (visitorId) {
     try {
-      const history = await api("GET", `visitors/${encodeURIComponent(visitorId)}`);
-      parts.push(...history.visits.map(visitCard));
+      const [history, campaigns] = await Promise.all([api("GET", `visitors/${encodeURIComponent(visitorId)}`), all("campaigns")]);
+      const names = Object.fromEntries(campaigns.map((c) => [c.id, c.name]));
+      parts.push(...history.visits.map((visit) => visitCard(visit, names)));
     } catch (error) {
       parts.push(h("p", { role: "alert" }, error.status === 404 ? "No visits of this visitor within the retention period." : error.message));
     }
@@ -20,7 +21,7 @@ export async function visitorView(visitorId) {
   show(parts);
 }
 
-function visitCard(visit) {
+function visitCard(visit, names) {
   return h("section", { class: "card", "aria-label": `Visit ${formatDate(visit.startedAt)}` },
     h("h2", {}, `Visit of ${formatDate(visit.startedAt)}`),
     h("p", { class: "muted" }, `Last activity ${formatDate(visit.lastActivityAt)} · visit id ${visit.sessionId}`),
@@ -30,10 +31,10 @@ function visitCard(visit) {
     visit.engagements.length ? h("table", {},
       h("thead", {}, h("tr", {}, ["Campaign", "Engagement", "Placement", "Offered", "Displayed", "Clicked", "Closed", "Call"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, visit.engagements.map((e) => h("tr", {},
-        h("td", {}, h("a", { href: `#/campaigns/${e.campaignId}` }, `#${e.campaignId}`)), h("td", {}, `#${e.engagementId} r${e.revision}`), h("td", {}, e.placement),
+        h("td", {}, h("a", { href: `#/campaigns/${e.campaignId}` }, names[e.campaignId] || `#${e.campaignId}`)), h("td", {}, `#${e.engagementId} r${e.revision}`), h("td", {}, e.placement),
         h("td", {}, formatDate(e.offeredAt)), h("td", {}, formatDate(e.displayedAt)), h("td", {}, formatDate(e.clickedAt)), h("td", {}, formatDate(e.closedAt)),
         h("td", {}, e.callStatuses.length ? e.callStatuses.map((c) => h("div", {}, `${c.status}${c.disposition ? ` (${c.disposition})` : ""} · ${formatDate(c.at)}`)) : "–")))))
       : h("p", { class: "muted" }, "None offered."),
-    visit.notShown.length ? [h("h3", {}, "Not shown"), h("ul", {}, visit.notShown.map((n) => h("li", {}, `Campaign #${n.campaignId}, engagement #${n.engagementId}: ${n.reason}`)))] : null,
+    visit.notShown.length ? [h("h3", {}, "Not shown"), h("ul", {}, visit.notShown.map((n) => h("li", {}, `${names[n.campaignId] || `Campaign #${n.campaignId}`}, engagement #${n.engagementId}: ${n.reason}`)))] : null,
     visit.attributes.length ? [h("h3", {}, "Reported"), h("p", {}, visit.attributes.map((a) => `${a.type} (${a.source})`).join(", "))] : null);
 }

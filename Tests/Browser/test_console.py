@@ -148,6 +148,7 @@ def test_a_campaign_built_in_the_console_is_shown_clicked_and_reported(beckon, b
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main table")))
     cells = browser.find_elements(By.CSS_SELECTOR, "main table tbody td")
     assert any(f"#{engagement['id']}" in c.text for c in cells)
+    assert any(c.text == "Console callback" for c in cells)
     shot(browser, "visitor")
 
     # Settings, sites and keys: each screen works and is labelled.
@@ -234,3 +235,33 @@ def test_an_analyst_can_read_but_not_edit(beckon, browser):
     browser.get(beckon.base + "/console#/reports")
     heading(browser, "Reports")
     shot(browser, "analyst-reports")
+
+
+def tab_to(browser, predicate, limit=60):
+    """Presses Tab until the focused element satisfies `predicate` (a keyboard user's way)."""
+    for _ in range(limit):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        if predicate(browser.switch_to.active_element):
+            return browser.switch_to.active_element
+    raise AssertionError("not reachable with Tab")
+
+
+def test_the_main_flow_works_with_the_keyboard_alone(beckon, browser):
+    sign_in(browser, beckon, "admin@acme.example", beckon.admin_password, keyboard=True)
+    # Focus starts at the screen's heading; Tab reaches "New campaign", Enter opens it.
+    assert browser.switch_to.active_element.tag_name == "h1"
+    tab_to(browser, lambda e: e.text == "New campaign").send_keys(Keys.ENTER)
+    heading(browser, "New campaign")
+    tab_to(browser, lambda e: e.get_attribute("id") == control(browser, "Name").get_attribute("id")).send_keys("Keyboard campaign")
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    browser.switch_to.active_element.send_keys("live")  # the Status select
+    tab_to(browser, lambda e: e.text == "Create campaign").send_keys(Keys.ENTER)
+    heading(browser, "Keyboard campaign")
+    created = [c for c in beckon.api("GET", "/api/v1/accounts/acme/campaigns?limit=100")["items"] if c["name"] == "Keyboard campaign"]
+    assert len(created) == 1 and created[0]["status"] == "live"
+    # Back in the list, pause it with the keyboard.
+    browser.get(beckon.base + "/console#/campaigns")
+    heading(browser, "Campaigns")
+    tab_to(browser, lambda e: e.text == "Pause Keyboard campaign", limit=200).send_keys(Keys.ENTER)
+    wait(browser).until(lambda d: beckon.api("GET", f"/api/v1/accounts/acme/campaigns/{created[0]['id']}")["status"] == "paused")
+    shot(browser, "keyboard-paused")
