@@ -1,7 +1,7 @@
 // Campaigns and engagements: list, create, edit, pause, duplicate, archive; rule editors; the
 // creative editor with a live preview rendered by the server exactly as the tag renders it.
 import { api, all, can, session } from "/console/api.js";
-import { h, field, input, select, textarea, show, showError, clearErrors, toast, formatDate } from "/console/dom.js";
+import { h, field, input, select, textarea, show, onSubmit, toast, formatDate } from "/console/dom.js";
 
 /** Shows the current page again (after a change made from it). */
 const refresh = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
@@ -138,24 +138,16 @@ export async function campaignEditor(id) {
       h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, id ? "Save campaign" : "Create campaign"), h("a", { href: "#/campaigns" }, "Cancel")));
   if (readOnly) form.querySelectorAll("input, select, textarea").forEach((c) => { c.disabled = true; });
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    let body;
-    try {
-      body = {
+  onSubmit(form, () => ({
         name: name.value.trim(), status: status.value, priority: Number(priority.value || 0),
         controlGroupPercent: Number(control.value || 0), capPerVisit: cap.value === "" ? null : Number(cap.value),
         goal: goalType.value ? { type: goalType.value, ...(minTotal.value !== "" && goalType.value === "purchase" ? { minTotal: Number(minTotal.value) } : {}), ...(goalType.value === "pageURL" ? { urlContains: urlContains.value.trim() } : {}) } : null,
         audience: audienceBody(),
         timeFrame: scheduled.checked ? timeFrameBody() : null,
-      };
-    } catch (error) { return showError(form, error); }
-    try {
-      const saved = id ? await api("PATCH", `campaigns/${id}`, body) : await api("POST", "campaigns", body);
-      toast(id ? "Campaign saved" : "Campaign created");
-      if (!id) location.hash = `#/campaigns/${saved.id}`;
-    } catch (error) { showError(form, error); }
+  }), async (body) => {
+    const saved = id ? await api("PATCH", `campaigns/${id}`, body) : await api("POST", "campaigns", body);
+    toast(id ? "Campaign saved" : "Campaign created");
+    if (!id) location.hash = `#/campaigns/${saved.id}`;
   });
 
   function list(text) { return text.split(",").map((s) => s.trim()).filter(Boolean); }
@@ -306,12 +298,8 @@ export async function engagementEditor(campaignId, id) {
   for (const control of [html, css, sample, placement, name]) control.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refreshPreview, 250); });
   placement.addEventListener("change", refreshPreview);
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    let body;
-    try {
-      body = {
+  onSubmit(form, () => {
+      const body = {
         name: name.value.trim(), type: type.value, proactive: proactive.checked, placement: placement.value,
         openMode: openMode.value, timeoutSeconds: Number(timeout.value || 0),
         entryPoint: { include: [], exclude: [] }, behaviour: { all: [...behaviourRows.children].map((row) => row.toRule()) },
@@ -321,12 +309,11 @@ export async function engagementEditor(campaignId, id) {
       if (placement.value === "embedded") body.target = target.value.trim();
       if (type.value === "clickToCall") body.clickToCall = { brandPageUrl: brandPage.value.trim(), validitySeconds: Number(validity.value), maxValidations: Number(validations.value) };
       else if (id) body.clickToCall = null;
-    } catch (error) { return showError(form, error); }
-    try {
-      if (id) await api("PATCH", `engagements/${id}`, body); else await api("POST", `campaigns/${campaignId}/engagements`, body);
-      toast(id ? "Engagement saved as a new revision" : "Engagement created");
-      location.hash = `#/campaigns/${campaignId}`;
-    } catch (error) { showError(form, error); }
+      return body;
+  }, async (body) => {
+    if (id) await api("PATCH", `engagements/${id}`, body); else await api("POST", `campaigns/${campaignId}/engagements`, body);
+    toast(id ? "Engagement saved as a new revision" : "Engagement created");
+    location.hash = `#/campaigns/${campaignId}`;
   });
 
   show(h("p", {}, h("a", { href: `#/campaigns/${campaignId}` }, `← ${campaign.name}`)), h("h1", {}, id ? `${e.name} (revision ${e.revision})` : "New engagement"), form);

@@ -69,6 +69,17 @@ export function showError(form, error) {
   }
 }
 
+/** On submit: `build()` the body (its thrown {field, message} shown like an API error), then `send(body)`. */
+export function onSubmit(form, build, send) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    let body;
+    try { body = build(); } catch (error) { return showError(form, error); }
+    try { await send(body); } catch (error) { showError(form, error); }
+  });
+}
+
 export function clearErrors(form) {
   form.querySelectorAll(".field .error, .form-error").forEach((node) => node.remove());
   form.querySelectorAll(".invalid").forEach((node) => node.classList.remove("invalid"));
