@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "BeckonStorage", targets: ["BeckonStorage"]),
         .library(name: "BeckonServer", targets: ["BeckonServer"]),
         .library(name: "BeckonTesting", targets: ["BeckonTesting"]),
+        .library(name: "BeckonClient", targets: ["BeckonClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -74,6 +75,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
+        // The brand's SDK: depends on nothing of Beckon's, only on swift-crypto.
+        .target(
+            name: "BeckonClient",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "BeckonTesting",
             dependencies: ["BeckonCore", "BeckonStorage"],
@@ -89,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "BeckonServerTests",
             dependencies: [
-                "BeckonServer", "BeckonTesting", "CZlib",
+                "BeckonServer", "BeckonTesting", "BeckonClient", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),

@@ -20,8 +20,10 @@ struct TestApp {
     var configuration: BeckonConfiguration
     var dependencies: AppDependencies
 
+    /// `live`: a real server on a free port of 127.0.0.1 (`client.port`), for clients that speak
+    /// HTTP themselves (BeckonClient); otherwise requests go straight to the router.
     static func with(
-        maxBodyBytes: Int = 4096, _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
+        maxBodyBytes: Int = 4096, live: Bool = false, _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestStorage.withSQLite { storage, _ in
             let clock = ManualClock()
@@ -42,7 +44,7 @@ struct TestApp {
                 globexAdmin: try await provisioning.createAPIKey(accountId: "globex", name: "admin", scopes: [.admin]),
                 configuration: configuration, dependencies: dependencies)
             let app = buildApplication(configuration: configuration, dependencies: dependencies)
-            try await app.test(.router) { client in try await body(testApp, client) }
+            try await app.test(live ? .live : .router) { client in try await body(testApp, client) }
         }
     }
 }

@@ -1,0 +1,162 @@
+import BeckonClient
+import BeckonCore
+import BeckonTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The brand SDK against a running Beckon (a real server on a free port; no mocks of Beckon).
+@Suite struct BeckonClientTests {
+    static func client(_ app: TestApp, _ http: any TestClientProtocol, key: IssuedAPIKey? = nil, oauth: Bool = false) throws
+        -> BeckonClient
+    {
+        let port = try #require(http.port)
+        // The SDK signs and checks with the real time: the server's clock must agree.
+        app.clock.set(Date())
+        let key = key ?? app.acmeAdmin
+        let credentials: BeckonClient.Credentials =
+            oauth
+            ? .oauth1(
+                consumerKey: key.oauth1.consumerKey, consumerSecret: key.oauth1.consumerSecret, token: key.oauth1.token,
+                tokenSecret: key.oauth1.tokenSecret)
+            : .bearer(key.bearer)
+        return BeckonClient(
+            baseURL: URL(string: "http://127.0.0.1:\(port)")!, accountId: "acme", credentials: credentials, timeout: 5,
+            retry: .init(retries: 3, initialDelay: 0.01))
+    }
+
+    /// A visitor's click through the monitoring API, as the brand page receives it.
+    static func click(_ app: TestApp, _ http: any TestClientProtocol) async throws -> ClickThrough {
+        let fixture = try await MonitoringFixture.make(app)
+        let visit = try await ClickedVisit.make(http, fixture)
+        let url = try #require(URL(string: visit.clickThrough.url))
+        return try #require(ClickThrough(url: url))
+    }
+
+    @Test func aClickValidatesOnceAndItsTokenVerifiesOnlineAndOffline() async throws {
+        try await TestApp.with(live: true) { app, http in
+            let beckon = try Self.client(app, http)
+            let click = try await Self.click(app, http)
+            #expect(click.accountId == "acme" && click.engagementRevision == 1)
+            let first = try await beckon.validate(click)
+            #expect(first.valid && first.validationsLeft == 0)
+            let again = try await beckon.validate(click)
+            #expect(!again.valid && again.reason != nil)
+            // Offline: the published keys verify the token's signature and claims.
+            let verifier = ClickTokenVerifier(accountId: "acme", keys: try await beckon.clickKeys())
+            let claims = try verifier.verify(click.token, click: click)
+            #expect(claims.contextId == click.contextId && claims.visitorId == click.visitorId)
+            var tampered = click
+            tampered.contextId = "99"
+            #expect(throws: ClickTokenVerifier.Failure.doesNotMatchClick) { try verifier.verify(click.token, click: tampered) }
+            #expect(throws: ClickTokenVerifier.Failure.badSignature) { try verifier.verify(click.token.dropLast(2) + "AA") }
+            #expect(throws: ClickTokenVerifier.Failure.otherAccount) {
+                try ClickTokenVerifier(accountId: "globex", keys: verifier.keys).verify(click.token)
+            }
+            #expect(throws: ClickTokenVerifier.Failure.expired) { try verifier.verify(click.token, now: Date().addingTimeInterval(3600)) }
+        }
+    }
+
+    @Test func theOnlineTokenCheckCountsAsTheValidation() async throws {
+        try await TestApp.with(live: true) { app, http in
+            let beckon = try Self.client(app, http)
+            let click = try await Self.click(app, http)
+            let check = try await beckon.verify(click)
+            #expect(check.valid && check.claims?.contextId == click.contextId)
+            #expect(try await beckon.validate(click).valid == false)
+        }
+    }
+
+    @Test func oauth1SigningIsAcceptedAndTheVisitReadsForTheAgent() async throws {
+        try await TestApp.with(live: true) { app, http in
+            let beckon = try Self.client(app, http, oauth: true)
+            let click = try await Self.click(app, http)
+            let visit = try await beckon.visitInformation(visitorId: click.visitorId, sessionId: click.sessionId, forAgent: true)
+            #expect(visit.pages.first?.url == "https://www.acme.example/product/42")
+            // A wrong secret is refused, and a 4xx is never retried.
+            let wrong = BeckonClient(
+                baseURL: beckon.baseURL, accountId: "acme",
+                credentials: .oauth1(consumerKey: app.acmeAdmin.oauth1.consumerKey, consumerSecret: "nope", token: app.acmeAdmin.oauth1.token, tokenSecret: "nope"),
+                retry: .init(retries: 3, initialDelay: 5))
+            let started = Date()
+            await #expect(throws: BeckonClientError.self) {
+                _ = try await wrong.visitInformation(visitorId: click.visitorId, sessionId: click.sessionId)
+            }
+            #expect(Date().timeIntervalSince(started) < 4, "a 401 must not wait for retries")
+        }
+    }
+
+    @Test func callStatusesAndAttributesReachTheVisitAndTheVisitCloses() async throws {
+        try await TestApp.with(live: true) { app, http in
+            let beckon = try Self.client(app, http)
+            let click = try await Self.click(app, http)
+            for status in [BeckonClient.CallStatus.requested, .ringing, .connected] { try await beckon.reportCallStatus(for: click, status) }
+            try await beckon.reportCallStatus(for: click, .completed, disposition: "sale")
+            try await beckon.reportAttributes(visitorId: click.visitorId, sessionId: click.sessionId, [.lead(topic: "home insurance", leadId: "L-1")])
+            // A status the brand does not document is refused (4xx), and not retried.
+            await #expect(throws: BeckonClientError.self) {
+                try await beckon.reportAttributes(
+                    visitorId: click.visitorId, sessionId: click.sessionId,
+                    [Attribute(["type": "convStatus", "contextId": click.contextId, "status": "DIALLING"])])
+            }
+            let visit = try await beckon.visitInformation(visitorId: click.visitorId, sessionId: click.sessionId)
+            #expect(visit.leads.first?["topic"] as? String == "home insurance")
+            let status = try #require(visit[section: "conversationStatus"])
+            #expect("\(status)".contains("COMPLETED"))
+            try await beckon.close(visitorId: click.visitorId, sessionId: click.sessionId)
+            // After a close the brand APIs answer for six more hours, then no more.
+            try await beckon.reportCallStatus(for: click, .completed, disposition: "sale")
+            app.clock.advance(by: 6 * 3600 + 1)
+            do {
+                try await beckon.reportCallStatus(for: click, .completed)
+                Issue.record("a closed visit took a report")
+            } catch let BeckonClientError.refused(status, _) {
+                #expect(status == 404)
+            }
+        }
+    }
+
+    @Test func fiveHundredsAreRetriedThreeTimesThenThrown() async throws {
+        // A stand-in for an overloaded Beckon: answers 503, counting requests.
+        let attempts = Counter()
+        let router = Router()
+        router.get("api/account/acme/clicktocall/keys") { _, _ -> Response in
+            attempts.increment()
+            return Response(status: .serviceUnavailable)
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { http in
+            let port = try #require(http.port)
+            let beckon = BeckonClient(
+                baseURL: URL(string: "http://127.0.0.1:\(port)")!, accountId: "acme", credentials: .bearer("x"),
+                retry: .init(retries: 3, initialDelay: 0.01))
+            await #expect(throws: BeckonClientError.unavailable(status: 503, message: "")) { _ = try await beckon.clickKeys() }
+            #expect(attempts.value == 4)
+            let unreachable = BeckonClient(
+                baseURL: URL(string: "http://127.0.0.1:9")!, accountId: "acme", credentials: .bearer("x"), timeout: 1,
+                retry: .init(retries: 1, initialDelay: 0.01))
+            await #expect(throws: BeckonClientError.self) { _ = try await unreachable.clickKeys() }
+        }
+    }
+
+    @Test func aClickThroughIsReadFromTheBrandPagesURL() throws {
+        let url = URL(string: "https://brand.example/call?src=x&accountId=acme&visitorId=v&sessionId=s&campaignId=7&engagementId=11&engagementRevision=2&contextId=1&token=a.b.c")!
+        let click = try #require(ClickThrough(url: url))
+        #expect(click.campaignId == 7 && click.engagementRevision == 2 && click.token == "a.b.c")
+        #expect(ClickThrough(url: URL(string: "https://brand.example/call?accountId=acme")!) == nil)
+        #expect(ClickThrough(query: ["accountId": "acme", "visitorId": "v", "sessionId": "s", "campaignId": "x"]) == nil)
+    }
+}
+
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
