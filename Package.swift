@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "BeckonServer", targets: ["BeckonServer"]),
         .library(name: "BeckonTesting", targets: ["BeckonTesting"]),
         .library(name: "BeckonClient", targets: ["BeckonClient"]),
+        .executable(name: "beckon-callpage", targets: ["beckon-callpage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -80,6 +81,17 @@ let package = Package(
             name: "BeckonClient",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
+        // The reference brand call page (SPEC §15): a library the demo embeds, and its own server.
+        .target(
+            name: "BeckonCallPage",
+            dependencies: ["BeckonClient", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/CallPage/Sources/BeckonCallPage",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "beckon-callpage",
+            dependencies: ["BeckonCallPage", "BeckonClient", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/CallPage/Sources/beckon-callpage",
+            swiftSettings: swiftSettings),
         .target(
             name: "BeckonTesting",
             dependencies: ["BeckonCore", "BeckonStorage"],
@@ -95,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "BeckonServerTests",
             dependencies: [
-                "BeckonServer", "BeckonTesting", "BeckonClient", "CZlib",
+                "BeckonServer", "BeckonTesting", "BeckonClient", "BeckonCallPage", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
