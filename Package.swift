@@ -69,10 +69,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // `beckon demo`: Beckon, the reference call page and a sample site in one process.
+        .target(
+            name: "BeckonDemo",
+            dependencies: [
+                "BeckonServer", "BeckonStorage", "BeckonCallPage", "BeckonClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "beckon",
             dependencies: [
-                "BeckonServer",
+                "BeckonServer", "BeckonDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

@@ -15,7 +15,7 @@ struct Beckon: AsyncParsableCommand {
             with an SQLite database in ./data.
             """,
         subcommands: [
-            Serve.self, Migrate.self, AccountCommand.self, SiteCommand.self, APIKeyCommand.self, UserCommand.self, ReportsCommand.self,
+            Serve.self, Demo.self, Migrate.self, AccountCommand.self, SiteCommand.self, APIKeyCommand.self, UserCommand.self, ReportsCommand.self,
         ])
 }
 
