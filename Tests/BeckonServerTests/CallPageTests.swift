@@ -77,6 +77,10 @@ import Testing
             let placed = try await callPage.execute(
                 uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+(555)+010-0123&consent=yes"))
             #expect(placed.status == .seeOther && placed.headers[.location] == callPath)
+            // The form sent twice places one call.
+            let twice = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+(555)+010-0123&consent=yes"))
+            #expect(twice.status == .seeOther)
             let final = try await Self.waitForFinal(callPage, callPath)
             #expect(final["status"] as? String == "COMPLETED")
             #expect(try await Self.statuses(app, click) == ["REQUESTED", "QUEUED", "RINGING", "CONNECTED", "COMPLETED"])

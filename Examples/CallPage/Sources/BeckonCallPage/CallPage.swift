@@ -84,7 +84,7 @@ public struct CallPage: Sendable {
 
     private func requestCall(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let call = try calls.require(try context.parameters.require("id"))
-        if call.status != nil {
+        if call.placed {
             return Response(status: .seeOther, headers: [.location: "/call/\(call.id)"])
         }
         let form = Form(try await request.body.collect(upTo: 16_384))
@@ -95,18 +95,21 @@ public struct CallPage: Sendable {
         guard form["consent"] == "yes" else {
             return html(Pages.form(call, brand: brandName, error: .consent, number: typed), status: .badRequest)
         }
-        calls.update(call.id) { $0.status = .requested }
+        // One call per click, even if the form is sent twice.
+        guard calls.claim(call.id) else { return Response(status: .seeOther, headers: [.location: "/call/\(call.id)"]) }
         let click = call.click
         let beckon = self.beckon
         let calls = self.calls
         let logger = self.logger
+        // Beckon hears of each status before the call page shows it, so the visitor's page and
+        // the call page never disagree for long, and the page's "final" means Beckon has it.
         let report: @Sendable (DialEvent) async -> Void = { event in
-            calls.update(call.id) { $0.status = event.status; $0.disposition = event.disposition }
             do {
                 try await beckon.reportCallStatus(for: click, event.status, disposition: event.disposition)
             } catch {
                 logger.warning("call status not reported to Beckon", metadata: ["status": "\(event.status.rawValue)", "error": "\(error)"])
             }
+            calls.update(call.id) { $0.status = event.status; $0.disposition = event.disposition }
         }
         await report(DialEvent(.requested))
         do {
@@ -136,6 +139,8 @@ struct Call: Sendable {
     var pagesForAgent: Int
     var status: BeckonClient.CallStatus?
     var disposition: String?
+    /// Set once the number was accepted and the call handed to the dialer.
+    var placed = false
 }
 
 final class CallBook: Sendable {
@@ -153,6 +158,16 @@ final class CallBook: Sendable {
     func require(_ id: String) throws -> Call {
         guard let call = calls.withLock({ $0[id] }) else { throw HTTPError(.notFound, message: "no such call") }
         return call
+    }
+
+    /// Marks the call placed; false when it already was.
+    func claim(_ id: String) -> Bool {
+        calls.withLock { calls in
+            guard var call = calls[id], !call.placed else { return false }
+            call.placed = true
+            calls[id] = call
+            return true
+        }
     }
 
     func update(_ id: String, _ change: (inout Call) -> Void) {
