@@ -49,7 +49,8 @@ import Testing
     }
 
     static func waitForFinal(_ callPage: any TestClientProtocol, _ callPath: String) async throws -> [String: Any] {
-        for _ in 0..<200 {
+        // Generous: the simulated call takes well under a second; a loaded machine may be slow.
+        for _ in 0..<1500 {
             let answer = try await callPage.execute(uri: callPath + "/status", method: .get)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any])
             if json["final"] as? Bool == true { return json }
