@@ -116,7 +116,15 @@ let package = Package(
         .testTarget(
             name: "BeckonServerTests",
             dependencies: [
-                "BeckonServer", "BeckonTesting", "BeckonClient", "BeckonCallPage", "CZlib",
+                "BeckonServer", "BeckonTesting", "CZlib",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
+        // The brand side (the SDK and the reference call page) against a running Beckon.
+        .testTarget(
+            name: "BeckonClientTests",
+            dependencies: [
+                "BeckonClient", "BeckonCallPage", "BeckonServer", "BeckonTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),

@@ -1,6 +1,4 @@
 import BeckonClient
-import BeckonCore
-import BeckonTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -14,36 +12,10 @@ import Testing
 
 /// The brand SDK against a running Beckon (a real server on a free port; no mocks of Beckon).
 @Suite struct BeckonClientTests {
-    static func client(_ app: TestApp, _ http: any TestClientProtocol, key: IssuedAPIKey? = nil, oauth: Bool = false) throws
-        -> BeckonClient
-    {
-        let port = try #require(http.port)
-        // The SDK signs and checks with the real time: the server's clock must agree.
-        app.clock.set(Date())
-        let key = key ?? app.acmeAdmin
-        let credentials: BeckonClient.Credentials =
-            oauth
-            ? .oauth1(
-                consumerKey: key.oauth1.consumerKey, consumerSecret: key.oauth1.consumerSecret, token: key.oauth1.token,
-                tokenSecret: key.oauth1.tokenSecret)
-            : .bearer(key.bearer)
-        return BeckonClient(
-            baseURL: URL(string: "http://127.0.0.1:\(port)")!, accountId: "acme", credentials: credentials, timeout: 5,
-            retry: .init(retries: 3, initialDelay: 0.01))
-    }
-
-    /// A visitor's click through the monitoring API, as the brand page receives it.
-    static func click(_ app: TestApp, _ http: any TestClientProtocol) async throws -> ClickThrough {
-        let fixture = try await MonitoringFixture.make(app)
-        let visit = try await ClickedVisit.make(http, fixture)
-        let url = try #require(URL(string: visit.clickThrough.url))
-        return try #require(ClickThrough(url: url))
-    }
-
     @Test func aClickValidatesOnceAndItsTokenVerifiesOnlineAndOffline() async throws {
-        try await TestApp.with(live: true) { app, http in
-            let beckon = try Self.client(app, http)
-            let click = try await Self.click(app, http)
+        try await RunningBeckon.with { beckonServer in
+            let beckon = beckonServer.client()
+            let click = try await beckonServer.click()
             #expect(click.accountId == "acme" && click.engagementRevision == 1)
             let first = try await beckon.validate(click)
             #expect(first.valid && first.validationsLeft == 0)
@@ -65,9 +37,9 @@ import Testing
     }
 
     @Test func theOnlineTokenCheckCountsAsTheValidation() async throws {
-        try await TestApp.with(live: true) { app, http in
-            let beckon = try Self.client(app, http)
-            let click = try await Self.click(app, http)
+        try await RunningBeckon.with { beckonServer in
+            let beckon = beckonServer.client()
+            let click = try await beckonServer.click()
             let check = try await beckon.verify(click)
             #expect(check.valid && check.claims?.contextId == click.contextId)
             #expect(try await beckon.validate(click).valid == false)
@@ -75,15 +47,15 @@ import Testing
     }
 
     @Test func oauth1SigningIsAcceptedAndTheVisitReadsForTheAgent() async throws {
-        try await TestApp.with(live: true) { app, http in
-            let beckon = try Self.client(app, http, oauth: true)
-            let click = try await Self.click(app, http)
+        try await RunningBeckon.with { beckonServer in
+            let beckon = beckonServer.client(oauth: true)
+            let click = try await beckonServer.click()
             let visit = try await beckon.visitInformation(visitorId: click.visitorId, sessionId: click.sessionId, forAgent: true)
             #expect(visit.pages.first?.url == "https://www.acme.example/product/42")
             // A wrong secret is refused.
             let wrong = BeckonClient(
                 baseURL: beckon.baseURL, accountId: "acme",
-                credentials: .oauth1(consumerKey: app.acmeAdmin.oauth1.consumerKey, consumerSecret: "nope", token: app.acmeAdmin.oauth1.token, tokenSecret: "nope"),
+                credentials: .oauth1(consumerKey: beckonServer.admin.oauth1.consumerKey, consumerSecret: "nope", token: beckonServer.admin.oauth1.token, tokenSecret: "nope"),
                 retry: .init(retries: 3, initialDelay: 0.01))
             await #expect(throws: BeckonClientError.refused(status: 401, message: "OAuth signature does not match")) {
                 _ = try await wrong.visitInformation(visitorId: click.visitorId, sessionId: click.sessionId)
@@ -92,9 +64,9 @@ import Testing
     }
 
     @Test func callStatusesAndAttributesReachTheVisitAndTheVisitCloses() async throws {
-        try await TestApp.with(live: true) { app, http in
-            let beckon = try Self.client(app, http)
-            let click = try await Self.click(app, http)
+        try await RunningBeckon.with { beckonServer in
+            let beckon = beckonServer.client()
+            let click = try await beckonServer.click()
             for status in [BeckonClient.CallStatus.requested, .ringing, .connected] { try await beckon.reportCallStatus(for: click, status) }
             try await beckon.reportCallStatus(for: click, .completed, disposition: "sale")
             try await beckon.reportAttributes(visitorId: click.visitorId, sessionId: click.sessionId, [.lead(topic: "home insurance", leadId: "L-1")])
@@ -111,7 +83,7 @@ import Testing
             try await beckon.close(visitorId: click.visitorId, sessionId: click.sessionId)
             // After a close the brand APIs answer for six more hours, then no more.
             try await beckon.reportCallStatus(for: click, .completed, disposition: "sale")
-            app.clock.advance(by: 6 * 3600 + 1)
+            beckonServer.clock.advance(by: 6 * 3600 + 1)
             do {
                 try await beckon.reportCallStatus(for: click, .completed)
                 Issue.record("a closed visit took a report")

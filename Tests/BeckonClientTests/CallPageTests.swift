@@ -17,30 +17,27 @@ import Testing
     /// A running Beckon with a clicked visit, and the call page (with `dialer`) in front of it.
     static func withCallPage(
         dialer: @escaping @Sendable (URL) -> any Dialer,
-        _ body: @escaping @Sendable (TestApp, ClickThrough, String, any TestClientProtocol, URL) async throws -> Void
+        _ body: @escaping @Sendable (RunningBeckon, ClickThrough, String, any TestClientProtocol, URL) async throws -> Void
     ) async throws {
-        try await TestApp.with(live: true) { app, http in
-            let beckon = try BeckonClientTests.client(app, http)
-            let fixture = try await MonitoringFixture.make(app)
-            let visit = try await ClickedVisit.make(http, fixture)
-            let clickURL = try #require(URL(string: visit.clickThrough.url))
+        try await RunningBeckon.with { beckon in
+            let clickURL = try await beckon.clickThroughURL()
             let click = try #require(ClickThrough(url: clickURL))
             let query = try #require(clickURL.query)
             // The call page's own port is only known once it runs; the cloud dialer needs it for callbacks.
             let publicURL = Mutex<URL?>(nil)
             let lateDialer = LateDialer { dialer(publicURL.withLock { $0! }) }
-            let page = CallPage(beckon: beckon, dialer: lateDialer)
+            let page = CallPage(beckon: beckon.client(), dialer: lateDialer)
             let server = Application(router: page.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await server.test(.live) { callPage in
                 let url = URL(string: "http://127.0.0.1:\(try #require(callPage.port))")!
                 publicURL.withLock { $0 = url }
-                try await body(app, click, "/call?\(query)", callPage, url)
+                try await body(beckon, click, "/call?\(query)", callPage, url)
             }
         }
     }
 
-    static func statuses(_ app: TestApp, _ click: ClickThrough) async throws -> [String] {
-        try await app.storage.journal.events(
+    static func statuses(_ beckon: RunningBeckon, _ click: ClickThrough) async throws -> [String] {
+        try await beckon.storage.journal.events(
             accountId: AccountID(trusted: "acme"), visitorId: click.visitorId, since: .distantPast, limit: 100
         ).compactMap { stored -> String? in
             guard case .attribute(let record)? = VisitJournalEntry(stored.event)?.event, record.attribute.type == "convStatus" else { return nil }
@@ -61,7 +58,7 @@ import Testing
     }
 
     @Test func aVisitorAsksForACallAndWatchsItToTheEnd() async throws {
-        try await Self.withCallPage(dialer: { _ in SimulatedDialer(speed: 0.01) }) { app, click, path, callPage, _ in
+        try await Self.withCallPage(dialer: { _ in SimulatedDialer(speed: 0.01) }) { beckon, click, path, callPage, _ in
             let page = try await callPage.execute(uri: path, method: .get)
             #expect(page.status == .ok)
             let html = String(buffer: page.body)
@@ -74,7 +71,7 @@ import Testing
             #expect(String(buffer: bad.body).contains(#"value="555-CALL-ME""#))
             let noConsent = try await callPage.execute(uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+555+010+0123"))
             #expect(noConsent.status == .badRequest && String(buffer: noConsent.body).contains("agree to be called"))
-            #expect(try await Self.statuses(app, click).isEmpty)
+            #expect(try await Self.statuses(beckon, click).isEmpty)
             let placed = try await callPage.execute(
                 uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+(555)+010-0123&consent=yes"))
             #expect(placed.status == .seeOther && placed.headers[.location] == callPath)
@@ -84,7 +81,7 @@ import Testing
             #expect(twice.status == .seeOther)
             let final = try await Self.waitForFinal(callPage, callPath)
             #expect(final["status"] as? String == "COMPLETED")
-            #expect(try await Self.statuses(app, click) == ["REQUESTED", "QUEUED", "RINGING", "CONNECTED", "COMPLETED"])
+            #expect(try await Self.statuses(beckon, click) == ["REQUESTED", "QUEUED", "RINGING", "CONNECTED", "COMPLETED"])
             let status = try await callPage.execute(uri: callPath, method: .get)
             #expect(String(buffer: status.body).contains("Call completed"))
             // The link was used: opening it again starts nothing.
@@ -94,12 +91,12 @@ import Testing
     }
 
     @Test func anUnansweredCallEndsAsNoAnswer() async throws {
-        try await Self.withCallPage(dialer: { _ in SimulatedDialer(speed: 0.01) }) { app, click, path, callPage, _ in
+        try await Self.withCallPage(dialer: { _ in SimulatedDialer(speed: 0.01) }) { beckon, click, path, callPage, _ in
             let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
             let callPath = "/call/\(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))"
             _ = try await callPage.execute(uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B15550100000&consent=yes"))
             #expect(try await Self.waitForFinal(callPage, callPath)["status"] as? String == "NO_ANSWER")
-            #expect(try await Self.statuses(app, click).last == "NO_ANSWER")
+            #expect(try await Self.statuses(beckon, click).last == "NO_ANSWER")
         }
     }
 
@@ -118,7 +115,7 @@ import Testing
                 CloudTelephonyDialer(
                     baseURL: providerURL, accountId: "AC1", authToken: "secret-token", callerId: "+15550009999", callbackBase: publicURL,
                     connectURL: publicURL.appendingPathComponent("connect"))
-            }) { app, click, path, callPage, publicURL in
+            }) { beckon, click, path, callPage, publicURL in
                 let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
                 let id = String(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))
                 _ = try await callPage.execute(uri: "/call/\(id)", method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B4930123456789&consent=yes"))
@@ -134,7 +131,7 @@ import Testing
                 }
                 #expect(try await callPage.execute(uri: "/dialer/callback/unknown", method: .post, headers: Self.form, body: ByteBuffer(string: "CallStatus=ringing")).status == .notFound)
                 #expect(try await Self.waitForFinal(callPage, "/call/\(id)")["status"] as? String == "COMPLETED")
-                #expect(try await Self.statuses(app, click) == ["REQUESTED", "RINGING", "CONNECTED", "COMPLETED"])
+                #expect(try await Self.statuses(beckon, click) == ["REQUESTED", "RINGING", "CONNECTED", "COMPLETED"])
             }
         }
     }
