@@ -54,7 +54,7 @@ public final class LoginThrottle: Sendable {
         }
     }
 
-    /// A successful sign-in clears the address's record for that email.
+    /// A successful sign-in forgets the email's failures.
     public func succeeded(email: String) {
         _ = state.withLock { $0.removeValue(forKey: "e:" + email) }
     }
