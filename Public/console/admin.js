@@ -1,6 +1,6 @@
 // Account settings, sites (with the tag snippet) and API keys.
-import { api, all, can } from "/console/api.js";
-import { h, field, input, select, show, showError, clearErrors, toast, formatDate } from "/console/dom.js";
+import { api, all, can, session } from "/console/api.js";
+import { h, field, input, select, show, showError, clearErrors, onSubmit, toast, formatDate } from "/console/dom.js";
 
 const refresh = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
 const optionalNumber = (control) => (control.value.trim() === "" ? null : Number(control.value));
@@ -121,5 +121,40 @@ export async function keysView() {
   });
   show(h("h1", {}, "API keys"),
     h("div", { class: "card" }, h("table", {}, h("thead", {}, h("tr", {}, ["Name", "Id", "Scopes", "Created", "Last used", ""].map((t) => h("th", { scope: "col" }, t)))), body)),
+    form);
+}
+
+export async function usersView() {
+  const users = await all("users");
+  const me = session.current.email;
+  const roles = [["admin", "Admin"], ["campaignManager", "Campaign manager"], ["analyst", "Analyst"]];
+  const body = h("tbody", {}, users.map((user) => {
+    const role = select(roles, user.role, { "aria-label": `Role of ${user.email}` });
+    role.addEventListener("change", async () => {
+      try { await api("PATCH", `users/${user.id}`, { role: role.value }); toast(`${user.email} is now ${role.value}; they sign in again`); }
+      catch (error) { toast(error.message, "error"); role.value = user.role; }
+    });
+    return h("tr", {}, h("td", {}, user.email, user.email === me ? h("span", { class: "muted" }, " (you)") : null), h("td", {}, role),
+      h("td", {}, formatDate(user.createdAt)),
+      h("td", {}, h("button", { type: "button", class: "danger", onclick: async () => {
+        if (!confirm(`Remove ${user.email}? They are signed out at once.`)) return;
+        try { await api("DELETE", `users/${user.id}`); toast("User removed"); refresh(); } catch (error) { toast(error.message, "error"); }
+      } }, `Remove ${user.email}`)));
+  }));
+  const email = input({ type: "email", autocomplete: "off" });
+  const role = select(roles, "analyst");
+  const result = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Add a user"),
+    h("div", { class: "row" }, field("Email", email, { name: "email" }), field("Role", role, { name: "role" }),
+      h("div", { class: "field" }, h("button", { type: "submit", class: "primary" }, "Add user"))), result);
+  onSubmit(form, () => ({ email: email.value.trim(), role: role.value }), async (body) => {
+    const user = await api("POST", "users", body);
+    result.replaceChildren(h("p", {}, `Give ${user.email} this password (shown only now):`), h("p", { class: "secret", id: "new-user-password" }, user.password),
+      h("button", { type: "button", onclick: refresh }, "Done"));
+    toast("User added");
+  });
+  show(h("h1", {}, "Users"),
+    h("p", { class: "muted" }, "Admins do everything; campaign managers edit campaigns and settings and read reports; analysts only read."),
+    h("div", { class: "card" }, h("table", {}, h("thead", {}, h("tr", {}, ["Email", "Role", "Added", ""].map((t) => h("th", { scope: "col" }, t)))), body)),
     form);
 }

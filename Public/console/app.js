@@ -3,7 +3,7 @@ import { session, loadSession, signIn, signOut, can } from "/console/api.js";
 import { h, field, input, show, showError, clearErrors, toast } from "/console/dom.js";
 import { campaignList, campaignEditor, engagementEditor } from "/console/campaigns.js";
 import { reportsView } from "/console/reports.js";
-import { settingsView, sitesView, keysView } from "/console/admin.js";
+import { settingsView, sitesView, keysView, usersView } from "/console/admin.js";
 import { visitorView } from "/console/visitors.js";
 
 const sections = [
@@ -13,6 +13,7 @@ const sections = [
   { path: "settings", label: "Settings" },
   { path: "sites", label: "Sites" },
   { path: "keys", label: "API keys", scope: "admin" },
+  { path: "users", label: "Users", scope: "admin" },
 ];
 
 const routes = [
@@ -27,6 +28,7 @@ const routes = [
   [/^settings$/, () => settingsView()],
   [/^sites$/, () => sitesView()],
   [/^keys$/, () => keysView()],
+  [/^users$/, () => usersView()],
 ];
 
 function signInView(message) {

@@ -105,6 +105,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         .add(middleware: authenticator)
         .add(middleware: CampaignCatalogInvalidator(catalog: dependencies.visits.catalog))
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
+    UserRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)

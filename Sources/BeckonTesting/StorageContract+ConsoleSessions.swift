@@ -35,3 +35,27 @@ extension StorageContract {
         },
     ]
 }
+
+extension StorageContract {
+    static let userChecks: [StorageContractCheck] = [
+        check("usersChangeRoleAndAreRemovedWithinTheirAccountOnly") { storage in
+            try await twoAccounts(storage)
+            let acmeAdmin = try #require(try await storage.accounts.users(accountId: acme).first)
+            await #expect(throws: BeckonError.notFound("user '\(acmeAdmin.id)'")) {
+                try await storage.accounts.updateUserRole(accountId: globex, userId: acmeAdmin.id, role: .analyst)
+            }
+            try await storage.accounts.updateUserRole(accountId: acme, userId: acmeAdmin.id, role: .campaignManager)
+            #expect(try await storage.accounts.users(accountId: acme).first?.role == .campaignManager)
+            let (session, _) = ConsoleSession.start(for: acmeAdmin, at: t0)
+            try await storage.consoleSessions.create(session)
+            try await storage.consoleSessions.delete(accountId: acme, userId: acmeAdmin.id)
+            #expect(try await storage.consoleSessions.session(tokenHash: session.tokenHash, now: t0) == nil)
+            await #expect(throws: BeckonError.notFound("user '\(acmeAdmin.id)'")) {
+                try await storage.accounts.deleteUser(accountId: globex, userId: acmeAdmin.id)
+            }
+            try await storage.accounts.deleteUser(accountId: acme, userId: acmeAdmin.id)
+            #expect(try await storage.accounts.users(accountId: acme).isEmpty)
+            #expect(try await storage.accounts.users(accountId: globex).count == 1)
+        }
+    ]
+}

@@ -203,3 +203,57 @@ extension TestClientProtocol {
         }
     }
 }
+
+struct NewUserReply: Decodable {
+    var id: String
+    var email: String
+    var role: String
+    var password: String
+}
+
+@Suite struct UserRouteTests {
+    @Test func adminsAddUsersWhoCanSignInAndChangeOrRemoveThem() async throws {
+        try await TestApp.with { app, client in
+            let boss = try await app.provisioning.createUser(accountId: "acme", email: "boss@acme.example", role: "admin")
+            let admin = try await client.signedIn("boss@acme.example", boss.password)
+            let created = try await client.console(
+                .post, "/api/v1/accounts/acme/users", admin, csrf: admin.csrf, json: #"{"email":"New@Acme.example","role":"campaignManager"}"#)
+            #expect(created.status == .created)
+            let user = try created.decoded(NewUserReply.self)
+            #expect(user.email == "new@acme.example" && user.role == "campaignManager" && user.password.count >= 16)
+            let list = try await client.console(.get, "/api/v1/accounts/acme/users", admin)
+            #expect(list.text.contains("new@acme.example") && !list.text.contains("password"))
+            // The new user signs in; a role change signs them out everywhere.
+            let newcomer = try await client.signedIn("new@acme.example", user.password)
+            #expect(try await client.console(.get, "/api/v1/accounts/acme/users", newcomer).status == .forbidden)
+            let changed = try await client.console(
+                .patch, "/api/v1/accounts/acme/users/\(user.id)", admin, csrf: admin.csrf, json: #"{"role":"analyst"}"#)
+            #expect(changed.status == .ok && changed.text.contains(#""role":"analyst""#))
+            #expect(try await client.console(.get, "/console/api/session", newcomer).status == .unauthorized)
+            // Removed: signed out and cannot sign in again.
+            let again = try await client.signedIn("new@acme.example", user.password)
+            #expect(try await client.console(.delete, "/api/v1/accounts/acme/users/\(user.id)", admin, csrf: admin.csrf).status == .noContent)
+            #expect(try await client.console(.get, "/console/api/session", again).status == .unauthorized)
+            #expect(try await client.signIn("new@acme.example", user.password).status == .unauthorized)
+        }
+    }
+
+    @Test func badInputDuplicatesTheLastAdminAndOtherAccountsAreRefused() async throws {
+        try await TestApp.with { app, client in
+            let path = "/api/v1/accounts/acme/users"
+            for (body, field) in [(#"{"email":"x@acme.example","role":"owner"}"#, "role"), (#"{"email":"not an email","role":"analyst"}"#, "email")] {
+                let answer = try await client.call(.post, path, key: app.acmeAdmin, json: body)
+                #expect(answer.status == .badRequest && answer.text.contains(#""field":"\#(field)""#), "\(body): \(answer.text)")
+            }
+            #expect(try await client.call(.post, path, key: app.acmeAdmin, json: #"{"email":"admin@acme.example","role":"analyst"}"#).status == .conflict)
+            // acme's only admin (from `account create`) can be neither demoted nor removed.
+            let users = try JSONSerialization.jsonObject(with: Data(buffer: try await client.call(.get, path, key: app.acmeAdmin).body)) as? [String: Any]
+            let only = try #require((users?["items"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await client.call(.patch, "\(path)/\(only)", key: app.acmeAdmin, json: #"{"role":"analyst"}"#).status == .conflict)
+            #expect(try await client.call(.delete, "\(path)/\(only)", key: app.acmeAdmin).status == .conflict)
+            // Another account's user is not found from here; keys without admin cannot list.
+            #expect(try await client.call(.delete, "/api/v1/accounts/globex/users/\(only)", key: app.globexAdmin).status == .notFound)
+            #expect(try await client.call(.get, path, key: app.acmeReader).status == .forbidden)
+        }
+    }
+}

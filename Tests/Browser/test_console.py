@@ -152,7 +152,7 @@ def test_a_campaign_built_in_the_console_is_shown_clicked_and_reported(beckon, b
     shot(browser, "visitor")
 
     # Settings, sites and keys: each screen works and is labelled.
-    for path, title in [("settings", "Settings"), ("sites", "Sites"), ("keys", "API keys")]:
+    for path, title in [("settings", "Settings"), ("sites", "Sites"), ("users", "Users"), ("keys", "API keys")]:
         browser.get(beckon.base + f"/console#/{path}")
         heading(browser, title)
         time.sleep(0.3)
@@ -161,6 +161,20 @@ def test_a_campaign_built_in_the_console_is_shown_clicked_and_reported(beckon, b
             snippet = browser.find_element(By.CSS_SELECTOR, "pre.snippet").text
             assert f"{beckon.base}/tag/v1/acme/{beckon.site_id}.js" in snippet
         shot(browser, path)
+    # An admin adds a user, who gets a password to sign in with.
+    browser.get(beckon.base + "/console#/users")
+    heading(browser, "Users")
+    type_into(browser, "Email", "newcomer@acme.example")
+    control(browser, "Role").send_keys("Campaign manager")
+    browser.find_element(By.XPATH, "//button[text()='Add user']").click()
+    password = wait(browser).until(EC.presence_of_element_located((By.ID, "new-user-password"))).text
+    shot(browser, "user-added")
+    users = beckon.api("GET", "/api/v1/accounts/acme/users")["items"]
+    assert any(u["email"] == "newcomer@acme.example" and u["role"] == "campaignManager" for u in users)
+    assert len(password) >= 16
+
+    browser.get(beckon.base + "/console#/keys")
+    heading(browser, "API keys")
     type_into(browser, "Name", "Call centre")
     browser.find_element(By.XPATH, "//button[text()='Create key']").click()
     bearer = wait(browser).until(EC.presence_of_element_located((By.ID, "new-key-bearer"))).text
@@ -202,7 +216,7 @@ def test_a_campaign_manager_cannot_reach_api_keys(beckon, browser):
     password = new_user(beckon, "cm@acme.example", "campaignManager")
     sign_in(browser, beckon, "cm@acme.example", password)
     nav = browser.find_element(By.ID, "nav").text
-    assert "Campaigns" in nav and "API keys" not in nav
+    assert "Campaigns" in nav and "API keys" not in nav and "Users" not in nav
     browser.get(beckon.base + "/console#/keys")
     heading(browser, "Something went wrong")
     assert "Not allowed" in browser.find_element(By.TAG_NAME, "main").text

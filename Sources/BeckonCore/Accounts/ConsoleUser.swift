@@ -32,13 +32,13 @@ extension ConsoleUser {
     public static func makeID() -> String { "u_" + RandomToken.make(byteCount: 12) }
 
     /// Lower-cases and checks the address's shape (one `@`, a dot in the domain, no spaces).
-    public static func normalizeEmail(_ text: String) throws(BeckonError) -> String {
+    public static func normalizeEmail(_ text: String, field: String = "adminEmail") throws(BeckonError) -> String {
         let email = text.trimmingCharacters(in: .whitespaces).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
             !email.contains(where: { $0.isWhitespace || $0.isNewline })
-        else { throw .invalidInput(field: "adminEmail", reason: "'\(text)' is not an email address") }
+        else { throw .invalidInput(field: field, reason: "'\(text)' is not an email address") }
         return email
     }
 }

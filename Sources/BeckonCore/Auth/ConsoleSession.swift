@@ -68,6 +68,8 @@ public protocol ConsoleSessionRepository: Sendable {
     /// The session with this token hash, if it has not expired at `now`.
     func session(tokenHash: [UInt8], now: Date) async throws -> ConsoleSession?
     func delete(tokenHash: [UInt8]) async throws
+    /// Signs a user out everywhere (after a role change or removal).
+    func delete(accountId: AccountID, userId: String) async throws
     /// Forgets expired sessions; answers how many.
     @discardableResult
     func deleteExpired(now: Date) async throws -> Int

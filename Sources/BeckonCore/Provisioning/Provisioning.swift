@@ -41,6 +41,7 @@ public struct Provisioning: Sendable {
     }
 
     public struct NewUser: Sendable, Codable, Equatable {
+        public var id: String
         public var accountId: String
         public var email: String
         public var role: String
@@ -54,13 +55,13 @@ public struct Provisioning: Sendable {
         guard let role = ConsoleRole(rawValue: role) else {
             throw BeckonError.invalidInput(field: "role", reason: "must be admin, campaignManager or analyst")
         }
-        let email = try ConsoleUser.normalizeEmail(email)
+        let email = try ConsoleUser.normalizeEmail(email, field: "email")
         let password = PasswordHasher.generatePassword()
+        let id = ConsoleUser.makeID()
         try await storage.accounts.addUser(
             ConsoleUser(
-                id: ConsoleUser.makeID(), accountId: account, email: email, role: role, passwordHash: hasher.hash(password),
-                createdAt: clock.now()))
-        return NewUser(accountId: account.rawValue, email: email, role: role.rawValue, password: password)
+                id: id, accountId: account, email: email, role: role, passwordHash: hasher.hash(password), createdAt: clock.now()))
+        return NewUser(id: id, accountId: account.rawValue, email: email, role: role.rawValue, password: password)
     }
 
     /// A new site and its debug key, which exists in plaintext only in this answer.

@@ -13,6 +13,10 @@ public protocol AccountRepository: Sendable {
     func users(accountId: AccountID) async throws -> [ConsoleUser]
     /// Every account's user with this (lower-cased) email, for signing in by email alone.
     func users(email: String) async throws -> [ConsoleUser]
+    /// Changes a user's role; throws `.notFound` when the account has no such user.
+    func updateUserRole(accountId: AccountID, userId: String, role: ConsoleRole) async throws
+    /// Removes a user; throws `.notFound` when the account has no such user.
+    func deleteUser(accountId: AccountID, userId: String) async throws
     /// The account's settings (defaults until changed); nil when there is no such account.
     func settings(accountId: AccountID) async throws -> AccountSettings?
     /// Replaces the settings; throws `.unknownAccount` when there is no such account.

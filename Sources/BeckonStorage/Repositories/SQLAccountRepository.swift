@@ -58,6 +58,19 @@ public struct SQLAccountRepository: AccountRepository {
         ).map(Self.user)
     }
 
+    public func updateUserRole(accountId: AccountID, userId: String, role: ConsoleRole) async throws {
+        let changed = try await database.query(
+            "UPDATE console_users SET role = ? WHERE account_id = ? AND id = ? RETURNING id", .text(role.rawValue),
+            .text(accountId.rawValue), .text(userId))
+        guard !changed.isEmpty else { throw BeckonError.notFound("user '\(userId)'") }
+    }
+
+    public func deleteUser(accountId: AccountID, userId: String) async throws {
+        let deleted = try await database.query(
+            "DELETE FROM console_users WHERE account_id = ? AND id = ? RETURNING id", .text(accountId.rawValue), .text(userId))
+        guard !deleted.isEmpty else { throw BeckonError.notFound("user '\(userId)'") }
+    }
+
     public func settings(accountId: AccountID) async throws -> AccountSettings? {
         guard let row = try await database.query("SELECT * FROM accounts WHERE id = ?", .text(accountId.rawValue)).first
         else { return nil }

@@ -37,6 +37,11 @@ public struct SQLConsoleSessionRepository: ConsoleSessionRepository {
         try await database.query("DELETE FROM console_sessions WHERE token_hash = ?", .blob(tokenHash))
     }
 
+    public func delete(accountId: AccountID, userId: String) async throws {
+        try await database.query(
+            "DELETE FROM console_sessions WHERE account_id = ? AND user_id = ?", .text(accountId.rawValue), .text(userId))
+    }
+
     @discardableResult
     public func deleteExpired(now: Date) async throws -> Int {
         try await database.query("DELETE FROM console_sessions WHERE expires_at <= ? RETURNING expires_at", .date(now)).count
