@@ -109,7 +109,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
-    VisitorRoutes(storage: dependencies.storage, clock: dependencies.clock).register(on: account)
+    VisitorRoutes(storage: dependencies.storage, tracker: dependencies.visits, clock: dependencies.clock).register(on: account)
     // LivePerson-style path (SPEC §8), same authentication.
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: authenticator)

@@ -23,6 +23,7 @@ final class RecordingStore: JournalStore {
     func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] { [] }
     func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent] { [] }
+    func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int { 0 }
     func count() async throws -> Int { batches.withLock { $0.reduce(0) { $0 + $1.count } } }
 }
 

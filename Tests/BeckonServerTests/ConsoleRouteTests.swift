@@ -257,3 +257,38 @@ struct NewUserReply: Decodable {
         }
     }
 }
+
+@Suite struct VisitorErasureTests {
+    @Test func erasingAVisitorRemovesItsVisitsEventsAndFactsButNotTheCounts() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let visit = try await ClickedVisit.make(client, fixture)
+            let other = try await ClickedVisit.make(client, fixture)
+            try await app.dependencies.rollups.catchUp()
+            let path = "/api/v1/accounts/acme/visitors/\(visit.reply.visitorId)"
+            // Only an admin erases; another account does not know the visitor.
+            #expect(try await client.call(.delete, path, key: app.acmeReader).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/v1/accounts/globex/visitors/\(visit.reply.visitorId)", key: app.globexAdmin).status == .notFound)
+            let erased = try await client.call(.delete, path, key: app.acmeAdmin)
+            #expect(erased.status == .ok)
+            #expect(erased.text.contains(#""erasedEvents":"#) && !erased.text.contains(#""erasedEvents":0"#))
+            // Gone from the history, the brand APIs (no rebuild from the journal) and the facts.
+            #expect(try await client.call(.get, path, key: app.acmeReader).status == .notFound)
+            #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status == .notFound)
+            let acme = AccountID(trusted: "acme")
+            #expect(try await app.storage.journal.events(accountId: acme, visitorId: visit.reply.visitorId, since: .distantPast, limit: 10).isEmpty)
+            let facts = try await app.storage.rollups.facts(ReportFactQuery(accountId: acme, type: ReportFact.displayType, from: .distantPast, to: .distantFuture))
+            #expect(facts.map(\.visitorId) == [other.reply.visitorId])
+            // The other visitor is untouched; the counts (which name nobody) stay.
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/visitors/\(other.reply.visitorId)", key: app.acmeReader).status == .ok)
+            let report = try await client.call(.get, "/api/v1/accounts/acme/reports/funnel", key: app.acmeAdmin).decoded(FunnelReply.self)
+            #expect(report.rows.first?.int("clicks") == 2)
+            // An audit record, without the visitor's id.
+            let audit = try await app.storage.journal.events(JournalQuery(accountId: acme, from: .distantPast, to: .distantFuture, kinds: [.erasure]))
+            #expect(audit.count == 1 && audit.first?.event.visitorId == nil)
+            // Erasing again: nothing known any more.
+            #expect(try await client.call(.delete, path, key: app.acmeAdmin).status == .notFound)
+            #expect(try await client.call(.delete, "/api/v1/accounts/acme/visitors/bad", key: app.acmeAdmin).status == .badRequest)
+        }
+    }
+}

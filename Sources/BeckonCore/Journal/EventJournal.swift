@@ -21,6 +21,8 @@ public protocol JournalStore: Sendable {
     /// Up to `limit` events of every account with a sequence greater than `afterSequence`, in
     /// sequence order (the rollup service's feed).
     func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent]
+    /// Deletes every event of one visitor of one account (erasure); answers how many.
+    func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int
     /// The number of stored events (operations and tests).
     func count() async throws -> Int
 }

@@ -70,6 +70,8 @@ public protocol RollupRepository: Sendable {
     func facts(_ query: ReportFactQuery) async throws -> [ReportFact]
     /// Sums of stored rows grouped by the query's dimensions, ordered by them.
     func rows(_ query: RollupQuery) async throws -> [RollupRow]
+    /// Deletes the stored facts of one visitor (erasure); answers how many.
+    func deleteFacts(accountId: AccountID, visitorId: String) async throws -> Int
     /// Forgets every rollup, every fact and the progress (a rebuild from the journal follows).
     func reset() async throws
 }

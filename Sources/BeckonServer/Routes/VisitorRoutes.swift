@@ -3,21 +3,30 @@ import Foundation
 import Hummingbird
 
 /// `GET /api/v1/accounts/{accountId}/visitors/{visitorId}` (SPEC §8a, scope `visit:read`): the
-/// visitor's visits within the account's retention, from the journal.
+/// visitor's visits within the account's retention, from the journal. `DELETE` (scope `admin`)
+/// erases the visitor: live visit, journal events and report facts.
 struct VisitorRoutes {
     let storage: Storage
+    let tracker: VisitTracker
     let clock: any WallClock
 
     /// The most events one history reads (the most recent ones).
     static let maxEvents = 10_000
 
     func register(on group: RouterGroup<AppRequestContext>) {
+        group.delete("visitors/:visitorId") { _, context in
+            let principal = try context.require(.admin)
+            let visitor = try Self.visitor(context)
+            guard
+                let removed = try await tracker.erase(
+                    accountId: principal.accountId, visitorId: visitor, journalStore: storage.journal, rollups: storage.rollups)
+            else { throw BeckonError.notFound("visitor '\(visitor)'") }
+            context.logger.notice("visitor erased", metadata: ["events": "\(removed)"])
+            return JSONBody(value: ["erasedEvents": removed])
+        }
         group.get("visitors/:visitorId") { _, context in
             let principal = try context.require(.visitRead)
-            let text = try context.parameters.require("visitorId")
-            guard let visitor = VisitToken(text) else {
-                throw BeckonError.invalidInput(field: "visitorId", reason: "is not a visitor id")
-            }
+            let visitor = try Self.visitor(context)
             let retention = try await storage.accounts.settings(accountId: principal.accountId)?.retentionDays ?? 90
             let events = try await storage.journal.events(
                 accountId: principal.accountId, visitorId: visitor.description,
@@ -26,5 +35,12 @@ struct VisitorRoutes {
             guard !history.visits.isEmpty else { throw BeckonError.notFound("visitor '\(visitor)'") }
             return JSONBody(value: history)
         }
+    }
+
+    static func visitor(_ context: AppRequestContext) throws -> VisitToken {
+        guard let visitor = VisitToken(try context.parameters.require("visitorId")) else {
+            throw BeckonError.invalidInput(field: "visitorId", reason: "is not a visitor id")
+        }
+        return visitor
     }
 }

@@ -65,6 +65,13 @@ public struct SQLJournalStore: JournalStore {
         ).map(Self.event).reversed()
     }
 
+    public func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int {
+        try await database.query(
+            "DELETE FROM journal WHERE account_id = ? AND visitor_id = ? RETURNING sequence", .text(accountId.rawValue),
+            .text(visitorId)
+        ).count
+    }
+
     public func count() async throws -> Int {
         Int(try await database.query("SELECT COUNT(*) AS n FROM journal").first?.int("n") ?? 0)
     }

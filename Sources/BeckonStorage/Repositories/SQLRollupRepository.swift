@@ -211,6 +211,13 @@ public struct SQLRollupRepository: RollupRepository {
         ]
     }
 
+    public func deleteFacts(accountId: AccountID, visitorId: String) async throws -> Int {
+        try await database.query(
+            "DELETE FROM report_facts WHERE account_id = ? AND visitor_id = ? RETURNING sequence", .text(accountId.rawValue),
+            .text(visitorId)
+        ).count
+    }
+
     public func reset() async throws {
         try await database.transaction { session in
             try await session.query("DELETE FROM report_rollups")
