@@ -1,6 +1,6 @@
 // A visitor's history: visits, pages, engagements, clicks and call statuses.
-import { api, all } from "/console/api.js";
-import { h, field, input, show, showError, clearErrors, formatDate } from "/console/dom.js";
+import { api, all, can } from "/console/api.js";
+import { h, field, input, show, toast, formatDate } from "/console/dom.js";
 
 export async function visitorView(visitorId) {
   const id = input({ value: visitorId || "", placeholder: "the beckon_vid cookie's value", spellcheck: false });
@@ -14,6 +14,18 @@ export async function visitorView(visitorId) {
       const [history, campaigns] = await Promise.all([api("GET", `visitors/${encodeURIComponent(visitorId)}`), all("campaigns")]);
       const names = Object.fromEntries(campaigns.map((c) => [c.id, c.name]));
       parts.push(...history.visits.map((visit) => visitCard(visit, names)));
+      if (can("admin")) {
+        parts.push(h("section", { class: "card", "aria-labelledby": "erase-h" }, h("h2", { id: "erase-h" }, "Erase this visitor"),
+          h("p", { class: "muted" }, "Removes the visits, pages, clicks and everything the visitor reported (for a data-protection request). Report totals stay, as they name nobody."),
+          h("button", { type: "button", class: "danger", onclick: async () => {
+            if (!confirm("Erase everything Beckon holds about this visitor? This cannot be undone.")) return;
+            try {
+              const answer = await api("DELETE", `visitors/${encodeURIComponent(visitorId)}`);
+              toast(`Visitor erased (${answer.erasedEvents} events)`);
+              show(h("h1", {}, "Visitor history"), h("p", { role: "status" }, "The visitor was erased."));
+            } catch (error) { toast(error.message, "error"); }
+          } }, "Erase this visitor")));
+      }
     } catch (error) {
       parts.push(h("p", { role: "alert" }, error.status === 404 ? "No visits of this visitor within the retention period." : error.message));
     }

@@ -150,6 +150,11 @@ def test_a_campaign_built_in_the_console_is_shown_clicked_and_reported(beckon, b
     assert any(f"#{engagement['id']}" in c.text for c in cells)
     assert any(c.text == "Console callback" for c in cells)
     shot(browser, "visitor")
+    # An admin erases the visitor (a data-protection request).
+    browser.find_element(By.XPATH, "//button[text()='Erase this visitor']").click()
+    browser.switch_to.alert.accept()
+    wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "The visitor was erased."))
+    assert not [e for e in beckon.events() if e[1] == visitor]
 
     # Settings, sites and keys: each screen works and is labelled.
     for path, title in [("settings", "Settings"), ("sites", "Sites"), ("users", "Users"), ("keys", "API keys")]:
