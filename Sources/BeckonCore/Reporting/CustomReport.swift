@@ -173,7 +173,7 @@ public struct ReportFact: Sendable, Equatable {
 }
 
 /// Which stored facts a custom report reads.
-public struct ReportFactQuery: Sendable, Equatable {
+public struct ReportFactQuery: Sendable {
     public var accountId: AccountID
     public var type: String
     public var from: Date
@@ -189,11 +189,6 @@ public struct ReportFactQuery: Sendable, Equatable {
         self.to = to
         self.after = after.map { (occurredAt: $0.0, sequence: $0.1) }
         self.limit = limit
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.accountId == rhs.accountId && lhs.type == rhs.type && lhs.from == rhs.from && lhs.to == rhs.to
-            && lhs.after?.occurredAt == rhs.after?.occurredAt && lhs.after?.sequence == rhs.after?.sequence && lhs.limit == rhs.limit
     }
 }
 

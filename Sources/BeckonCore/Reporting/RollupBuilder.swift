@@ -86,16 +86,11 @@ public struct RollupBuilder: Sendable {
         self.goals = settings.goals.sorted { $0.key < $1.key }
     }
 
-    /// The time of the last event fed.
-    public var lastEventAt: Date { now }
-
     /// The counts produced since the last call, and forgets them.
     public mutating func takeDeltas() -> [RollupKey: FunnelMetrics] {
         defer { deltas = [:] }
         return deltas
     }
-
-    public var pendingDeltas: [RollupKey: FunnelMetrics] { deltas }
 
     /// The attributes and displays fed since the last call, for custom reports, and forgets them.
     public mutating func takeFacts() -> [ReportFact] {
