@@ -137,10 +137,9 @@ struct ClickedVisit {
             let fixture = try await MonitoringFixture.make(app)
             let visit = try await ClickedVisit.make(client, fixture)
             let token = visit.clickThrough.token
-            var tampered = Array(token)
-            tampered[tampered.count - 5] = tampered[tampered.count - 5] == "A" ? "B" : "A"
+            let tampered = TamperedToken.flippingSignatureBit(token)
             let bad = try await client.call(
-                .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"\#(String(tampered))"}"#)
+                .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"\#(tampered)"}"#)
             #expect(bad.status == .notFound)
             #expect(try bad.decoded(ValidationReply.self).reason == "the token's signature does not verify")
             let foreign = try await client.call(
