@@ -18,11 +18,16 @@ public struct AppDependencies: Sendable {
     public var rollups: RollupService
     /// Failed console sign-ins, for lock-out.
     public var loginThrottle = LoginThrottle()
+    /// Phone numbers as keyed hashes, per account (SPEC §13).
+    public var numberHasher: NumberHasher
+    /// Token buckets per client address on the public endpoints.
+    public var addressLimiter: AddressRateLimiter
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
         passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitTracker.Settings = .init(),
-        maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), logger: Logger
+        maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), trackedAddresses: Int = 100_000,
+        logger: Logger
     ) {
         self.storage = storage
         self.journal = journal
@@ -34,7 +39,9 @@ public struct AppDependencies: Sendable {
             store: LiveVisitStore(capacity: maxVisitors),
             catalog: CampaignCatalog(campaigns: storage.campaigns, accounts: storage.accounts), journal: journal,
             keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
-            clock: clock, settings: visitSettings)
+            clock: clock, settings: visitSettings, abuse: storage.abuse)
+        self.numberHasher = NumberHasher(repository: storage.abuse, box: secretBox, clock: clock)
+        self.addressLimiter = AddressRateLimiter(capacity: trackedAddresses, clock: clock)
         self.rollups = RollupService(
             journal: storage.journal, repository: storage.rollups,
             settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), clock: clock,
@@ -76,18 +83,22 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes)
     }
     HealthRoutes(storage: dependencies.storage, registry: registry).register(on: router)
+    let limits = AddressLimits(
+        limiter: dependencies.addressLimiter, node: configuration.addressLimits, catalog: dependencies.visits.catalog,
+        trustForwardedFor: configuration.trustForwardedFor, registry: registry)
     // Public: the website tag, its endpoint and the click-token public keys.
     let sites = SiteDirectory(storage: dependencies.storage, clock: dependencies.clock)
-    MonitoringRoutes(tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor)
+    MonitoringRoutes(
+        tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor, limits: limits)
         .register(on: router)
     do {
-        TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites)
+        TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites, limits: limits)
             .register(on: router)
     } catch {
         dependencies.logger.error("the website tag is not served", metadata: ["error": "\(error)"])
     }
-    ClickKeyRoutes(keyring: dependencies.visits.keyring).register(on: router)
-    CallStatusRoutes(tracker: dependencies.visits).register(on: router)
+    ClickKeyRoutes(keyring: dependencies.visits.keyring, limits: limits).register(on: router)
+    CallStatusRoutes(tracker: dependencies.visits, limits: limits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
         nonces: NonceRegistry(), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
@@ -96,7 +107,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         ConsoleRoutes(
             storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
             clock: dependencies.clock, assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory),
-            trustForwardedFor: configuration.trustForwardedFor
+            trustForwardedFor: configuration.trustForwardedFor, limits: limits
         ).register(on: router)
     } catch {
         dependencies.logger.error("the console is not served", metadata: ["error": "\(error)"])
@@ -110,12 +121,21 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
     VisitorRoutes(storage: dependencies.storage, tracker: dependencies.visits, clock: dependencies.clock).register(on: account)
+    let abuse = AbuseRoutes(
+        authorizeDial: AuthorizeDial(
+            tracker: dependencies.visits, repository: dependencies.storage.abuse, hasher: dependencies.numberHasher,
+            clock: dependencies.clock),
+        repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, tracker: dependencies.visits,
+        journal: dependencies.journal, clock: dependencies.clock)
+    abuse.registerManagement(on: account)
     // LivePerson-style path (SPEC §8), same authentication.
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: authenticator)
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
-    ValidationRoutes(tracker: dependencies.visits).register(on: lpAccount)
-    BrandEventRoutes(tracker: dependencies.visits).register(on: lpAccount)
+    ValidationRoutes(tracker: dependencies.visits, limits: limits).register(on: lpAccount)
+    abuse.registerBrand(on: lpAccount)
+    BrandEventRoutes(tracker: dependencies.visits, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher)
+        .register(on: lpAccount)
     VisitInformationRoutes(tracker: dependencies.visits, clock: dependencies.clock).register(on: lpAccount)
     return router
 }

@@ -77,11 +77,15 @@ public struct AccountSettings: Hashable, Sendable, Codable {
     public var attribution: Attribution
     /// How long raw events and personal data are kept.
     public var retentionDays: Int
+    /// Click velocity, dial authorization and per-address limits (SPEC §13).
+    public var abuse: AbuseSettings
 
     public init(
         timeZone: String = Account.defaultTimeZone, currency: String = Account.defaultCurrency, caps: Caps = .init(),
-        controlGroupPercent: Int = 0, crossSessionDays: Int = 7, attribution: Attribution = .last, retentionDays: Int = 90
+        controlGroupPercent: Int = 0, crossSessionDays: Int = 7, attribution: Attribution = .last, retentionDays: Int = 90,
+        abuse: AbuseSettings? = nil
     ) {
+        self.abuse = abuse ?? .defaults(timeZone: timeZone)
         self.timeZone = timeZone
         self.currency = currency
         self.caps = caps
@@ -92,6 +96,30 @@ public struct AccountSettings: Hashable, Sendable, Codable {
     }
 
     public static let crossSessionWindows = [0, 1, 7, 14, 31]
+
+    public enum CodingKeys: String, CodingKey {
+        case timeZone, currency, caps, controlGroupPercent, crossSessionDays, attribution, retentionDays, abuse
+    }
+
+    /// Settings stored before `abuse` existed, or without `abuse.allowedCountries`, get the
+    /// defaults for the account's time zone.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        timeZone = try container.decode(String.self, forKey: .timeZone)
+        currency = try container.decode(String.self, forKey: .currency)
+        caps = try container.decode(Caps.self, forKey: .caps)
+        controlGroupPercent = try container.decode(Int.self, forKey: .controlGroupPercent)
+        crossSessionDays = try container.decode(Int.self, forKey: .crossSessionDays)
+        attribution = try container.decode(Attribution.self, forKey: .attribution)
+        retentionDays = try container.decode(Int.self, forKey: .retentionDays)
+        var abuse = try container.decodeIfPresent(AbuseSettings.self, forKey: .abuse) ?? .defaults(timeZone: timeZone)
+        if let nested = try? container.nestedContainer(keyedBy: AbuseSettings.CodingKeys.self, forKey: .abuse),
+            !nested.contains(.allowedCountries)
+        {
+            abuse.allowedCountries = AbuseSettings.defaults(timeZone: timeZone).allowedCountries
+        }
+        self.abuse = abuse
+    }
 
     public func validate() throws(BeckonError) {
         try Account.validate(name: "settings", timeZone: timeZone, currency: currency)
@@ -120,5 +148,6 @@ public struct AccountSettings: Hashable, Sendable, Codable {
         guard (1...3650).contains(retentionDays) else {
             throw .invalidInput(field: "retentionDays", reason: "must be 1 to 3650")
         }
+        try abuse.validate()
     }
 }

@@ -52,6 +52,8 @@ public struct CampaignIndex: Sendable {
         var bySection: [String: [Int]] = [:]
         var byWord: [String: [Int]] = [:]
         var historyDays = settings.caps.perVisitor?.days ?? 0
+        // Click velocity counts a day of clicks across visits.
+        if settings.abuse.clicks.perDay != nil { historyDays = max(historyDays, 1) }
         // How many rules each word appears in: a `urlContains` rule is indexed under its rarest
         // word (`/product/12/` under `12`, not `product`).
         var wordFrequency: [String: Int] = [:]

@@ -59,6 +59,8 @@ public struct DecisionEngine: Sendable {
 
         // Targeting and the per-engagement gates.
         var audienceChecked: [Int: Bool] = [:]
+        // Looked up once, for the first Click to Call engagement that gets this far.
+        var clickRefusal: (reason: String, retryAfterMs: Int64?)??
         var eligible: [CampaignIndex.CompiledEngagement] = []
         // The trace explains every live engagement, so debugging looks past the index.
         let positions =
@@ -101,6 +103,19 @@ public struct DecisionEngine: Sendable {
             }
             if let calendar = campaign.calendar, !calendar.isOn(at: now) {
                 record(engagement, .outsideHours, "outside the campaign's time frame and shift hours")
+                continue
+            }
+            if engagement.settings.type == .clickToCall,
+                let refusal = clickRefusal ?? {
+                    let refusal = ClickVelocity.refusal(visitor, limits: index.settings.abuse.clicks, now: nowMs)
+                    clickRefusal = .some(refusal)
+                    return refusal
+                }()
+            {
+                record(
+                    engagement, .abuseBlocked,
+                    refusal.reason == "visitorBlocked"
+                        ? "the visitor is blocked from Click to Call" : "the visitor reached a Click to Call click limit")
                 continue
             }
             eligible.append(candidate)

@@ -44,6 +44,15 @@ public struct VisitorHistory: Encodable, Sendable, Equatable {
         public var at: Date
     }
 
+    /// What the abuse defences did in the visit (refused clicks, dial authorizations, blocks).
+    public struct AbuseEntry: Encodable, Sendable, Equatable {
+        public var action: String
+        public var reason: String?
+        public var contextId: String?
+        public var country: String?
+        public var at: Date
+    }
+
     public struct Visit: Encodable, Sendable, Equatable {
         public var sessionId: String
         public var startedAt: Date
@@ -52,6 +61,7 @@ public struct VisitorHistory: Encodable, Sendable, Equatable {
         public var engagements: [EngagementEntry] = []
         public var notShown: [NotShown] = []
         public var attributes: [AttributeEntry] = []
+        public var abuse: [AbuseEntry] = []
     }
 
     public var visitorId: String
@@ -118,6 +128,11 @@ public struct VisitorHistory: Encodable, Sendable, Equatable {
                             CallStatusEntry(status: status, disposition: attribute.fields["disposition"]?.string, at: at))
                     }
                 }
+            case .abuse(let record):
+                visit.abuse.append(
+                    AbuseEntry(
+                        action: record.action.rawValue, reason: record.reason, contextId: record.contextId,
+                        country: record.country, at: at))
             case .click, .close: break
             }
             visits[session] = visit

@@ -56,6 +56,7 @@ public struct Storage: Sendable {
     public var journal: any JournalStore
     public var rollups: any RollupRepository
     public var consoleSessions: any ConsoleSessionRepository
+    public var abuse: any AbuseRepository
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
@@ -64,7 +65,7 @@ public struct Storage: Sendable {
     public init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
-        rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository,
+        rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,
         ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
@@ -76,6 +77,7 @@ public struct Storage: Sendable {
         self.journal = journal
         self.rollups = rollups
         self.consoleSessions = consoleSessions
+        self.abuse = abuse
         self.ping = ping
         self.close = close
     }

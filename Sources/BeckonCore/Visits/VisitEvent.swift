@@ -11,6 +11,7 @@ public enum VisitEvent: Sendable, Equatable {
     case click(ClickRecord)
     case validation(ValidationRecord)
     case close(CloseRecord)
+    case abuse(AbuseRecord)
 
     public var kind: EventKind {
         switch self {
@@ -21,6 +22,7 @@ public enum VisitEvent: Sendable, Equatable {
         case .click: .click
         case .validation: .validation
         case .close: .close
+        case .abuse: .abuse
         }
     }
 }
@@ -241,6 +243,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         case .click(let record): payload = try! Self.encoder.encode(record)
         case .validation(let record): payload = try! Self.encoder.encode(record)
         case .close(let record): payload = try! Self.encoder.encode(record)
+        case .abuse(let record): payload = try! Self.encoder.encode(record)
         }
         return JournalEvent(
             accountId: accountId, kind: event.kind, occurredAt: occurredAt, visitorId: visitorText, sessionId: sessionText,
@@ -264,6 +267,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         case .click: event = (try? decoder.decode(ClickRecord.self, from: data)).map(VisitEvent.click)
         case .validation: event = (try? decoder.decode(ValidationRecord.self, from: data)).map(VisitEvent.validation)
         case .close: event = (try? decoder.decode(CloseRecord.self, from: data)).map(VisitEvent.close)
+        case .abuse: event = (try? decoder.decode(AbuseRecord.self, from: data)).map(VisitEvent.abuse)
         default: event = nil
         }
         guard let event else { return nil }

@@ -29,16 +29,20 @@ public final class VisitTracker: Sendable {
     let journal: GroupCommitJournal
     public let keyring: ClickKeyring
     private let campaigns: any CampaignRepository
-    let clock: any WallClock
+    public let clock: any WallClock
     public let settings: Settings
     /// Call statuses for the visitor's open pages and the brand page (SSE).
     public let callStatus = CallStatusHub()
     private let engine = DecisionEngine()
+    /// Visitor blocks older than the journal a rebuild reads (a permanent block) come from here.
+    let abuse: (any AbuseRepository)?
 
     public init(
         store: LiveVisitStore, catalog: CampaignCatalog, journal: GroupCommitJournal, keyring: ClickKeyring,
-        campaigns: any CampaignRepository, clock: any WallClock, settings: Settings = .init()
+        campaigns: any CampaignRepository, clock: any WallClock, settings: Settings = .init(),
+        abuse: (any AbuseRepository)? = nil
     ) {
+        self.abuse = abuse
         self.store = store
         self.catalog = catalog
         self.journal = journal
@@ -224,6 +228,9 @@ public final class VisitTracker: Sendable {
         public var sessionId: VisitToken
         public var pageId: String?
         public var clickThrough: ClickThrough?
+        /// Why a Click to Call click got no click-through (`rateLimited`, `visitorBlocked`).
+        public var clickRefused: String?
+        public var retryAfterSeconds: Int?
     }
 
     public func report(_ request: Report) async throws -> ReportAnswer {
@@ -282,13 +289,27 @@ public final class VisitTracker: Sendable {
                 change.add(.attribute(AttributeRecord(pageId: pageId, source: .page, attribute: attribute)))
             }
             var clickThrough: ClickThrough?
+            var refused: (reason: String, retryAfterMs: Int64?)?
             for impression in request.impressions {
                 let context = visit.context(impression.contextId)!
+                // Judged before this click is counted: the 8th click in 15 minutes is the one refused.
+                let refusal =
+                    impression.type == .impAccept && context.type == .clickToCall
+                    ? ClickVelocity.refusal(change.visitor, limits: index.settings.abuse.clicks, now: nowMs) : nil
                 change.add(
                     .impression(
                         ImpressionRecord(
                             type: impression.type, pageId: pageId, campaignId: context.campaignId,
                             engagementId: context.engagementId, revision: context.revision, contextId: impression.contextId)))
+                if let refusal {
+                    refused = refusal
+                    change.add(
+                        .abuse(
+                            AbuseRecord(
+                                action: .clickRefused, reason: refusal.reason, contextId: impression.contextId,
+                                campaignId: context.campaignId)))
+                    continue
+                }
                 guard impression.type == .impAccept, context.type == .clickToCall, let signer,
                     let brand = clickSettings[context.engagementId]?[context.revision] ?? nil
                 else { continue }
@@ -306,7 +327,11 @@ public final class VisitTracker: Sendable {
             }
             state = change.visitor
             let receipt = journal.enqueue(change.entries.map(\.journalEvent))
-            return (ReportAnswer(visitorId: visitorId, sessionId: sessionId, pageId: pageId, clickThrough: clickThrough), receipt)
+            let answer = ReportAnswer(
+                visitorId: visitorId, sessionId: sessionId, pageId: pageId, clickThrough: clickThrough,
+                clickRefused: clickThrough == nil ? refused?.reason : nil,
+                retryAfterSeconds: clickThrough == nil ? refused?.retryAfterMs.map { Int(($0 + 999) / 1000) } : nil)
+            return (answer, receipt)
         }
         try await receipt.durable()
         return answer
@@ -347,10 +372,14 @@ public final class VisitTracker: Sendable {
         let stored = try await journal.events(
             accountId: key.accountId, visitorId: key.visitorId.description,
             since: Date(millisecondsSince1970: now.millisecondsSince1970 - window), limit: settings.rebuildEventLimit)
-        guard !stored.isEmpty else { return }
+        let block = try await abuse?.visitorBlock(accountId: key.accountId, visitorId: key.visitorId.description, at: now)
+        guard !stored.isEmpty || block != nil else { return }
         var state = VisitorState()
         for event in stored {
             if let entry = VisitJournalEntry(event.event) { state.apply(entry) }
+        }
+        if let block {
+            state.block = VisitorState.Block(id: block.id, until: block.until?.millisecondsSince1970)
         }
         _ = state.expire(now: now.millisecondsSince1970, liveWindowMs: settings.liveWindow.milliseconds)
         store.insertIfAbsent(key, state)

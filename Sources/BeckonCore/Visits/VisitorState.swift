@@ -11,8 +11,27 @@ public struct VisitorState: Sendable, Equatable {
     public var proactiveOfferTimes: [Int64] = []
     public var lastCallAt: Int64?
     public var lastActivityAt: Int64 = 0
+    /// Times of Click to Call clicks (granted or refused), oldest first, at most `maxClickHistory`:
+    /// click velocity is counted per visitor across visits (SPEC §13).
+    public var clickTimes: [Int64] = []
+    /// The visitor's block (dial authorization found it using too many numbers), if any.
+    public var block: Block?
+
+    public struct Block: Sendable, Equatable {
+        public var id: String
+        /// Epoch ms; nil for a permanent block.
+        public var until: Int64?
+
+        public init(id: String, until: Int64?) {
+            self.id = id
+            self.until = until
+        }
+
+        public func holds(at now: Int64) -> Bool { until.map { now < $0 } ?? true }
+    }
 
     static let maxOfferHistory = 200
+    static let maxClickHistory = 64
 
     public init() {}
 
@@ -26,6 +45,15 @@ public struct VisitorState: Sendable, Equatable {
 
     public mutating func apply(_ entry: VisitJournalEntry) {
         let at = entry.occurredAt.millisecondsSince1970
+        if case .abuse(let record) = entry.event {
+            // About the visitor, not visit activity: a block may be lifted long after the visit.
+            switch record.action {
+            case .visitorBlocked: if let id = record.blockId { block = Block(id: id, until: record.until) }
+            case .blockLifted where record.blockId == block?.id: block = nil
+            default: break
+            }
+            return
+        }
         lastActivityAt = max(lastActivityAt, at)
         if case .pageView(let record) = entry.event, visit(entry.sessionId) == nil {
             visits.append(
@@ -67,7 +95,15 @@ public struct VisitorState: Sendable, Equatable {
                     if proactiveOfferTimes.count > Self.maxOfferHistory { proactiveOfferTimes.removeFirst() }
                 }
             }
-        case .impression(let record): visits[index].apply(record, at: at)
+        case .impression(let record):
+            visits[index].apply(record, at: at)
+            if record.type == .impAccept, let position = Int(record.contextId), position >= 1,
+                position <= visits[index].contexts.count, visits[index].contexts[position - 1].type == .clickToCall
+            {
+                clickTimes.append(at)
+                if clickTimes.count > Self.maxClickHistory { clickTimes.removeFirst() }
+            }
+        case .abuse: break
         case .validation(let record):
             if let position = Int(record.contextId), position >= 1, position <= visits[index].contexts.count {
                 visits[index].contexts[position - 1].validations += 1
@@ -85,6 +121,12 @@ public struct VisitorState: Sendable, Equatable {
     public mutating func expire(now: Int64, liveWindowMs: Int64) -> Bool {
         visits.removeAll { now - $0.lastActivityAt >= liveWindowMs }
         return !visits.isEmpty
+    }
+
+    /// Click to Call clicks in the last `windowMs` before `now`, oldest first.
+    func clicks(withinMs windowMs: Int64, of now: Int64) -> ArraySlice<Int64> {
+        let start = clickTimes.firstIndex { $0 > now - windowMs } ?? clickTimes.endIndex
+        return clickTimes[start...]
     }
 
     func proactiveOffers(sinceMs: Int64) -> Int {

@@ -27,6 +27,17 @@ public struct BeckonConfiguration: Sendable {
     public var masterKey: String?
     /// Where the master key lives otherwise; for SQLite it is created on first use.
     public var masterKeyFile: String?
+    /// Node-wide limits per client address, over all accounts (SPEC §13); 0 means unlimited.
+    public var requestsPerAddressPerMinute: Int = 6000
+    public var newVisitorsPerAddressPerMinute: Int = 600
+    /// How many client addresses the limits keep buckets for (bounded memory).
+    public var trackedAddresses: Int = 100_000
+
+    var addressLimits: AddressLimits.Node {
+        AddressLimits.Node(
+            requestsPerMinute: requestsPerAddressPerMinute > 0 ? requestsPerAddressPerMinute : nil,
+            newVisitorsPerMinute: newVisitorsPerAddressPerMinute > 0 ? newVisitorsPerAddressPerMinute : nil)
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, trustForwardedFor: Bool = false,
@@ -110,6 +121,9 @@ extension BeckonConfiguration {
             maxBatchDelay: .milliseconds(try values.int(.journalBatchMaxDelayMs, in: 0...1000)))
         masterKey = values.optionalString(.secretsMasterKey)
         masterKeyFile = values.optionalString(.secretsMasterKeyFile)
+        requestsPerAddressPerMinute = try values.int(.limitsRequestsPerMinute, in: 0...10_000_000)
+        newVisitorsPerAddressPerMinute = try values.int(.limitsNewVisitorsPerMinute, in: 0...10_000_000)
+        trackedAddresses = try values.int(.limitsTrackedAddresses, in: 1000...10_000_000)
         if storageDriver == .postgres, storage.postgresURL == nil {
             throw BeckonError.invalidInput(field: "storage.postgres.url", reason: "is required when storage.driver is postgres")
         }

@@ -51,10 +51,17 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let secretsMasterKey = ConfigurationKey(name: "secrets.masterKey", defaultValue: nil, isSecret: true)
     public static let secretsMasterKeyFile = ConfigurationKey(name: "secrets.masterKeyFile", defaultValue: nil, isSecret: false)
 
+    public static let limitsRequestsPerMinute = ConfigurationKey(
+        name: "limits.perAddress.requestsPerMinute", defaultValue: "6000", isSecret: false)
+    public static let limitsNewVisitorsPerMinute = ConfigurationKey(
+        name: "limits.perAddress.newVisitorsPerMinute", defaultValue: "600", isSecret: false)
+    public static let limitsTrackedAddresses = ConfigurationKey(
+        name: "limits.perAddress.trackedAddresses", defaultValue: "100000", isSecret: false)
+
     public static let all: [ConfigurationKey] = [
         httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes, visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
-        secretsMasterKeyFile,
+        secretsMasterKeyFile, limitsRequestsPerMinute, limitsNewVisitorsPerMinute, limitsTrackedAddresses,
     ]
 }

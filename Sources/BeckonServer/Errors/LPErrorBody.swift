@@ -53,6 +53,11 @@ struct ErrorAnswer {
                 message: "illegal version '\(error.version)'; this API is v=1.0")
         case let error as HTTPError:
             self.init(httpError: error, request: request)
+        case let error as RateLimitedError:
+            self.init(
+                status: .tooManyRequests, internalCode: LPInternalCode.badRequest,
+                message: "too many \(error.what) from this address; retry in \(error.retryAfterSeconds) s")
+            headers[.retryAfter] = String(error.retryAfterSeconds)
         case is SQLFailure:
             self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "storage unavailable", isServerFault: true)
         default:

@@ -7,6 +7,8 @@ import Hummingbird
 /// PUT (`X-HTTP-Method-Override: PUT`, as LivePerson's clients send it).
 struct BrandEventRoutes {
     let tracker: VisitTracker
+    let abuse: any AbuseRepository
+    let hasher: NumberHasher
 
     static let maxAttributes = 50
 
@@ -55,7 +57,27 @@ struct BrandEventRoutes {
                 accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: sid,
                 attributes: attributes)
         }
+        try await recordAbuseFacts(attributes, accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: sid)
         return MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
+    }
+
+    /// What the abuse defences learn from the brand (SPEC §13): contacts' phone numbers count
+    /// toward the visitor's distinct numbers, and a final call status ends an authorized call.
+    private func recordAbuseFacts(_ attributes: [EngagementAttribute], accountId: AccountID, visitorId: String, sessionId: String)
+        async throws
+    {
+        let now = tracker.clock.now()
+        var hashes: [[UInt8]] = []
+        for number in attributes.flatMap(ReportedNumbers.phones(in:)) {
+            if let newest = try await hasher.hashes(of: number, accountId: accountId).first { hashes.append(newest) }
+        }
+        try await abuse.recordReportedNumbers(accountId: accountId, visitorId: visitorId, hashes: hashes, at: now)
+        for attribute in attributes where attribute.type == "convStatus" {
+            guard let status = attribute.fields["status"]?.string.flatMap(CallStatus.init(rawValue:)), status.isFinal,
+                let contextId = attribute.fields["contextId"]?.string
+            else { continue }
+            try await abuse.callEnded(accountId: accountId, visitorId: visitorId, sessionId: sessionId, contextId: contextId, at: now)
+        }
     }
 
     static func sid(_ request: Request) throws -> String {

@@ -11,12 +11,14 @@ import ServiceLifecycle
 /// `event: status` with `{contextId, status, …}`; a comment line every 15 s keeps proxies open.
 struct CallStatusRoutes {
     let tracker: VisitTracker
+    let limits: AddressLimits
     var keepAlive: Duration = .seconds(15)
 
     func register(on router: Router<AppRequestContext>) {
         router.get("api/account/:accountId/monitoring/visitors/:visitorId/visits/current/status-stream") { request, context in
             let accountText = try context.parameters.require("accountId")
             guard let accountId = try? AccountID(accountText) else { throw BeckonError.unknownAccount(accountText) }
+            try await limits.request(request, context, endpoint: "statusStream", accountId: accountId)
             let query = request.uri.queryParameters
             guard let sid = query.get("sid"), let token = query.get("token") else {
                 throw BeckonError.invalidInput(field: "sid", reason: "sid and token (the click token) are required")

@@ -7,6 +7,7 @@ import Hummingbird
 /// token offline with any JOSE library. Public: these are public keys.
 struct ClickKeyRoutes {
     let keyring: ClickKeyring
+    let limits: AddressLimits
 
     struct JWK: Encodable {
         var kty = "OKP"
@@ -27,6 +28,7 @@ struct ClickKeyRoutes {
         router.get("api/account/:accountId/clicktocall/keys") { request, context in
             let text = try context.parameters.require("accountId")
             guard let accountId = try? AccountID(text) else { throw BeckonError.unknownAccount(text) }
+            try await limits.request(request, context, endpoint: "clickKeys", accountId: accountId)
             let keys = try await keyring.keys(for: accountId)
             var response = try JSONBody(
                 value: KeySet(keys: keys.map { JWK(kid: $0.id, x: Base64URL.encode($0.publicKey), createdAt: $0.createdAt) })

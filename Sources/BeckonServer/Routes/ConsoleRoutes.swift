@@ -13,6 +13,7 @@ struct ConsoleRoutes {
     let clock: any WallClock
     let assets: ConsoleAssets
     let trustForwardedFor: Bool
+    let limits: AddressLimits
 
     static let cookieName = "beckon_session"
 
@@ -64,6 +65,7 @@ struct ConsoleRoutes {
     }
 
     private func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try await limits.request(request, context, endpoint: "consoleSignIn", accountId: nil)
         try ConsoleSessionAuth.requireSameOrigin(request, trustForwardedFor: trustForwardedFor)
         let body = try await StrictJSON.decode(SignIn.self, allowedFields: ["email", "password", "accountId"], from: request, context: context)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()

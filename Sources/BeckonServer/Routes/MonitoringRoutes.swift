@@ -13,6 +13,7 @@ struct MonitoringRoutes {
     let tracker: VisitTracker
     let sites: SiteDirectory
     let trustForwardedFor: Bool
+    let limits: AddressLimits
 
     static let maxEntryPoints = 50
     static let maxAttributes = 50
@@ -26,6 +27,9 @@ struct MonitoringRoutes {
             try Self.checkVersion(request)
             let body = try await Self.decode(EngagementRequest.self, request, context)
             let pageView = try pageView(body, request: request, context: context, site: site)
+            if pageView.visitorId.flatMap(VisitToken.init) == nil {
+                try await limits.newVisitor(request, context, accountId: site.accountId)
+            }
             let answer = try await tracker.pageView(pageView)
             return Self.json(EngagementAnswer(answer), status: answer.created ? .created : .ok, headers: cors)
         }
@@ -147,7 +151,7 @@ struct MonitoringRoutes {
             deviceFamily: properties?.deviceFamily, os: properties?.os, osVersion: properties?.osVersion,
             appVersion: properties?.appVersion, browser: properties?.browser,
             userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
-            ipAddress: clientAddress(request, context) ?? properties?.ipAddress)
+            ipAddress: context.clientAddress(request, trustForwardedFor: trustForwardedFor) ?? properties?.ipAddress)
         let query = request.uri.queryParameters
         return VisitTracker.PageView(
             accountId: site.accountId, siteId: site.id, visitorId: query.get("vid"), sessionId: query.get("sid"),
@@ -165,13 +169,6 @@ struct MonitoringRoutes {
         return true
     }
 
-    private func clientAddress(_ request: Request, _ context: AppRequestContext) -> String? {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
-            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
-            if let first, !first.isEmpty { return first }
-        }
-        return context.remoteAddress?.ipAddress
-    }
 
     /// A page's SDE: LivePerson's types (unknown fields kept); `convStatus` is the brand's to
     /// report (SPEC §6), never the page's.
@@ -244,6 +241,7 @@ struct MonitoringRoutes {
     private func siteAndCORS(_ request: Request, _ context: AppRequestContext) async throws -> (Site, HTTPFields) {
         let accountText = try context.parameters.require("accountId")
         guard let accountId = try? AccountID(accountText) else { throw BeckonError.unknownAccount(accountText) }
+        try await limits.request(request, context, endpoint: "monitoring", accountId: accountId)
         let site = try await sites.site(accountId: accountId, id: try context.parameters.require("siteId"))
         var headers: HTTPFields = [.vary: "Origin"]
         if let origin = request.headers[.origin] {
@@ -318,11 +316,15 @@ struct MonitoringRoutes {
         var sessionId: String
         var pageId: String?
         var clickThrough: ClickThroughBody?
+        var clickRefused: String?
+        var retryAfterSeconds: Int?
 
         init(_ answer: VisitTracker.ReportAnswer) {
             visitorId = answer.visitorId.description
             sessionId = answer.sessionId.description
             pageId = answer.pageId
+            clickRefused = answer.clickRefused
+            retryAfterSeconds = answer.retryAfterSeconds
             clickThrough = answer.clickThrough.map {
                 ClickThroughBody(url: $0.url, token: $0.token, expiresAt: $0.expiresAt.millisecondsSince1970)
             }

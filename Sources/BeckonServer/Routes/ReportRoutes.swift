@@ -29,6 +29,7 @@ struct ReportRoutes {
             }
             return try JSONBody(value: report).response(from: request, context: context)
         }
+        group.get("reports/abuse") { request, context in try await abuseReport(request, context) }
         group.get("reports/custom") { request, context in
             let principal = try context.require(.reportsRead)
             let range = try await range(request, principal.accountId)
@@ -46,6 +47,66 @@ struct ReportRoutes {
             return try JSONBody(value: report).response(from: request, context: context)
         }
     }
+
+    /// The abuse report (SPEC §13): refused clicks and dial authorizations by reason, per day.
+    private func abuseReport(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.reportsRead)
+        let range = try await range(request, principal.accountId)
+        var events: [StoredEvent] = []
+        var after: Int64 = 0
+        while events.count < Self.maxAbuseEvents {
+            let page = try await storage.journal.events(
+                JournalQuery(
+                    accountId: principal.accountId, from: range.start, to: range.end, afterSequence: after, limit: 5000,
+                    kinds: [.abuse]))
+            events += page
+            guard page.count == 5000, let last = page.last else { break }
+            after = last.sequence
+        }
+        let report = AbuseReport(from: range.from, to: range.to, timeZone: range.timeZone, events: events)
+        if Self.wantsCSV(request) {
+            var lines = [
+                CSV.line(
+                    ["day"] + AbuseReport.clickReasons.map { "clicksRefused.\($0)" } + ["dialsAuthorized"]
+                        + AbuseReport.dialReasons.map { "dialsRefused.\($0)" } + ["visitorsBlocked", "numbersBlocked", "blocksLifted"])
+            ]
+            for day in report.days {
+                lines.append(
+                    CSV.line(
+                        [day.day.description] + AbuseReport.clickReasons.map { String(day.clicksRefused[$0] ?? 0) }
+                            + [String(day.dialsAuthorized)] + AbuseReport.dialReasons.map { String(day.dialsRefused[$0] ?? 0) }
+                            + [String(day.visitorsBlocked), String(day.numbersBlocked), String(day.blocksLifted)]))
+            }
+            return try Self.csv(lines.joined(), name: "abuse-\(range.from)-\(range.to).csv")
+        }
+        struct DayJSON: Encodable {
+            var day: String
+            var clicksRefused: [String: Int]
+            var dialsAuthorized: Int
+            var dialsRefused: [String: Int]
+            var visitorsBlocked: Int
+            var numbersBlocked: Int
+            var blocksLifted: Int
+        }
+        struct ReportJSON: Encodable {
+            var from: String
+            var to: String
+            var timeZone: String
+            var rows: [DayJSON]
+        }
+        let body = ReportJSON(
+            from: range.from.description, to: range.to.description, timeZone: range.timeZone,
+            rows: report.days.map {
+                DayJSON(
+                    day: $0.day.description, clicksRefused: $0.clicksRefused, dialsAuthorized: $0.dialsAuthorized,
+                    dialsRefused: $0.dialsRefused, visitorsBlocked: $0.visitorsBlocked, numbersBlocked: $0.numbersBlocked,
+                    blocksLifted: $0.blocksLifted)
+            })
+        return try JSONBody(value: body).response(from: request, context: context)
+    }
+
+    /// The most abuse events one report reads.
+    static let maxAbuseEvents = 1_000_000
 
     /// Brings the rollups up to the journal's end; a failure is logged and the stored rows answer.
     private func catchUp(_ context: AppRequestContext) async {

@@ -8,7 +8,17 @@ struct SettingsRoutes {
     let accounts: any AccountRepository
 
     static let fields: Set<String> = [
-        "timeZone", "currency", "caps", "controlGroupPercent", "crossSessionDays", "attribution", "retentionDays",
+        "timeZone", "currency", "caps", "controlGroupPercent", "crossSessionDays", "attribution", "retentionDays", "abuse",
+    ]
+
+    /// The fields of `abuse` and of its objects, so a misspelt limit is refused, not ignored.
+    static let abuseFields: [String: Set<String>] = [
+        "": Set(["clicks", "distinctNumbers", "sameNumber", "allowedCountries", "premiumPrefixes", "dailyCallBudget",
+            "concurrentCalls", "perAddress"]),
+        "clicks": ["per15Minutes", "perHour", "perDay"],
+        "distinctNumbers": ["perHour", "perDay", "blockHours"],
+        "sameNumber": ["max", "hours"],
+        "perAddress": ["requestsPerMinute", "newVisitorsPerMinute"],
     ]
 
     func register(on group: RouterGroup<AppRequestContext>) {
@@ -24,6 +34,21 @@ struct SettingsRoutes {
                 let unknown = caps.keys.sorted().first(where: { AccountSettings.Caps.CodingKeys(rawValue: $0) == nil })
             {
                 throw BeckonError.invalidInput(field: "caps.\(unknown)", reason: "unknown field")
+            }
+            if let abuse = changes["abuse"] {
+                guard let abuse = abuse as? [String: Any] else {
+                    throw BeckonError.invalidInput(field: "abuse", reason: "must be an object")
+                }
+                for key in abuse.keys.sorted() {
+                    guard Self.abuseFields[""]!.contains(key) else {
+                        throw BeckonError.invalidInput(field: "abuse.\(key)", reason: "unknown field")
+                    }
+                    if let allowed = Self.abuseFields[key], let inner = abuse[key] as? [String: Any],
+                        let unknown = inner.keys.sorted().first(where: { !allowed.contains($0) })
+                    {
+                        throw BeckonError.invalidInput(field: "abuse.\(key).\(unknown)", reason: "unknown field")
+                    }
+                }
             }
             let currentObject = try JSONSerialization.jsonObject(with: JSONBody<AccountSettings>.encoder.encode(current))
             let merged = JSONMerge.deep(currentObject as? [String: Any] ?? [:], changes)

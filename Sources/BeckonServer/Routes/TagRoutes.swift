@@ -10,6 +10,7 @@ import Synchronization
 struct TagRoutes {
     let template: WebsiteTag
     let sites: SiteDirectory
+    let limits: AddressLimits
 
     func register(on router: Router<AppRequestContext>) {
         router.get("tag/v1/:accountId/:file") { request, context in
@@ -18,6 +19,7 @@ struct TagRoutes {
             guard file.hasSuffix(".js"), let accountId = try? AccountID(accountText) else {
                 throw BeckonError.notFound("tag \(accountText)/\(file)")
             }
+            try await limits.request(request, context, endpoint: "tag", accountId: accountId)
             let site = try await sites.site(accountId: accountId, id: String(file.dropLast(3)))
             let tag = template.rendered(for: site)
             var headers: HTTPFields = [

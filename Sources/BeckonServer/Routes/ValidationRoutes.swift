@@ -8,6 +8,7 @@ import Hummingbird
 /// ignore bodies never see. A valid answer uses up one of the click's validations.
 struct ValidationRoutes {
     let tracker: VisitTracker
+    let limits: AddressLimits
 
     struct Answer: Encodable {
         var valid: Bool
@@ -50,6 +51,7 @@ struct ValidationRoutes {
         }
         group.post("clicktocall/tokens/verify") { request, context in
             let principal = try context.require(.engagementValidate)
+            try await limits.request(request, context, endpoint: "tokenVerify", accountId: principal.accountId)
             let body = try await StrictJSON.decode(VerifyRequest.self, allowedFields: ["token"], from: request, context: context)
             let (token, validation) = try await Self.unprocessableAccount {
                 try await tracker.verify(token: body.token, accountId: principal.accountId)

@@ -41,6 +41,7 @@ extension Migration {
         .m0006CreateClickSigningKeys,
         .m0007CreateReportRollups,
         .m0008CreateConsoleSessions,
+        .m0009CreateAbuseDefences,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -74,8 +74,11 @@ public struct SQLAccountRepository: AccountRepository {
     public func settings(accountId: AccountID) async throws -> AccountSettings? {
         guard let row = try await database.query("SELECT * FROM accounts WHERE id = ?", .text(accountId.rawValue)).first
         else { return nil }
-        var settings = try row.optionalText("settings").map { try JSONText.decode(AccountSettings.self, $0) } ?? AccountSettings()
-        settings.timeZone = try row.text("time_zone")
+        let timeZone = try row.text("time_zone")
+        var settings =
+            try row.optionalText("settings").map { try JSONText.decode(AccountSettings.self, $0) }
+            ?? AccountSettings(timeZone: timeZone)
+        settings.timeZone = timeZone
         settings.currency = try row.text("currency")
         return settings
     }

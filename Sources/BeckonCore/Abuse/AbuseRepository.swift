@@ -1,0 +1,179 @@
+import Foundation
+
+/// A block of a visitor (it used too many numbers) or of a number (a person who asked never to
+/// be called), SPEC §13. A number is kept only as its keyed hash (`subject`) and country.
+public struct AbuseBlock: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable { case visitor, number }
+
+    public var id: String
+    public var accountId: AccountID
+    public var kind: Kind
+    /// The visitor id, or the base64 keyed hash of the number.
+    public var subject: String
+    /// For a visitor block, the visit it happened in.
+    public var sessionId: String?
+    public var reason: String
+    public var country: String?
+    public var createdAt: Date
+    /// Nil: permanent.
+    public var until: Date?
+    public var liftedAt: Date?
+    public var liftedBy: String?
+
+    public init(
+        id: String, accountId: AccountID, kind: Kind, subject: String, sessionId: String? = nil, reason: String,
+        country: String? = nil, createdAt: Date, until: Date?, liftedAt: Date? = nil, liftedBy: String? = nil
+    ) {
+        self.id = id
+        self.accountId = accountId
+        self.kind = kind
+        self.subject = subject
+        self.sessionId = sessionId
+        self.reason = reason
+        self.country = country
+        self.createdAt = createdAt
+        self.until = until
+        self.liftedAt = liftedAt
+        self.liftedBy = liftedBy
+    }
+
+    public func holds(at now: Date) -> Bool { liftedAt == nil && (until.map { now < $0 } ?? true) }
+
+    public static func newId() -> String { "blk_" + RandomToken.make(byteCount: 12) }
+}
+
+/// One account's secret for hashing phone numbers; several may exist after rotations (the newest
+/// hashes new numbers, all of them are tried when looking a number up).
+public struct NumberHashKey: Sendable, Equatable {
+    public var id: String
+    public var accountId: AccountID
+    public var sealedSecret: [UInt8]
+    public var createdAt: Date
+
+    public init(id: String, accountId: AccountID, sealedSecret: [UInt8], createdAt: Date) {
+        self.id = id
+        self.accountId = accountId
+        self.sealedSecret = sealedSecret
+        self.createdAt = createdAt
+    }
+}
+
+/// A dial authorization asked for, with everything the decision needs that is not in storage.
+public struct DialAttempt: Sendable {
+    public var accountId: AccountID
+    public var visitorId: String
+    public var sessionId: String
+    public var contextId: String
+    /// The number's hash under each of the account's keys, newest key first (stored with the first).
+    public var numberHashes: [[UInt8]]
+    public var country: String?
+    /// The number starts with one of the account's premium or high-risk prefixes.
+    public var premiumPrefix: Bool
+    public var at: Date
+    /// Where the account's current local day began (for the daily budget).
+    public var dayStart: Date
+    public var settings: AbuseSettings
+    /// The id a new authorization gets.
+    public var authorizationId: String
+
+    public init(
+        accountId: AccountID, visitorId: String, sessionId: String, contextId: String, numberHashes: [[UInt8]],
+        country: String?, premiumPrefix: Bool, at: Date, dayStart: Date, settings: AbuseSettings, authorizationId: String
+    ) {
+        self.premiumPrefix = premiumPrefix
+        self.accountId = accountId
+        self.visitorId = visitorId
+        self.sessionId = sessionId
+        self.contextId = contextId
+        self.numberHashes = numberHashes
+        self.country = country
+        self.at = at
+        self.dayStart = dayStart
+        self.settings = settings
+        self.authorizationId = authorizationId
+    }
+}
+
+/// What storage knows about an attempt, read in the transaction that records its outcome.
+public struct DialFacts: Sendable, Equatable {
+    /// An authorization of the same number for the same click (a form sent twice): answered again.
+    public var existingAuthorizationId: String?
+    public var numberBlocked = false
+    /// When the number was authorized within `sameNumber.hours`, for any visitor.
+    public var numberAuthorizations: [Date] = []
+    public var visitorBlock: AbuseBlock?
+    /// Earlier blocks of the visitor, lifted ones included (a second block is permanent).
+    public var earlierVisitorBlocks = 0
+    /// Numbers the visitor used (authorized or reported) within a day and after its last block
+    /// or lift: the hash and when.
+    public var visitorNumbers: [(hash: [UInt8], at: Date)] = []
+    public var authorizationsToday = 0
+    public var activeCalls = 0
+
+    public init() {}
+
+    public static func == (lhs: DialFacts, rhs: DialFacts) -> Bool {
+        lhs.existingAuthorizationId == rhs.existingAuthorizationId && lhs.numberBlocked == rhs.numberBlocked
+            && lhs.numberAuthorizations == rhs.numberAuthorizations && lhs.visitorBlock == rhs.visitorBlock
+            && lhs.earlierVisitorBlocks == rhs.earlierVisitorBlocks
+            && lhs.visitorNumbers.map(\.hash) == rhs.visitorNumbers.map(\.hash)
+            && lhs.visitorNumbers.map(\.at) == rhs.visitorNumbers.map(\.at)
+            && lhs.authorizationsToday == rhs.authorizationsToday && lhs.activeCalls == rhs.activeCalls
+    }
+}
+
+/// Why a dial authorization was refused (SPEC §13), in the order they are checked.
+public enum DialRefusal: String, Sendable, Codable, CaseIterable {
+    case notClicked, numberBlocked, countryNotAllowed, premiumPrefix, numberVelocity, visitorBlocked, accountCallBudget,
+        concurrentCalls
+}
+
+/// The decision on one attempt, and what storage records with it.
+public struct DialOutcome: Sendable, Equatable {
+    public var authorizationId: String?
+    public var refusal: DialRefusal?
+    public var retryAfterSeconds: Int?
+    /// A block this attempt caused (stored in the same transaction).
+    public var newBlock: AbuseBlock?
+    /// The authorization already existed (nothing new stored).
+    public var repeated = false
+
+    public init(
+        authorizationId: String? = nil, refusal: DialRefusal? = nil, retryAfterSeconds: Int? = nil, newBlock: AbuseBlock? = nil,
+        repeated: Bool = false
+    ) {
+        self.authorizationId = authorizationId
+        self.refusal = refusal
+        self.retryAfterSeconds = retryAfterSeconds
+        self.newBlock = newBlock
+        self.repeated = repeated
+    }
+
+    public var allowed: Bool { authorizationId != nil }
+}
+
+/// Dial authorizations, phone numbers used and blocks (SPEC §13). Facts that must hold across
+/// restarts and nodes are decided here, in one transaction per attempt serialized per account.
+public protocol AbuseRepository: Sendable {
+    func numberKeys(accountId: AccountID) async throws -> [NumberHashKey]
+    /// Throws `.conflict` when a key with the same id exists.
+    func addNumberKey(_ key: NumberHashKey) async throws
+    /// Reads the attempt's facts, asks `decide`, and stores its outcome (a new authorization, a
+    /// block) in the same transaction, serialized with every other attempt of the account.
+    func authorize(_ attempt: DialAttempt, decide: @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome
+    /// Numbers the brand reported for a visitor (`personal` SDE contacts): they count toward the
+    /// visitor's distinct numbers.
+    func recordReportedNumbers(accountId: AccountID, visitorId: String, hashes: [[UInt8]], at: Date) async throws
+    /// A final call status ends the authorized call (it no longer counts as concurrent).
+    func callEnded(accountId: AccountID, visitorId: String, sessionId: String, contextId: String, at: Date) async throws
+    func addBlock(_ block: AbuseBlock) async throws
+    func block(accountId: AccountID, id: String) async throws -> AbuseBlock?
+    /// Blocks that hold at `now` (or all when `activeAt` is nil), oldest first, after the block `afterId`.
+    func blocks(accountId: AccountID, activeAt now: Date?, afterId: String?, limit: Int) async throws -> [AbuseBlock]
+    /// Lifts a block; nil when the account has no such block. Lifting twice keeps the first lift.
+    func liftBlock(accountId: AccountID, id: String, by: String, at: Date) async throws -> AbuseBlock?
+    /// The visitor's block that holds at `now`, if any (for a visitor rebuilt from the journal).
+    func visitorBlock(accountId: AccountID, visitorId: String, at now: Date) async throws -> AbuseBlock?
+    /// Whether one of `hashes` is a blocked number at `now`.
+    func numberBlocked(accountId: AccountID, hashes: [[UInt8]], at now: Date) async throws -> Bool
+}
