@@ -42,11 +42,6 @@ extension TestClientProtocol {
 }
 
 @Suite struct AbuseRouteTests {
-    /// A new visitor that was shown, displayed and clicked the Click to Call engagement.
-    static func clickedVisitor(_ client: some TestClientProtocol, _ fixture: MonitoringFixture) async throws -> ClickedVisit {
-        try await ClickedVisit.make(client, fixture)
-    }
-
     @Test func theEighthClickIn15MinutesGetsNoClickThroughAndClickToCallIsHidden() async throws {
         try await TestApp.with { app, client in
             let fixture = try await MonitoringFixture.make(app)
