@@ -86,6 +86,22 @@ public struct BeckonClient: Sendable {
         try await validation(.post, "api/account/\(escaped(accountId))/clicktocall/tokens/verify", body: ["token": token])
     }
 
+    /// Asks Beckon whether the brand may dial `phoneNumber` (E.164) for this click (SPEC §13),
+    /// before it dials. Call it once the visitor typed a number; a refusal (`allowed == false`)
+    /// is an answer, not an error — show the visitor `refusal.visitorMessage`, never the number.
+    /// Asking again for the same click and number answers the same authorization.
+    public func authorizeDial(for click: ClickThrough, phoneNumber: String) async throws -> DialAuthorization {
+        let (data, status) = try await send(
+            .post, "api/account/\(escaped(accountId))/clicktocall/dial-authorizations",
+            body: ["visitorId": click.visitorId, "sessionId": click.sessionId, "contextId": click.contextId, "phoneNumber": phoneNumber],
+            accepting: [403])
+        // A 403 without `allowed` is a missing scope or a wrong key, not a refusal to dial.
+        if status == 403, (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["allowed"] == nil {
+            throw BeckonClientError.refused(status: 403, message: Self.message(data))
+        }
+        return try JSONDecoder().decode(DialAuthorization.self, from: data)
+    }
+
     /// The account's click-token public keys, for `ClickTokenVerifier` (cache them; keys rotate
     /// by adding a new key id).
     public func clickKeys() async throws -> JSONWebKeySet {

@@ -57,6 +57,68 @@ public struct Validation: Sendable, Equatable, Codable {
     public var claims: ClickClaims?
 }
 
+/// Beckon's answer to a dial authorization: dial only when `allowed`.
+public struct DialAuthorization: Sendable, Equatable, Codable {
+    /// Why Beckon refused to let the brand dial (SPEC §13).
+    public enum Refusal: String, Sendable, Equatable, Codable, CaseIterable {
+        case notClicked, visitorBlocked, numberBlocked, numberVelocity, countryNotAllowed, premiumPrefix
+        case accountCallBudget, concurrentCalls
+
+        /// What to tell the visitor: plain words, no number echoed back, nothing that helps an
+        /// attacker tune the next try.
+        public var visitorMessage: String {
+            switch self {
+            case .notClicked:
+                "This call link is no longer valid. Please click the call button on the website again."
+            case .visitorBlocked, .numberVelocity:
+                "We cannot place more calls from this browser right now. Please try again later, or contact us another way."
+            case .numberBlocked:
+                "We cannot call this number. Please enter another number, or contact us another way."
+            case .countryNotAllowed, .premiumPrefix:
+                "We can only call numbers in the countries we serve. Please enter another number."
+            case .accountCallBudget, .concurrentCalls:
+                "All our lines are busy right now. Please try again in a few minutes."
+            }
+        }
+
+        /// Whether another number might be accepted (the form should stay open for one).
+        public var anotherNumberMayWork: Bool { [.numberBlocked, .countryNotAllowed, .premiumPrefix].contains(self) }
+    }
+
+    public var allowed: Bool
+    /// The authorization to keep with the call's record, when allowed.
+    public var authorizationId: String?
+    /// The number's country (ISO 3166-1 alpha-2), when allowed.
+    public var country: String?
+    /// Why not, when refused; nil for a reason this client does not know yet.
+    public var refusal: Refusal?
+    /// The reason as Beckon sent it (also for reasons newer than this client).
+    public var reason: String?
+    /// When asking again may succeed.
+    public var retryAfterSeconds: Int?
+
+    enum CodingKeys: String, CodingKey { case allowed, authorizationId, country, reason, retryAfterSeconds }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        allowed = try container.decode(Bool.self, forKey: .allowed)
+        authorizationId = try container.decodeIfPresent(String.self, forKey: .authorizationId)
+        country = try container.decodeIfPresent(String.self, forKey: .country)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        retryAfterSeconds = try container.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
+        refusal = reason.flatMap(Refusal.init(rawValue:))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(allowed, forKey: .allowed)
+        try container.encodeIfPresent(authorizationId, forKey: .authorizationId)
+        try container.encodeIfPresent(country, forKey: .country)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(retryAfterSeconds, forKey: .retryAfterSeconds)
+    }
+}
+
 /// What a click token says (a compact JWS, EdDSA).
 public struct ClickClaims: Sendable, Equatable, Codable {
     public var accountId: String

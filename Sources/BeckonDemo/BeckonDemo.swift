@@ -115,6 +115,12 @@ public enum BeckonDemo {
         let key = try await provisioning.createAPIKey(
             accountId: accountId, name: "Reference call page", scopes: [.engagementValidate, .visitRead, .eventsWrite])
         let id = AccountID(trusted: accountId)
+        // The demo dials nobody (a simulated dialer): let a visitor anywhere try any number. Every
+        // other abuse default stays on, so the demo shows them (docs/abuse.md).
+        if var settings = try await dependencies.storage.accounts.settings(accountId: id) {
+            settings.abuse.allowedCountries = nil
+            try await dependencies.storage.accounts.updateSettings(accountId: id, settings)
+        }
         let now = dependencies.clock.now()
         let campaign = try await dependencies.storage.campaigns.createCampaign(
             accountId: id,

@@ -47,6 +47,42 @@ import Testing
         }
     }
 
+    @Test func aDialIsAuthorizedOnceAndRefusalsAreAnswersNotErrors() async throws {
+        try await RunningBeckon.with { beckonServer in
+            let beckon = beckonServer.client()
+            let click = try await beckonServer.click()
+            let allowed = try await beckon.authorizeDial(for: click, phoneNumber: "+1 415 555 0100")
+            #expect(allowed.allowed && allowed.authorizationId != nil && allowed.country == "US" && allowed.refusal == nil)
+            // The same click and number: the same authorization, not a second dial.
+            #expect(try await beckon.authorizeDial(for: click, phoneNumber: "+14155550100").authorizationId == allowed.authorizationId)
+            // A number that asked never to be called: refused, with a reason the page can explain.
+            #expect(try await beckonServer.admin("POST", "api/v1/accounts/acme/abuse/blocked-numbers", #"{"phoneNumber":"+14155550177"}"#) == 201)
+            let refused = try await beckon.authorizeDial(for: click, phoneNumber: "+14155550177")
+            #expect(!refused.allowed && refused.refusal == .numberBlocked && refused.reason == "numberBlocked")
+            #expect(refused.refusal?.anotherNumberMayWork == true && !refused.refusal!.visitorMessage.contains("555"))
+            // A click never made is refused as such.
+            var forged = click
+            forged.contextId = "999"
+            #expect(try await beckon.authorizeDial(for: forged, phoneNumber: "+14155550100").refusal == .notClicked)
+            // Malformed numbers are the request's fault: 400 naming the field, never retried.
+            do {
+                _ = try await beckon.authorizeDial(for: click, phoneNumber: "call me")
+                Issue.record("a malformed number was answered")
+            } catch BeckonClientError.refused(let status, let message) {
+                #expect(status == 400 && message.contains("phoneNumber") && !message.contains("call me"))
+            }
+            // A key without the scope is refused outright (a 403 that is not a dial refusal).
+            let reader = try await beckonServer.key(scopes: [.reportsRead])
+            let readOnly = BeckonClient(baseURL: beckon.baseURL, accountId: "acme", credentials: .bearer(reader.bearer), retry: .none)
+            do {
+                _ = try await readOnly.authorizeDial(for: click, phoneNumber: "+14155550100")
+                Issue.record("a key without engagement:validate was answered")
+            } catch BeckonClientError.refused(let status, _) {
+                #expect(status == 403)
+            }
+        }
+    }
+
     @Test func oauth1SigningIsAcceptedAndTheVisitReadsForTheAgent() async throws {
         try await RunningBeckon.with { beckonServer in
             let beckon = beckonServer.client(oauth: true)

@@ -100,6 +100,52 @@ import Testing
         }
     }
 
+    /// The call page's path for the form of a fresh click-through.
+    static func openForm(_ callPage: any TestClientProtocol, _ path: String) async throws -> String {
+        let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
+        return "/call/\(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))"
+    }
+
+    @Test func aNumberBeckonRefusesIsNotDialledAndTheVisitorMayTryAnother() async throws {
+        let dialer = CountingDialer()
+        try await Self.withCallPage(dialer: { _ in dialer }) { beckon, click, path, callPage, _ in
+            #expect(try await beckon.admin("POST", "api/v1/accounts/acme/abuse/blocked-numbers", #"{"phoneNumber":"+14155550177"}"#) == 201)
+            let callPath = try await Self.openForm(callPage, path)
+            let refused = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+415+555+0177&consent=yes"))
+            let html = String(buffer: refused.body)
+            #expect(refused.status == .forbidden && html.contains(#"id="dial-refused""#) && html.contains("We cannot call this number"))
+            // The number is not echoed back, nothing was dialled or reported to Beckon.
+            #expect(!html.contains("415") && !html.contains("0177"))
+            #expect(dialer.count == 0)
+            #expect(try await Self.statuses(beckon, click).isEmpty)
+            // The form stays open: another number is authorized and called.
+            let placed = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B14155550100&consent=yes"))
+            #expect(placed.status == .seeOther && dialer.count == 1)
+        }
+    }
+
+    @Test func aRefusalForTheVisitorEndsTheCallWithAPlainMessage() async throws {
+        let dialer = CountingDialer()
+        try await Self.withCallPage(dialer: { _ in dialer }) { beckon, click, path, callPage, _ in
+            // No calls left today: nothing another number could change.
+            #expect(try await beckon.admin("PATCH", "api/v1/accounts/acme/settings", #"{"abuse":{"dailyCallBudget":0}}"#) == 200)
+            let callPath = try await Self.openForm(callPage, path)
+            let refused = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B14155550100&consent=yes"))
+            #expect(refused.status == .forbidden && String(buffer: refused.body).contains("All our lines are busy"))
+            #expect(!String(buffer: refused.body).contains("<form"))
+            // Sending the form again changes nothing; the call's page keeps saying why.
+            let again = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B14155550100&consent=yes"))
+            #expect(again.status == .seeOther)
+            #expect(String(buffer: try await callPage.execute(uri: callPath, method: .get).body).contains("All our lines are busy"))
+            #expect(dialer.count == 0)
+            #expect(try await Self.statuses(beckon, click).isEmpty)
+        }
+    }
+
     @Test func theCloudTelephonyAdapterPlacesTheCallAndFollowsItsCallbacks() async throws {
         let provider = TelephonyStandIn()
         let router = Router()
@@ -169,6 +215,17 @@ final class LateDialer: Dialer, StatusCallbackReceiver, Sendable {
 
     func callback(callId: String, providerStatus: String) async -> Bool {
         await (dialer as? any StatusCallbackReceiver)?.callback(callId: callId, providerStatus: providerStatus) ?? false
+    }
+}
+
+/// A dialer that only counts the calls it was asked to place (each ends at once).
+final class CountingDialer: Dialer, Sendable {
+    private let placed = Mutex(0)
+    var count: Int { placed.withLock { $0 } }
+
+    func place(_ call: DialRequest, update: @escaping @Sendable (DialEvent) async -> Void) async throws {
+        placed.withLock { $0 += 1 }
+        await update(DialEvent(.completed))
     }
 }
 

@@ -21,6 +21,7 @@ struct RunningBeckon: Sendable {
     let clock: ManualClock
     let admin: IssuedAPIKey
     let site: Site
+    let provisioning: Provisioning
 
     static let origin = "https://www.acme.example"
 
@@ -51,7 +52,8 @@ struct RunningBeckon: Sendable {
                 guard let port = client.port else { throw BeckonError.storageUnavailable("no port") }
                 try await body(
                     RunningBeckon(
-                        baseURL: URL(string: "http://127.0.0.1:\(port)")!, storage: storage, clock: clock, admin: admin, site: site))
+                        baseURL: URL(string: "http://127.0.0.1:\(port)")!, storage: storage, clock: clock, admin: admin, site: site,
+                        provisioning: provisioning))
             }
         }
     }
@@ -92,6 +94,23 @@ struct RunningBeckon: Sendable {
     func click() async throws -> ClickThrough {
         guard let click = ClickThrough(url: try await clickThroughURL()) else { throw BeckonClientError.malformed("click-through URL") }
         return click
+    }
+
+    /// Another API key of `acme`, with `scopes`.
+    func key(scopes: Set<Scope>) async throws -> IssuedAPIKey {
+        try await provisioning.createAPIKey(accountId: "acme", name: "other", scopes: scopes)
+    }
+
+    /// An account API call with the admin key (settings, abuse blocks): the status and the JSON.
+    @discardableResult
+    func admin(_ method: String, _ path: String, _ body: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: "\(baseURL.absoluteString)/\(path)")!)
+        request.httpMethod = method
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(admin.bearer)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
     private func json(_ method: String, _ path: String, _ body: String) async throws -> [String: Any] {

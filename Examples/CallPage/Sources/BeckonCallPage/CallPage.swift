@@ -10,8 +10,9 @@ import Synchronization
 ///    Beckon (which counts it as the click's one validation, so a forwarded link cannot start a
 ///    second call), the visit is read for the agent, and the visitor is asked for a number and
 ///    consent.
-/// 2. `POST /call/{id}` — the number (checked: E.164, 8–15 digits) and consent. The call is placed
-///    through the `Dialer`, and every status is reported to Beckon as `convStatus`, which Beckon
+/// 2. `POST /call/{id}` — the number (checked: E.164, 8–15 digits) and consent. Beckon authorizes
+///    the dial (`authorizeDial`; a refusal is shown to the visitor without the number), then the
+///    call is placed through the `Dialer`, and every status is reported to Beckon as `convStatus`, which Beckon
 ///    relays to the visitor's page.
 /// 3. `GET /call/{id}` — the live status for the visitor (`/call/{id}/status` as JSON).
 /// 4. `POST /dialer/callback/{id}` — status callbacks of a cloud telephony provider.
@@ -37,6 +38,9 @@ public struct CallPage: Sendable {
         router.get("call") { request, _ in try await clickThrough(request) }
         router.get("call/:id") { _, context in
             let call = try calls.require(try context.parameters.require("id"))
+            if let refusal = call.refusal {
+                return html(Pages.message("We cannot place this call", refusal, brand: brandName), status: .forbidden)
+            }
             return html(Pages.status(call, brand: brandName), status: .ok)
         }
         router.get("call/:id/status") { _, context in
@@ -98,6 +102,32 @@ public struct CallPage: Sendable {
         // One call per click, even if the form is sent twice.
         guard calls.claim(call.id) else { return Response(status: .seeOther, headers: [.location: "/call/\(call.id)"]) }
         let click = call.click
+        // Beckon decides whether this number may be dialled for this click (SPEC §13) before
+        // anything rings: a bot cannot make the brand call a stranger, or call one victim again
+        // and again. The visitor hears why in plain words; the number is never echoed back.
+        let authorization: DialAuthorization
+        do {
+            authorization = try await beckon.authorizeDial(for: click, phoneNumber: number)
+        } catch BeckonClientError.refused(status: 400, _) {
+            calls.release(call.id)
+            return html(Pages.form(call, brand: brandName, error: .phone, number: typed), status: .badRequest)
+        } catch {
+            calls.release(call.id)
+            logger.error("the dial could not be authorized with Beckon", metadata: ["error": "\(error)"])
+            return html(Pages.message("We cannot place calls right now", "Please try again in a minute.", brand: brandName), status: .serviceUnavailable)
+        }
+        guard authorization.allowed else {
+            let refusal = authorization.refusal
+            logger.notice("dial refused by Beckon", metadata: ["reason": "\(authorization.reason ?? "")", "context": "\(click.contextId)"])
+            let message = refusal?.visitorMessage ?? "We cannot place this call. Please contact us another way."
+            if refusal?.anotherNumberMayWork == true {
+                calls.release(call.id)
+                return html(Pages.form(call, brand: brandName, error: .refused(message), number: ""), status: .forbidden)
+            }
+            calls.update(call.id) { $0.refusal = message }
+            return html(Pages.message("We cannot place this call", message, brand: brandName), status: .forbidden)
+        }
+        calls.update(call.id) { $0.authorizationId = authorization.authorizationId }
         let beckon = self.beckon
         let calls = self.calls
         let logger = self.logger
@@ -141,6 +171,10 @@ struct Call: Sendable {
     var disposition: String?
     /// Set once the number was accepted and the call handed to the dialer.
     var placed = false
+    /// Beckon's authorization of the dial (kept with the call's record).
+    var authorizationId: String?
+    /// What the visitor was told when Beckon refused the dial for good.
+    var refusal: String?
 }
 
 final class CallBook: Sendable {
@@ -168,6 +202,11 @@ final class CallBook: Sendable {
             calls[id] = call
             return true
         }
+    }
+
+    /// Lets the visitor send the form again (the number was not dialled).
+    func release(_ id: String) {
+        update(id) { $0.placed = false }
     }
 
     func update(_ id: String, _ change: (inout Call) -> Void) {

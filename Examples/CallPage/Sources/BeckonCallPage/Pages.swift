@@ -2,7 +2,11 @@ import Foundation
 
 /// The call page's HTML. Everything that came from a request is escaped.
 enum Pages {
-    enum FieldError { case phone, consent }
+    enum FieldError: Equatable {
+        case phone, consent
+        /// Beckon refused to dial the number; another number may work.
+        case refused(String)
+    }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -37,12 +41,17 @@ enum Pages {
 
     static func form(_ call: Call, brand: String, error: FieldError?, number: String) -> String {
         let phoneError = error == .phone ? #"<p class="error" id="phone-error" role="alert">Please enter your number with the country code, e.g. +1 555 010 0123.</p>"# : ""
+        var refusedError = ""
+        if case .refused(let message) = error {
+            refusedError = #"<p class="error" id="dial-refused" role="alert">"# + escape(message) + "</p>"
+        }
         let consentError = error == .consent ? #"<p class="error" id="consent-error" role="alert">Please agree to be called, or close this window.</p>"# : ""
         return layout(
             "We call you now", brand: brand,
             """
             <h1>We call you now</h1>
             <p>Leave your number and an agent calls you within a minute, free of charge.</p>
+            \(refusedError)
             <form method="post" action="/call/\(call.id)">
             <label for="phone">Your phone number</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" required value="\(escape(number))" placeholder="+1 555 010 0123"\(error == .phone ? #" aria-invalid="true" aria-describedby="phone-error" autofocus"# : " autofocus")>
