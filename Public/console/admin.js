@@ -1,6 +1,6 @@
 // Account settings, sites (with the tag snippet) and API keys.
 import { api, all, can, session } from "/console/api.js";
-import { h, field, input, select, show, showError, clearErrors, onSubmit, toast, formatDate } from "/console/dom.js";
+import { h, field, input, select, textarea, show, showError, clearErrors, onSubmit, toast, formatDate } from "/console/dom.js";
 
 const refresh = () => window.dispatchEvent(new HashChangeEvent("hashchange"));
 const optionalNumber = (control) => (control.value.trim() === "" ? null : Number(control.value));
@@ -21,6 +21,7 @@ export async function settingsView() {
   const crossSession = select([[0, "Off"], [1, "1 day"], [7, "7 days"], [14, "14 days"], [31, "31 days"]], s.crossSessionDays);
   const attribution = select([["last", "Last touch"], ["first", "First touch"]], s.attribution);
   const retention = input({ type: "number", min: 1, value: s.retentionDays });
+  const abuse = abuseFields(s.abuse || {});
   const form = h("form", { class: "card", novalidate: true },
     h("fieldset", {}, h("legend", {}, "Account"),
       h("div", { class: "row" }, field("Time zone", timeZone, { name: "timeZone", hint: "Reports count days and hours in it." }), field("Currency", currency, { name: "currency" }), field("Keep visit data for days", retention, { name: "retentionDays" }))),
@@ -29,9 +30,10 @@ export async function settingsView() {
       h("div", { class: "row" }, field("After a visitor declines", afterDecline, { name: "caps.afterDecline" }), field("Per visitor: at most", visitorMax, { name: "caps.perVisitor.max" }), field("… within days", visitorDays, { name: "caps.perVisitor.days" }))),
     h("fieldset", {}, h("legend", {}, "Measurement"),
       h("div", { class: "row" }, field("Control group (%)", control, { name: "controlGroupPercent" }), field("Cross-session window", crossSession, { name: "crossSessionDays" }), field("Attribution", attribution, { name: "attribution" }))),
+    abuse.fieldset,
     editable ? h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Save settings")) : h("p", { class: "muted" }, "Your role can view the settings but not change them."),
     h("datalist", { id: "zones" }, (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"]).map((z) => h("option", { value: z }))));
-  if (!editable) form.querySelectorAll("input, select").forEach((c) => { c.disabled = true; });
+  if (!editable) form.querySelectorAll("input, select, textarea").forEach((c) => { c.disabled = true; });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -43,10 +45,59 @@ export async function settingsView() {
         afterDecline: afterDecline.value,
         perVisitor: visitorMax.value.trim() === "" ? null : { max: Number(visitorMax.value), days: Number(visitorDays.value || 1) },
       },
+      abuse: abuse.body(),
     };
     try { await api("PATCH", "settings", body); toast("Settings saved"); } catch (error) { showError(form, error); }
   });
   show(h("h1", {}, "Settings"), form);
+}
+
+/** The abuse defences of `settings.abuse` (docs/abuse.md): empty number fields mean unlimited. */
+function abuseFields(a) {
+  const limit = (value, attributes = {}) => input({ type: "number", min: 0, value: value ?? "", placeholder: "unlimited", ...attributes });
+  const clicks = a.clicks || {}, distinct = a.distinctNumbers || {}, same = a.sameNumber || {}, perAddress = a.perAddress || {};
+  const c = {
+    per15Minutes: limit(clicks.per15Minutes), perHour: limit(clicks.perHour), perDay: limit(clicks.perDay),
+    distinctHour: limit(distinct.perHour), distinctDay: limit(distinct.perDay), blockHours: input({ type: "number", min: 1, value: distinct.blockHours ?? 24 }),
+    sameMax: limit(same.max), sameHours: input({ type: "number", min: 1, value: same.hours ?? 6 }),
+    countries: input({ value: (a.allowedCountries || []).join(", "), placeholder: "any country", autocapitalize: "characters" }),
+    prefixes: textarea((a.premiumPrefixes || []).join("\n"), { rows: 5, spellcheck: false }),
+    budget: limit(a.dailyCallBudget), concurrent: limit(a.concurrentCalls),
+    requests: limit(perAddress.requestsPerMinute), newVisitors: limit(perAddress.newVisitorsPerMinute),
+  };
+  const fieldset = h("fieldset", {}, h("legend", {}, "Abuse defences"),
+    h("p", { class: "muted" }, "Click to Call makes your phones ring a number a stranger typed. These limits stop bots and pranksters; the defaults suit most sites. Empty means unlimited."),
+    h("div", { class: "row" },
+      field("Clicks per visitor in 15 minutes", c.per15Minutes, { name: "abuse.clicks.per15Minutes", hint: "Past it the visitor gets no call link and no Click to Call offers until the window allows." }),
+      field("… in an hour", c.perHour, { name: "abuse.clicks.perHour" }),
+      field("… in a day", c.perDay, { name: "abuse.clicks.perDay" })),
+    h("div", { class: "row" },
+      field("Different numbers per visitor in an hour", c.distinctHour, { name: "abuse.distinctNumbers.perHour", hint: "Reaching it blocks the visitor; a second block is permanent." }),
+      field("… in a day", c.distinctDay, { name: "abuse.distinctNumbers.perDay" }),
+      field("Block for hours", c.blockHours, { name: "abuse.distinctNumbers.blockHours" })),
+    h("div", { class: "row" },
+      field("Calls to one number, from anyone", c.sameMax, { name: "abuse.sameNumber.max", hint: "Protects a victim whose number many bots type." }),
+      field("… within hours", c.sameHours, { name: "abuse.sameNumber.hours" })),
+    h("div", { class: "row" },
+      field("Countries you call", c.countries, { name: "abuse.allowedCountries", hint: "ISO codes such as US, CA. Empty: any country." }),
+      field("Calls per day", c.budget, { name: "abuse.dailyCallBudget", hint: "All visitors together, in the account's time zone." }),
+      field("Calls at once", c.concurrent, { name: "abuse.concurrentCalls" })),
+    h("div", { class: "row" },
+      field("Premium and high-risk prefixes never called", c.prefixes, { name: "abuse.premiumPrefixes", hint: "One E.164 prefix per line, such as +1900." })),
+    h("div", { class: "row" },
+      field("Requests per minute from one address", c.requests, { name: "abuse.perAddress.requestsPerMinute", hint: "High, so visitors behind one office network are not hurt." }),
+      field("New visitors per minute from one address", c.newVisitors, { name: "abuse.perAddress.newVisitorsPerMinute" })));
+  const list = (text) => text.split(/[\s,;]+/).map((item) => item.trim()).filter(Boolean);
+  const body = () => ({
+    clicks: { per15Minutes: optionalNumber(c.per15Minutes), perHour: optionalNumber(c.perHour), perDay: optionalNumber(c.perDay) },
+    distinctNumbers: { perHour: optionalNumber(c.distinctHour), perDay: optionalNumber(c.distinctDay), blockHours: Number(c.blockHours.value || 24) },
+    sameNumber: { max: optionalNumber(c.sameMax), hours: Number(c.sameHours.value || 6) },
+    allowedCountries: c.countries.value.trim() === "" ? null : list(c.countries.value.toUpperCase()),
+    premiumPrefixes: list(c.prefixes.value),
+    dailyCallBudget: optionalNumber(c.budget), concurrentCalls: optionalNumber(c.concurrent),
+    perAddress: { requestsPerMinute: optionalNumber(c.requests), newVisitorsPerMinute: optionalNumber(c.newVisitors) },
+  });
+  return { fieldset, body };
 }
 
 function snippet(site) {

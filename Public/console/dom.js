@@ -52,8 +52,9 @@ export function showError(form, error) {
   const name = error.field || "";
   let target = null;
   if (name) {
-    // "timeFrame.weekly.mon" is shown at the closest field the form has.
-    const parts = name.split(".");
+    // "timeFrame.weekly.mon" is shown at the closest field the form has; "abuse.allowedCountries[2]"
+    // at the list's field.
+    const parts = name.replace(/\[\d+\]/g, "").split(".");
     for (let n = parts.length; n > 0 && !target; n--) {
       target = form.querySelector(`[data-field="${CSS.escape(parts.slice(0, n).join("."))}"]`);
     }

@@ -206,6 +206,41 @@ def test_settings_errors_are_shown_next_to_their_field(beckon, browser):
     shot(browser, "settings-error")
 
 
+def test_abuse_defences_are_tuned_in_the_settings_screen(beckon, browser):
+    original = beckon.api("GET", "/api/v1/accounts/acme/settings")["abuse"]
+    try:
+        sign_in(browser, beckon, "admin@acme.example", beckon.admin_password)
+        browser.get(beckon.base + "/console#/settings")
+        heading(browser, "Settings")
+        wait(browser).until(EC.presence_of_element_located((By.XPATH, "//legend[text()='Abuse defences']")))
+        assert unlabelled_controls(browser) == []
+        assert control(browser, "Clicks per visitor in 15 minutes").get_attribute("value") == str(original["clicks"]["per15Minutes"])
+        assert "+1900" in control(browser, "Premium and high-risk prefixes never called").get_attribute("value")
+        # A country code that is not one: refused by the server, shown at its field.
+        type_into(browser, "Countries you call", "US, U5")
+        browser.find_element(By.XPATH, "//button[text()='Save settings']").click()
+        error = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-field='abuse.allowedCountries'] .error")))
+        assert "ISO" in error.text
+        type_into(browser, "Countries you call", "us, ca")
+        type_into(browser, "Clicks per visitor in 15 minutes", "6")
+        type_into(browser, "Calls per day", "500")
+        type_into(browser, "Calls at once", "")
+        browser.find_element(By.XPATH, "//button[text()='Save settings']").click()
+        wait(browser).until(lambda _: beckon.api("GET", "/api/v1/accounts/acme/settings")["abuse"]["clicks"]["per15Minutes"] == 6)
+        saved = beckon.api("GET", "/api/v1/accounts/acme/settings")["abuse"]
+        assert saved["allowedCountries"] == ["US", "CA"] and saved["dailyCallBudget"] == 500
+        assert saved.get("concurrentCalls") is None and saved["clicks"]["perHour"] == original["clicks"]["perHour"]
+        assert saved["premiumPrefixes"] == original["premiumPrefixes"]
+        browser.refresh()
+        heading(browser, "Settings")
+        assert control(browser, "Countries you call").get_attribute("value") == "US, CA"
+        assert control(browser, "Calls per day").get_attribute("value") == "500"
+        browser.execute_script("[...document.querySelectorAll('legend')].find(l => l.textContent === 'Abuse defences').scrollIntoView()")
+        shot(browser, "settings-abuse")
+    finally:
+        beckon.api("PATCH", "/api/v1/accounts/acme/settings", {"abuse": {**original, "allowedCountries": original.get("allowedCountries")}})
+
+
 def test_a_wrong_password_is_refused_in_place(beckon, browser):
     browser.get(beckon.base + "/console")
     heading(browser, "Sign in to Beckon")
