@@ -87,6 +87,8 @@ public struct SQLAbuseRepository: AbuseRepository {
             "SELECT number_hash, created_at FROM number_uses WHERE account_id = ? AND visitor_id = ? AND created_at > ?", account,
             visitor, .date(numbersSince)
         ).map { (hash: try $0.blob("number_hash"), at: try $0.date("created_at")) }
+        // The account-wide counts grow with the day's calls: only read when a limit needs them.
+        guard attempt.settings.dailyCallBudget != nil || attempt.settings.concurrentCalls != nil else { return facts }
         facts.authorizationsToday = Int(
             try await tx.query(
                 "SELECT COUNT(*) AS n FROM number_uses WHERE account_id = ? AND authorization_id IS NOT NULL AND created_at >= ?",
