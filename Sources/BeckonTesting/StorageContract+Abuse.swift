@@ -30,6 +30,26 @@ extension StorageContract {
             let again = try await authorize(storage, dialAttempt(visitor: "v1", number: 7, at: t0.addingTimeInterval(5)))
             #expect(again.repeated && again.authorizationId == "da_v1_1_7_\(t0.millisecondsSince1970)")
         },
+        check("decidesConcurrentAttemptsOneAfterAnother") { storage in
+            try await twoAccounts(storage)
+            // 40 bots at once for one victim, and one visitor asking 10 times at once for the same
+            // click and number: however the attempts share transactions, each sees those before it.
+            let outcomes = try await withThrowingTaskGroup(of: (String, DialOutcome).self) { group in
+                for bot in 0..<40 {
+                    group.addTask { ("victim", try await authorize(storage, dialAttempt(visitor: "bot\(bot)", number: 42, at: t0))) }
+                }
+                for _ in 0..<10 {
+                    group.addTask {
+                        ("same", try await authorize(storage, dialAttempt(visitor: "repeat", context: "1", number: 43, at: t0)))
+                    }
+                }
+                return try await group.reduce(into: [String: [DialOutcome]]()) { $0[$1.0, default: []].append($1.1) }
+            }
+            #expect(outcomes["victim"]?.filter(\.allowed).count == 3)
+            #expect(outcomes["victim"]?.filter { $0.refusal == .numberVelocity }.count == 37)
+            let same = outcomes["same"] ?? []
+            #expect(same.allSatisfy(\.allowed) && Set(same.map(\.authorizationId)).count == 1 && same.filter { !$0.repeated }.count == 1)
+        },
         check("blocksAVisitorForADayThenForGood") { storage in
             try await twoAccounts(storage)
             #expect(try await authorize(storage, dialAttempt(visitor: "bot", context: "1", number: 1, at: t0)).allowed)

@@ -153,14 +153,15 @@ public struct DialOutcome: Sendable, Equatable {
 }
 
 /// Dial authorizations, phone numbers used and blocks (SPEC §13). Facts that must hold across
-/// restarts and nodes are decided here, in one transaction per attempt serialized per account.
+/// restarts and nodes are decided here, one attempt after another (attempts may share a
+/// transaction, each seeing what the ones before it stored), serialized per account.
 public protocol AbuseRepository: Sendable {
     func numberKeys(accountId: AccountID) async throws -> [NumberHashKey]
     /// Throws `.conflict` when a key with the same id exists.
     func addNumberKey(_ key: NumberHashKey) async throws
     /// Reads the attempt's facts, asks `decide`, and stores its outcome (a new authorization, a
     /// block) in the same transaction, serialized with every other attempt of the account.
-    func authorize(_ attempt: DialAttempt, decide: @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome
+    func authorize(_ attempt: DialAttempt, decide: @escaping @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome
     /// Numbers the brand reported for a visitor (`personal` SDE contacts): they count toward the
     /// visitor's distinct numbers.
     func recordReportedNumbers(accountId: AccountID, visitorId: String, hashes: [[UInt8]], at: Date) async throws

@@ -1,13 +1,33 @@
 import BeckonCore
 import Foundation
 
-/// `AbuseRepository` over either SQL backend. A dial authorization reads its facts and stores
-/// its outcome in one transaction; on PostgreSQL a transaction-scoped advisory lock per account
-/// serializes the attempts of one account across nodes (SQLite has one writer anyway).
+/// `AbuseRepository` over either SQL backend. Dial authorizations are decided one after another,
+/// each reading its facts after the previous one stored its outcome, in group-committed
+/// transactions (`TransactionBatcher`: many attempts share one commit); on PostgreSQL
+/// transaction-scoped advisory locks per account serialize the attempts of one account across
+/// nodes (SQLite has one writer anyway).
 public struct SQLAbuseRepository: AbuseRepository {
-    let database: any SQLDatabase
+    struct DialWork: Sendable {
+        var attempt: DialAttempt
+        var decide: @Sendable (DialFacts) -> DialOutcome
+    }
 
-    public init(database: any SQLDatabase) { self.database = database }
+    let database: any SQLDatabase
+    let dials: TransactionBatcher<DialWork, DialOutcome>
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+        dials = TransactionBatcher(
+            database: database,
+            prepare: { works, tx in
+                guard tx.dialect == .postgres else { return }
+                // In one order on every node, so two batches never wait for each other's locks.
+                for key in Set(works.map { Self.lockKey($0.attempt.accountId) }).sorted() {
+                    try await tx.query("SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(?)) AS locked", .integer(key))
+                }
+            },
+            body: { work, tx in try await Self.decide(work.attempt, work.decide, in: tx) })
+    }
 
     public func numberKeys(accountId: AccountID) async throws -> [NumberHashKey] {
         try await database.query(
@@ -31,62 +51,73 @@ public struct SQLAbuseRepository: AbuseRepository {
         }
     }
 
-    public func authorize(_ attempt: DialAttempt, decide: @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome {
-        try await database.transaction { tx in
-            if tx.dialect == .postgres {
-                try await tx.query(
-                    "SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(?)) AS locked", .integer(Self.lockKey(attempt.accountId)))
-            }
-            let facts = try await Self.facts(for: attempt, in: tx)
-            let outcome = decide(facts)
-            if let id = outcome.authorizationId, !outcome.repeated {
-                try await tx.query(
-                    """
-                    INSERT INTO number_uses (account_id, visitor_id, number_hash, authorization_id, session_id, context_id, country, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    .text(attempt.accountId.rawValue), .text(attempt.visitorId), .blob(attempt.numberHashes[0]), .text(id),
-                    .text(attempt.sessionId), .text(attempt.contextId), .optionalText(attempt.country), .date(attempt.at))
-            }
-            if let block = outcome.newBlock { try await Self.insert(block, into: tx) }
-            return outcome
-        }
+    public func authorize(_ attempt: DialAttempt, decide: @escaping @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome {
+        try await dials.submit(DialWork(attempt: attempt, decide: decide))
     }
 
+    /// One attempt, inside the batch's transaction: its facts, the decision, its outcome stored.
+    static func decide(_ attempt: DialAttempt, _ decide: (DialFacts) -> DialOutcome, in tx: any SQLExecutor) async throws -> DialOutcome {
+        let facts = try await Self.facts(for: attempt, in: tx)
+        let outcome = decide(facts)
+        if let id = outcome.authorizationId, !outcome.repeated {
+            try await tx.query(
+                """
+                INSERT INTO number_uses (account_id, visitor_id, number_hash, authorization_id, session_id, context_id, country, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                .text(attempt.accountId.rawValue), .text(attempt.visitorId), .blob(attempt.numberHashes[0]), .text(id),
+                .text(attempt.sessionId), .text(attempt.contextId), .optionalText(attempt.country), .date(attempt.at))
+        }
+        if let block = outcome.newBlock { try await Self.insert(block, into: tx) }
+        return outcome
+    }
+
+    /// The facts of one attempt in two statements (each statement is a round trip to the
+    /// database's thread, which is most of an attempt's cost): the visitor's and the number's
+    /// blocks, then the number uses that matter, each tagged with why it was read.
     static func facts(for attempt: DialAttempt, in tx: any SQLExecutor) async throws -> DialFacts {
         let account = SQLValue.text(attempt.accountId.rawValue)
         let visitor = SQLValue.text(attempt.visitorId)
         let hashes = attempt.numberHashes.map { SQLValue.blob($0) }
         let inHashes = Array(repeating: "?", count: hashes.count).joined(separator: ", ")
+        let subjects = attempt.numberHashes.map { SQLValue.text(Base64.encode($0)) }
         var facts = DialFacts()
-        facts.existingAuthorizationId = try await tx.query(
-            """
-            SELECT authorization_id FROM number_uses WHERE account_id = ? AND visitor_id = ? AND session_id = ? AND context_id = ?
-            AND authorization_id IS NOT NULL AND number_hash IN (\(inHashes))
-            """, [account, visitor, .text(attempt.sessionId), .text(attempt.contextId)] + hashes
-        ).first?.optionalText("authorization_id")
-        facts.numberBlocked = try await numberBlocked(attempt.accountId, hashes: attempt.numberHashes, at: attempt.at, in: tx)
-        let sameNumberSince = attempt.at.addingTimeInterval(-Double(attempt.settings.sameNumber.hours) * 3600)
-        facts.numberAuthorizations = try await tx.query(
-            """
-            SELECT created_at FROM number_uses WHERE account_id = ? AND number_hash IN (\(inHashes))
-            AND authorization_id IS NOT NULL AND created_at > ? ORDER BY created_at
-            """, [account] + hashes + [.date(sameNumberSince)]
-        ).map { try $0.date("created_at") }
         let blocks = try await tx.query(
-            "SELECT * FROM abuse_blocks WHERE account_id = ? AND kind = 'visitor' AND subject = ? ORDER BY created_at",
-            account, visitor
+            """
+            SELECT * FROM abuse_blocks WHERE account_id = ?
+            AND ((kind = 'visitor' AND subject = ?) OR (kind = 'number' AND subject IN (\(inHashes)))) ORDER BY created_at
+            """, [account, visitor] + subjects
         ).map(block)
-        facts.visitorBlock = blocks.last { $0.holds(at: attempt.at) }
+        let visitorBlocks = blocks.filter { $0.kind == .visitor }
+        facts.numberBlocked = blocks.contains { $0.kind == .number && $0.holds(at: attempt.at) }
+        facts.visitorBlock = visitorBlocks.last { $0.holds(at: attempt.at) }
         // A lift forgives that block, not the offence: the next block is still a second one.
-        facts.earlierVisitorBlocks = blocks.count
+        facts.earlierVisitorBlocks = visitorBlocks.count
         // Numbers count again only after the last block or lift: a lifted visitor starts afresh.
-        let lastBlockEvent = blocks.map { max($0.createdAt, $0.liftedAt ?? $0.createdAt) }.max() ?? .distantPast
-        let numbersSince = max(attempt.at.addingTimeInterval(-86_400), lastBlockEvent)
-        facts.visitorNumbers = try await tx.query(
-            "SELECT number_hash, created_at FROM number_uses WHERE account_id = ? AND visitor_id = ? AND created_at > ?", account,
-            visitor, .date(numbersSince)
-        ).map { (hash: try $0.blob("number_hash"), at: try $0.date("created_at")) }
+        let lastBlockEvent = visitorBlocks.map { max($0.createdAt, $0.liftedAt ?? $0.createdAt) }.max() ?? .distantPast
+        let sameNumberSince = attempt.at.addingTimeInterval(-Double(attempt.settings.sameNumber.hours) * 3600)
+        let uses = try await tx.query(
+            """
+            SELECT CAST('existing' AS TEXT) AS part, authorization_id, number_hash, created_at FROM number_uses
+            WHERE account_id = ? AND visitor_id = ? AND session_id = ? AND context_id = ? AND authorization_id IS NOT NULL
+            AND number_hash IN (\(inHashes))
+            UNION ALL
+            SELECT CAST('number' AS TEXT), authorization_id, number_hash, created_at FROM number_uses
+            WHERE account_id = ? AND number_hash IN (\(inHashes)) AND authorization_id IS NOT NULL AND created_at > ?
+            UNION ALL
+            SELECT CAST('visitor' AS TEXT), authorization_id, number_hash, created_at FROM number_uses
+            WHERE account_id = ? AND visitor_id = ? AND created_at > ?
+            """,
+            [account, visitor, .text(attempt.sessionId), .text(attempt.contextId)] + hashes + [account] + hashes
+                + [.date(sameNumberSince), account, visitor, .date(max(attempt.at.addingTimeInterval(-86_400), lastBlockEvent))])
+        for row in uses {
+            switch try row.text("part") {
+            case "existing": if facts.existingAuthorizationId == nil { facts.existingAuthorizationId = try row.optionalText("authorization_id") }
+            case "number": facts.numberAuthorizations.append(try row.date("created_at"))
+            default: facts.visitorNumbers.append((hash: try row.blob("number_hash"), at: try row.date("created_at")))
+            }
+        }
+        facts.numberAuthorizations.sort()
         // The account-wide counts grow with the day's calls: only read when a limit needs them.
         guard attempt.settings.dailyCallBudget != nil || attempt.settings.concurrentCalls != nil else { return facts }
         facts.authorizationsToday = Int(
