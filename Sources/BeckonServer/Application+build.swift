@@ -16,8 +16,8 @@ public struct AppDependencies: Sendable {
     public var visits: VisitTracker
     /// The hourly report rollups, kept up with the journal.
     public var rollups: RollupService
-    /// Failed console sign-ins, for lock-out.
-    public var loginThrottle = LoginThrottle()
+    /// Console sign-in attempts, for lock-out (in storage).
+    public var loginThrottle: LoginThrottle
     /// Phone numbers as keyed hashes, per account (SPEC §13).
     public var numberHasher: NumberHasher
     /// Token buckets per client address on the public endpoints.
@@ -40,6 +40,7 @@ public struct AppDependencies: Sendable {
             catalog: CampaignCatalog(campaigns: storage.campaigns, accounts: storage.accounts), journal: journal,
             keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
             clock: clock, settings: visitSettings, abuse: storage.abuse)
+        self.loginThrottle = LoginThrottle(repository: storage.authState)
         self.numberHasher = NumberHasher(repository: storage.abuse, box: secretBox, clock: clock)
         self.addressLimiter = AddressRateLimiter(capacity: trackedAddresses, clock: clock)
         self.rollups = RollupService(
@@ -101,7 +102,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
     CallStatusRoutes(tracker: dependencies.visits, limits: limits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
-        nonces: NonceRegistry(), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
+        nonces: NonceRegistry(repository: dependencies.storage.authState), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
         trustForwardedFor: configuration.trustForwardedFor)
     do {
         ConsoleRoutes(

@@ -41,12 +41,4 @@ import Testing
         #expect(OAuth1.percentEncode("☃") == "%E2%98%83")
         #expect(OAuth1.percentEncode("-._~az09") == "-._~az09")
     }
-
-    @Test func aNonceIsUsableOnceWithinTheWindow() {
-        let registry = NonceRegistry(window: 600)
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        #expect(registry.claim(consumerKey: "k1", nonce: "n", now: now))
-        #expect(!registry.claim(consumerKey: "k1", nonce: "n", now: now.addingTimeInterval(599)))
-        #expect(registry.claim(consumerKey: "k2", nonce: "n", now: now), "nonces are per key")
-    }
 }

@@ -49,6 +49,18 @@ struct TestApp {
     }
 }
 
+extension TestApp {
+    /// The application as it starts again on the same database (a restart, or another node):
+    /// new in-memory state, the same storage, secrets and clock.
+    func restarted() -> some ApplicationProtocol {
+        let logger = dependencies.logger
+        let fresh = AppDependencies(
+            storage: storage, journal: GroupCommitJournal(store: storage.journal, logger: logger), secretBox: dependencies.secretBox,
+            clock: clock, passwordHasher: dependencies.passwordHasher, logger: logger)
+        return buildApplication(configuration: configuration, dependencies: fresh)
+    }
+}
+
 /// The LivePerson error envelope, as clients decode it.
 struct ErrorEnvelope: Decodable, Equatable {
     var time: Int64

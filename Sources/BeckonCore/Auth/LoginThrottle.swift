@@ -1,61 +1,51 @@
+import Crypto
 import Foundation
 import Synchronization
 
-/// Slows down password guessing at the console's sign-in (SPEC §9): after `maxFailures` failed
-/// attempts within `window` for one email address, or `maxFailuresPerAddress` from one network
-/// address, further attempts are refused until the window has passed since the last failure.
-/// Per process: behind several nodes a guesser gets each node's allowance, still a few dozen
-/// guesses per quarter hour against 600k-iteration password hashes.
-public final class LoginThrottle: Sendable {
+/// Slows down password guessing at the console's sign-in (SPEC §9, §13a): at most `maxFailures`
+/// attempts within `window` for one email address and `maxFailuresPerAddress` from one network
+/// address; past either, attempts are refused until the window has passed since the last counted
+/// one. An attempt is counted in storage, atomically, **before** its password hash runs, so
+/// parallel guesses count and the limit holds across restarts and nodes; a successful sign-in
+/// takes its attempt back (the email's count is cleared, the address's lowered by one). Keys are
+/// SHA-256 of the email or address: neither is stored.
+public struct LoginThrottle: Sendable {
     public let maxFailures: Int
     public let maxFailuresPerAddress: Int
     public let window: TimeInterval
+    let repository: any AuthStateRepository
+    private let attempts = Counter()
 
-    private struct Failures {
-        var count = 0
-        var last = Date.distantPast
-    }
-
-    private let state = Mutex<[String: Failures]>([:])
-
-    public init(maxFailures: Int = 5, maxFailuresPerAddress: Int = 20, window: TimeInterval = 15 * 60) {
+    public init(
+        repository: any AuthStateRepository, maxFailures: Int = 5, maxFailuresPerAddress: Int = 20, window: TimeInterval = 15 * 60
+    ) {
+        self.repository = repository
         self.maxFailures = maxFailures
         self.maxFailuresPerAddress = maxFailuresPerAddress
         self.window = window
     }
 
-    /// Seconds until `email` from `address` may try again; nil when it may now.
-    public func retryAfter(email: String, address: String, now: Date) -> TimeInterval? {
-        state.withLock { failures in
-            var wait: TimeInterval?
-            for (key, limit) in [("e:" + email, maxFailures), ("a:" + address, maxFailuresPerAddress)] {
-                guard let entry = failures[key] else { continue }
-                let remaining = window - now.timeIntervalSince(entry.last)
-                if remaining <= 0 {
-                    failures[key] = nil
-                } else if entry.count >= limit {
-                    wait = max(wait ?? 0, remaining)
-                }
-            }
-            return wait
-        }
+    /// Counts an attempt of `email` from `address`; answers how many seconds until it may try
+    /// again when it may not now (nothing counted then).
+    public func begin(email: String, address: String, now: Date) async throws -> TimeInterval? {
+        if attempts.next() % 1000 == 0 { try await repository.deleteStaleAttempts(before: now.addingTimeInterval(-window)) }
+        return try await repository.countAttempt(
+            [AttemptLimit(key: Self.key("e", email), limit: maxFailures), AttemptLimit(key: Self.key("a", address), limit: maxFailuresPerAddress)],
+            window: window, now: now)
     }
 
-    public func failed(email: String, address: String, now: Date) {
-        state.withLock { failures in
-            if failures.count > 100_000 { failures = failures.filter { now.timeIntervalSince($0.value.last) < window } }
-            for key in ["e:" + email, "a:" + address] {
-                var entry = failures[key] ?? Failures()
-                if now.timeIntervalSince(entry.last) >= window { entry.count = 0 }
-                entry.count += 1
-                entry.last = now
-                failures[key] = entry
-            }
-        }
+    /// The password was right: the attempt does not count against the email or the address.
+    public func succeeded(email: String, address: String) async throws {
+        try await repository.forgiveAttempt(clearing: [Self.key("e", email)], uncounting: [Self.key("a", address)])
     }
 
-    /// A successful sign-in forgets the email's failures.
-    public func succeeded(email: String) {
-        _ = state.withLock { $0.removeValue(forKey: "e:" + email) }
+    static func key(_ kind: String, _ value: String) -> String {
+        kind + ":" + SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// Counts calls, to run housekeeping every so often.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }

@@ -72,25 +72,25 @@ public enum OAuth1 {
     public static let timestampWindow: TimeInterval = 300
 }
 
-/// Nonces seen within the timestamp window, so a captured request cannot be replayed. Per
-/// process: behind several nodes the load balancer routes by visitor, and a replay to another
-/// node still needs a timestamp inside the 5-minute window.
-public final class NonceRegistry: Sendable {
-    private let seen = Mutex<[String: Date]>([:])
-    private let window: TimeInterval
+/// Nonces seen within the timestamp window, so a captured request cannot be replayed: kept in
+/// storage until the window ends (SPEC §13a), claimed with one atomic insert, so a replay loses
+/// across restarts and nodes too.
+public struct NonceRegistry: Sendable {
+    let repository: any AuthStateRepository
+    let window: TimeInterval
+    private let claims = Counter()
 
-    public init(window: TimeInterval = OAuth1.timestampWindow * 2) {
+    /// The longest nonce accepted (OAuth 1.0a sets no limit; clients send 32–64 characters).
+    public static let maxNonceLength = 128
+
+    public init(repository: any AuthStateRepository, window: TimeInterval = OAuth1.timestampWindow * 2) {
+        self.repository = repository
         self.window = window
     }
 
-    /// Records `nonce` for `consumerKey`; false when it was already used.
-    public func claim(consumerKey: String, nonce: String, now: Date) -> Bool {
-        seen.withLock { seen in
-            if seen.count > 100_000 { seen = seen.filter { now.timeIntervalSince($0.value) < window } }
-            let key = "\(consumerKey) \(nonce)"
-            if let earlier = seen[key], now.timeIntervalSince(earlier) < window { return false }
-            seen[key] = now
-            return true
-        }
+    /// Records `nonce` for `consumerKey`; false when it was already used within the window.
+    public func claim(consumerKey: String, nonce: String, now: Date) async throws -> Bool {
+        if claims.next() % 1000 == 0 { try await repository.deleteExpiredNonces(now: now) }
+        return try await repository.claimNonce("\(consumerKey) \(nonce)", expiresAt: now.addingTimeInterval(window), now: now)
     }
 }

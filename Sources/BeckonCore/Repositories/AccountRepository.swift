@@ -57,6 +57,8 @@ public struct Storage: Sendable {
     public var rollups: any RollupRepository
     public var consoleSessions: any ConsoleSessionRepository
     public var abuse: any AbuseRepository
+    /// OAuth nonces and console sign-in attempts (shared by every node).
+    public var authState: any AuthStateRepository
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
@@ -66,7 +68,7 @@ public struct Storage: Sendable {
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
         rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,
-        ping: @escaping @Sendable () async throws -> Void,
+        authState: any AuthStateRepository, ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.accounts = accounts
@@ -78,6 +80,7 @@ public struct Storage: Sendable {
         self.rollups = rollups
         self.consoleSessions = consoleSessions
         self.abuse = abuse
+        self.authState = authState
         self.ping = ping
         self.close = close
     }

@@ -102,7 +102,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
         guard ConstantTime.equals(Array(expected.utf8), Array(signature.utf8)) else {
             throw BeckonError.unauthorized("OAuth signature does not match")
         }
-        guard nonces.claim(consumerKey: consumerKey, nonce: nonce, now: now) else {
+        guard nonce.utf8.count <= NonceRegistry.maxNonceLength else {
+            throw BeckonError.unauthorized("OAuth nonce longer than \(NonceRegistry.maxNonceLength) characters")
+        }
+        guard try await nonces.claim(consumerKey: consumerKey, nonce: nonce, now: now) else {
             throw BeckonError.unauthorized("OAuth nonce already used")
         }
         return (key, request)

@@ -71,7 +71,8 @@ struct ConsoleRoutes {
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         let address = context.remoteAddress?.ipAddress ?? "unknown"
         let now = clock.now()
-        if let wait = throttle.retryAfter(email: email, address: address, now: now) {
+        // Counted before the password hash runs: parallel guesses count too (SPEC §13a).
+        if let wait = try await throttle.begin(email: email, address: address, now: now) {
             var error = ErrorAnswer(
                 status: .tooManyRequests, internalCode: LPInternalCode.unauthorized,
                 message: "too many failed sign-ins; try again in \(Int(wait.rounded(.up) / 60) + 1) minutes")
@@ -85,14 +86,12 @@ struct ConsoleRoutes {
         // Every attempt costs at least one password hash, known email or not: timing tells nothing.
         if candidates.isEmpty { _ = hasher.verify(body.password, against: Self.decoyHash) }
         let matching = candidates.filter { hasher.verify(body.password, against: $0.passwordHash) }
-        if matching.count > 1 {
+        guard !matching.isEmpty else { throw BeckonError.unauthorized("wrong email or password") }
+        // The password was right: the attempt does not count against the email or the address.
+        try await throttle.succeeded(email: email, address: address)
+        guard matching.count == 1, let user = matching.first else {
             throw BeckonError.invalidInput(field: "accountId", reason: "this email signs in to several accounts; enter the account id")
         }
-        guard let user = matching.first else {
-            throttle.failed(email: email, address: address, now: now)
-            throw BeckonError.unauthorized("wrong email or password")
-        }
-        throttle.succeeded(email: email)
         try await storage.consoleSessions.deleteExpired(now: now)
         let (session, token) = ConsoleSession.start(for: user, at: now)
         try await storage.consoleSessions.create(session)

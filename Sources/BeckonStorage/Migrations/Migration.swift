@@ -42,6 +42,7 @@ extension Migration {
         .m0007CreateReportRollups,
         .m0008CreateConsoleSessions,
         .m0009CreateAbuseDefences,
+        .m0010CreateAuthState,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

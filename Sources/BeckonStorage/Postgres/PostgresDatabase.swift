@@ -81,7 +81,8 @@ public final class PostgresDatabase: SQLDatabase {
                 try await body(Session(connection: connection, logger: logger))
             }
         } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError { throw Self.translate(closureError) }
+            // The body's own errors (a caller's, or a statement's already translated) pass through.
+            if let closureError = error.closureError { throw closureError is PSQLError ? Self.translate(closureError) : closureError }
             throw Self.translate(error.beginError ?? error.commitError ?? error.rollbackError ?? error)
         }
     }
