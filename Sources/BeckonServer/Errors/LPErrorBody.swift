@@ -2,6 +2,8 @@ import BeckonCore
 import BeckonStorage
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// LivePerson's error envelope, used for every error Beckon answers:
 /// `{"time": <epoch ms>, "message": "...", "internalCode": n}`.
@@ -58,6 +60,14 @@ struct ErrorAnswer {
                 status: .tooManyRequests, internalCode: LPInternalCode.badRequest,
                 message: "too many \(error.what) from this address; retry in \(error.retryAfterSeconds) s")
             headers[.retryAfter] = String(error.retryAfterSeconds)
+        case is NIOTooManyBytesError:
+            // A body without Content-Length (chunked) that grew past the limit while being read.
+            self.init(status: .contentTooLarge, internalCode: LPInternalCode.badRequest, message: "request body too large")
+            headers[.connection] = "close"
+        case is HTTPParserError:
+            // Malformed framing inside the body (a bad chunk): answered, then the connection closes.
+            self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: "malformed request: bad HTTP framing")
+            headers[.connection] = "close"
         case is SQLFailure:
             self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "storage unavailable", isServerFault: true)
         default:

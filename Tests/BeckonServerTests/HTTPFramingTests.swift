@@ -1,0 +1,35 @@
+import BeckonCore
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// Refusals of the HTTP layer carry LivePerson's envelope too (SPEC §13a).
+@Suite struct HTTPFramingTests {
+    static func request(_ key: IssuedAPIKey, _ body: String) -> String {
+        "POST /api/v1/accounts/acme/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key.bearer)\r\n"
+            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+    }
+
+    @Test func aChunkedBodyOverTheLimitIs413WithTheEnvelope() async throws {
+        try await TestApp.with(maxBodyBytes: 4096, live: true) { app, client in
+            let port = try #require(client.port)
+            let chunk = String(repeating: "x", count: 3000)
+            let chunks = String(repeating: "\(String(3000, radix: 16))\r\n\(chunk)\r\n", count: 3) + "0\r\n\r\n"
+            let reply = try await RawHTTP.exchange(port: port, Self.request(app.acmeAdmin, chunks))
+            #expect(reply.status == 413)
+            #expect(reply.headers["connection"] == "close")
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(reply.body.utf8))
+            #expect(envelope.message == "request body too large" && envelope.internalCode == 5)
+        }
+    }
+
+    @Test func aMalformedChunkIs400WithTheEnvelope() async throws {
+        try await TestApp.with(live: true) { app, client in
+            let port = try #require(client.port)
+            let reply = try await RawHTTP.exchange(port: port, Self.request(app.acmeAdmin, "zz\r\n{}\r\n0\r\n\r\n"))
+            #expect(reply.status == 400)
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(reply.body.utf8))
+            #expect(envelope.message.hasPrefix("malformed request") && envelope.internalCode == 5)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// HTTP written by hand over TCP, for framing no HTTP client would send (bad chunks, oversized
+/// chunked bodies).
+enum RawHTTP {
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    /// Sends `text` to 127.0.0.1:`port` and reads the first response (head and `Content-Length`
+    /// body), or fails when none is complete before the server closes the connection.
+    static func exchange(port: Int, _ text: String) async throws -> Reply {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: text))
+            var received = ""
+            for try await buffer in inbound {
+                received += String(buffer: buffer)
+                if let reply = parse(received) { return reply }
+            }
+            throw ReplyError(received: received)
+        }
+    }
+
+    struct ReplyError: Error { var received: String }
+
+    static func parse(_ text: String) -> Reply? {
+        guard let end = text.range(of: "\r\n\r\n") else { return nil }
+        let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
+        guard let status = lines.first?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let body = String(text[end.upperBound...])
+        guard body.utf8.count >= Int(headers["content-length"] ?? "0") ?? 0 else { return nil }
+        return Reply(status: status, headers: headers, body: body)
+    }
+}
