@@ -10,39 +10,101 @@ public final class CallStatusHub: Sendable {
         public var accountId: AccountID
         public var visitorId: VisitToken
         public var sessionId: VisitToken
+
+        public init(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken) {
+            self.accountId = accountId
+            self.visitorId = visitorId
+            self.sessionId = sessionId
+        }
     }
 
     /// One status as pushed: `{contextId, status, …the report's other fields}`.
     public struct Update: Sendable, Equatable {
         public var contextId: String
         public var fields: [String: JSONValue]
+
+        public init(contextId: String, fields: [String: JSONValue]) {
+            self.contextId = contextId
+            self.fields = fields
+        }
     }
 
-    private let subscribers = Mutex<[Key: [UInt64: AsyncStream<Update>.Continuation]]>([:])
+    /// How many streams may be open (SPEC §13a).
+    public struct Limits: Sendable, Equatable {
+        /// Per click token (the visitor's page, the brand page and one spare).
+        public var perClick: Int
+        /// On this node, over all visits.
+        public var perNode: Int
+
+        public init(perClick: Int = 3, perNode: Int = 10_000) {
+            self.perClick = perClick
+            self.perNode = perNode
+        }
+    }
+
+    /// Why a stream was not opened.
+    public enum Refusal: Error, Equatable, Sendable {
+        case tooManyForClick(limit: Int)
+        case tooManyOnNode(limit: Int)
+    }
+
+    private struct Click: Hashable {
+        var key: Key
+        var contextId: String
+    }
+
+    private struct State {
+        var subscribers: [Key: [UInt64: AsyncStream<Update>.Continuation]] = [:]
+        var perClick: [Click: Int] = [:]
+        var total = 0
+    }
+
+    public let limits: Limits
+    private let state = Mutex(State())
     private let nextId = Atomic<UInt64>(0)
 
-    public init() {}
+    public init(limits: Limits = .init()) {
+        self.limits = limits
+    }
 
-    /// A stream of the visit's updates until the caller stops reading.
-    public func subscribe(_ key: Key) -> AsyncStream<Update> {
+    /// A stream of the visit's updates for the page that holds the click token of `contextId`,
+    /// until the caller stops reading; refused past the limits. Everything it holds is released
+    /// when it ends.
+    public func subscribe(_ key: Key, click contextId: String) throws(Refusal) -> AsyncStream<Update> {
+        let click = Click(key: key, contextId: contextId)
+        let limits = self.limits
+        let refusal = state.withLock { state -> Refusal? in
+            if state.total >= limits.perNode { return .tooManyOnNode(limit: limits.perNode) }
+            if state.perClick[click, default: 0] >= limits.perClick { return .tooManyForClick(limit: limits.perClick) }
+            state.total += 1
+            state.perClick[click, default: 0] += 1
+            return nil
+        }
+        if let refusal { throw refusal }
         let id = nextId.add(1, ordering: .relaxed).newValue
         let (stream, continuation) = AsyncStream<Update>.makeStream(bufferingPolicy: .bufferingNewest(32))
-        subscribers.withLock { $0[key, default: [:]][id] = continuation }
+        state.withLock { $0.subscribers[key, default: [:]][id] = continuation }
         continuation.onTermination = { [weak self] _ in
-            self?.subscribers.withLock { subscribers in
-                subscribers[key]?[id] = nil
-                if subscribers[key]?.isEmpty == true { subscribers[key] = nil }
+            self?.state.withLock { state in
+                state.subscribers[key]?[id] = nil
+                if state.subscribers[key]?.isEmpty == true { state.subscribers[key] = nil }
+                state.total -= 1
+                state.perClick[click, default: 1] -= 1
+                if state.perClick[click] == 0 { state.perClick[click] = nil }
             }
         }
         return stream
     }
 
     public func publish(_ update: Update, to key: Key) {
-        let continuations = subscribers.withLock { Array(($0[key] ?? [:]).values) }
+        let continuations = state.withLock { Array(($0.subscribers[key] ?? [:]).values) }
         for continuation in continuations { continuation.yield(update) }
     }
 
-    public var subscriberCount: Int { subscribers.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    public var subscriberCount: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
+
+    /// Open streams and the clicks they are counted under (both zero when none is open).
+    public var openStreams: (streams: Int, clicks: Int) { state.withLock { ($0.total, $0.perClick.count) } }
 }
 
 extension LiveVisit {

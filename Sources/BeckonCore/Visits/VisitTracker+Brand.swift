@@ -96,7 +96,7 @@ extension VisitTracker {
             throw BeckonError.unauthorized("the token does not prove a click in this visit")
         }
         let key = CallStatusHub.Key(accountId: accountId, visitorId: visitor, sessionId: session)
-        let updates = callStatus.subscribe(key)
+        let updates = try callStatus.subscribe(key, click: claims.contextId)
         let visit = try await liveVisitForBrand(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
         let current = visit.contexts.indices.compactMap { visit.callStatusUpdate(contextId: String($0 + 1)) }
         return (current, updates)

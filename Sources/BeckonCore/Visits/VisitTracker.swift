@@ -17,10 +17,17 @@ public final class VisitTracker: Sendable {
         /// The most journal events read to rebuild one visitor.
         public var rebuildEventLimit: Int
 
-        public init(visitTimeout: Duration = .seconds(30 * 60), liveWindow: Duration = .seconds(6 * 3600), rebuildEventLimit: Int = 5000) {
+        /// Open call-status streams allowed per click token and per node.
+        public var streamLimits: CallStatusHub.Limits
+
+        public init(
+            visitTimeout: Duration = .seconds(30 * 60), liveWindow: Duration = .seconds(6 * 3600), rebuildEventLimit: Int = 5000,
+            streamLimits: CallStatusHub.Limits = .init()
+        ) {
             self.visitTimeout = visitTimeout
             self.liveWindow = liveWindow
             self.rebuildEventLimit = rebuildEventLimit
+            self.streamLimits = streamLimits
         }
     }
 
@@ -32,7 +39,7 @@ public final class VisitTracker: Sendable {
     public let clock: any WallClock
     public let settings: Settings
     /// Call statuses for the visitor's open pages and the brand page (SSE).
-    public let callStatus = CallStatusHub()
+    public let callStatus: CallStatusHub
     private let engine = DecisionEngine()
     /// Visitor blocks older than the journal a rebuild reads (a permanent block) come from here.
     let abuse: (any AbuseRepository)?
@@ -43,6 +50,7 @@ public final class VisitTracker: Sendable {
         abuse: (any AbuseRepository)? = nil
     ) {
         self.abuse = abuse
+        self.callStatus = CallStatusHub(limits: settings.streamLimits)
         self.store = store
         self.catalog = catalog
         self.journal = journal

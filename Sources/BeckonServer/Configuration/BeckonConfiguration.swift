@@ -99,7 +99,9 @@ extension BeckonConfiguration {
         publicDirectory = values.optionalString(.httpPublicDir)
         visits = VisitTracker.Settings(
             visitTimeout: .seconds(60 * (try values.int(.visitsTimeoutMinutes, in: 1...1440))),
-            liveWindow: .seconds(3600 * (try values.int(.visitsLiveHours, in: 1...72))))
+            liveWindow: .seconds(3600 * (try values.int(.visitsLiveHours, in: 1...72))),
+            streamLimits: CallStatusHub.Limits(
+                perClick: try values.int(.limitsStreamsPerClick, in: 1...100), perNode: try values.int(.limitsStreamsPerNode, in: 1...1_000_000)))
         maxVisitors = try values.int(.visitsMaxVisitors, in: 1000...100_000_000)
         rollupInterval = .seconds(try values.int(.reportsRollupIntervalSeconds, in: 1...3600))
         let level = values.string(.logLevel)

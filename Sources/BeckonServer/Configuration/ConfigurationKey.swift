@@ -57,11 +57,16 @@ public struct ConfigurationKey: Sendable, Hashable {
         name: "limits.perAddress.newVisitorsPerMinute", defaultValue: "600", isSecret: false)
     public static let limitsTrackedAddresses = ConfigurationKey(
         name: "limits.perAddress.trackedAddresses", defaultValue: "100000", isSecret: false)
+    public static let limitsStreamsPerClick = ConfigurationKey(
+        name: "limits.statusStreams.perClick", defaultValue: "3", isSecret: false)
+    public static let limitsStreamsPerNode = ConfigurationKey(
+        name: "limits.statusStreams.perNode", defaultValue: "10000", isSecret: false)
 
     public static let all: [ConfigurationKey] = [
         httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes, visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile, limitsRequestsPerMinute, limitsNewVisitorsPerMinute, limitsTrackedAddresses,
+        limitsStreamsPerClick, limitsStreamsPerNode,
     ]
 }

@@ -60,6 +60,14 @@ struct ErrorAnswer {
                 status: .tooManyRequests, internalCode: LPInternalCode.badRequest,
                 message: "too many \(error.what) from this address; retry in \(error.retryAfterSeconds) s")
             headers[.retryAfter] = String(error.retryAfterSeconds)
+        case let refusal as CallStatusHub.Refusal:
+            let message =
+                switch refusal {
+                case .tooManyForClick(let limit): "at most \(limit) status streams may be open for one click"
+                case .tooManyOnNode(let limit): "this server has its \(limit) status streams open; try again shortly"
+                }
+            self.init(status: .tooManyRequests, internalCode: LPInternalCode.badRequest, message: message)
+            headers[.retryAfter] = "15"
         case is NIOTooManyBytesError:
             // A body without Content-Length (chunked) that grew past the limit while being read.
             self.init(status: .contentTooLarge, internalCode: LPInternalCode.badRequest, message: "request body too large")
