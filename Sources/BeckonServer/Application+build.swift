@@ -1,6 +1,7 @@
 import BeckonCore
 import Hummingbird
 import Logging
+import NIOCore
 import Prometheus
 
 /// What the application is built from. Anything a test replaces (clock, storage, hashing cost)
@@ -65,6 +66,7 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon"),
         logger: dependencies.logger)
     app.addServices(

@@ -32,4 +32,16 @@ import Testing
             #expect(envelope.message.hasPrefix("malformed request") && envelope.internalCode == 5)
         }
     }
+
+    @Test func anIdleConnectionAndAHalfSentHeadAreClosedAfterTheIdleTimeout() async throws {
+        try await TestApp.with(live: true, idleTimeout: .milliseconds(300)) { _, client in
+            let port = try #require(client.port)
+            // Keep-alive: the answer comes, then the idle connection is closed by the server.
+            let afterRequest = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(afterRequest.hasPrefix("HTTP/1.1 200"))
+            // A head that never ends is closed too, with nothing answered.
+            let halfHead = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            #expect(halfHead.isEmpty)
+        }
+    }
 }

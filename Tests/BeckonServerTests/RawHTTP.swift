@@ -31,6 +31,37 @@ enum RawHTTP {
     }
 
     struct ReplyError: Error { var received: String }
+    struct StillOpen: Error {}
+
+    /// Sends `text` and reads until the server closes the connection; answers what it sent.
+    /// Fails with `StillOpen` when the connection is still open after `limit` (a bound for a
+    /// broken server, not the time under test).
+    static func untilClosed(port: Int, _ text: String, limit: Duration = .seconds(20)) async throws -> String {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(string: text))
+                    var received = ""
+                    for try await buffer in inbound { received += String(buffer: buffer) }
+                    return received
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let received = try await group.next() ?? nil else {
+                channel.channel.close(promise: nil)
+                throw StillOpen()
+            }
+            return received
+        }
+    }
 
     static func parse(_ text: String) -> Reply? {
         guard let end = text.range(of: "\r\n\r\n") else { return nil }

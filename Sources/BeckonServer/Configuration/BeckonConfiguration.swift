@@ -32,6 +32,9 @@ public struct BeckonConfiguration: Sendable {
     public var newVisitorsPerAddressPerMinute: Int = 600
     /// How many client addresses the limits keep buckets for (bounded memory).
     public var trackedAddresses: Int = 100_000
+    /// A connection with no request in progress (between keep-alive requests, or before a
+    /// request head is complete) is closed after this long (SPEC §13a).
+    public var idleTimeout: Duration = .seconds(75)
 
     var addressLimits: AddressLimits.Node {
         AddressLimits.Node(
@@ -126,6 +129,7 @@ extension BeckonConfiguration {
         requestsPerAddressPerMinute = try values.int(.limitsRequestsPerMinute, in: 0...10_000_000)
         newVisitorsPerAddressPerMinute = try values.int(.limitsNewVisitorsPerMinute, in: 0...10_000_000)
         trackedAddresses = try values.int(.limitsTrackedAddresses, in: 1000...10_000_000)
+        idleTimeout = .seconds(try values.int(.httpIdleTimeoutSeconds, in: 1...3600))
         if storageDriver == .postgres, storage.postgresURL == nil {
             throw BeckonError.invalidInput(field: "storage.postgres.url", reason: "is required when storage.driver is postgres")
         }

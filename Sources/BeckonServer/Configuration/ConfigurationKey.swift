@@ -29,6 +29,8 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let httpHost = ConfigurationKey(name: "http.host", defaultValue: "127.0.0.1", isSecret: false)
     public static let httpPort = ConfigurationKey(name: "http.port", defaultValue: "8080", isSecret: false)
     public static let httpMaxBodyBytes = ConfigurationKey(name: "http.maxBodyBytes", defaultValue: "65536", isSecret: false)
+    public static let httpIdleTimeoutSeconds = ConfigurationKey(
+        name: "http.idleTimeoutSeconds", defaultValue: "75", isSecret: false)
     public static let httpTrustForwardedFor = ConfigurationKey(
         name: "http.trustForwardedFor", defaultValue: "false", isSecret: false)
     public static let httpPublicDir = ConfigurationKey(name: "http.publicDir", defaultValue: nil, isSecret: false)
@@ -63,7 +65,8 @@ public struct ConfigurationKey: Sendable, Hashable {
         name: "limits.statusStreams.perNode", defaultValue: "10000", isSecret: false)
 
     public static let all: [ConfigurationKey] = [
-        httpHost, httpPort, httpMaxBodyBytes, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes, visitsLiveHours,
+        httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
+        visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile, limitsRequestsPerMinute, limitsNewVisitorsPerMinute, limitsTrackedAddresses,
