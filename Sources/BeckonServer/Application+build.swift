@@ -66,7 +66,7 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: cappedHTTP1(configuration, logger: dependencies.logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon"),
         logger: dependencies.logger)
     app.addServices(

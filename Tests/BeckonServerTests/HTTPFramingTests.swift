@@ -1,4 +1,5 @@
 import BeckonCore
+@testable import BeckonServer
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -43,5 +44,31 @@ import Testing
             let halfHead = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             #expect(halfHead.isEmpty)
         }
+    }
+
+    @Test func pastTheConnectionCapANewConnectionIsRefusedAtOnce() async throws {
+        try await TestApp.with(live: true, maxConnections: 2) { _, client in
+            let port = try #require(client.port)
+            let idle = [try await RawHTTP.idle(port: port), try await RawHTTP.idle(port: port)]
+            let refused = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", limit: .seconds(3))
+            #expect(refused.hasPrefix("HTTP/1.1 503") && refused.lowercased().contains("retry-after: 1"), "\(refused)")
+            let body = try #require(refused.range(of: "\r\n\r\n").map { refused[$0.upperBound...] })
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(body.utf8))
+            #expect(envelope.internalCode == 18 && envelope.message.contains("connections"))
+            // The idle clients leave: a new connection is served (once the server saw them go).
+            for channel in idle { try? await channel.close() }
+            var served = false
+            for _ in 0..<200 where !served {
+                let answer = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                served = answer.hasPrefix("HTTP/1.1 200")
+            }
+            #expect(served)
+        }
+    }
+
+    @Test func theCapStaysBelowTheProcessFileLimit() {
+        let (cap, files) = ConnectionGate.effectiveCap(configured: 1_000_000)
+        if let files { #expect(cap <= files - 64 && cap >= 1) } else { #expect(cap == 1_000_000) }
+        #expect(ConnectionGate.effectiveCap(configured: 10).cap == 10)
     }
 }

@@ -23,7 +23,8 @@ struct TestApp {
     /// `live`: a real server on a free port of 127.0.0.1 (`client.port`), for clients that speak
     /// HTTP themselves (BeckonClient); otherwise requests go straight to the router.
     static func with(
-        maxBodyBytes: Int = 4096, live: Bool = false, idleTimeout: Duration = .seconds(75), _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
+        maxBodyBytes: Int = 4096, live: Bool = false, idleTimeout: Duration = .seconds(75), maxConnections: Int = 8000,
+        _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestStorage.withSQLite { storage, _ in
             let clock = ManualClock()
@@ -38,6 +39,7 @@ struct TestApp {
             }
             var configuration = BeckonConfiguration(port: 0, maxBodyBytes: maxBodyBytes)
             configuration.idleTimeout = idleTimeout
+            configuration.maxConnections = maxConnections
             let testApp = TestApp(
                 clock: clock, storage: storage, provisioning: provisioning,
                 acmeAdmin: try await provisioning.createAPIKey(accountId: "acme", name: "admin", scopes: [.admin]),

@@ -35,6 +35,9 @@ public struct BeckonConfiguration: Sendable {
     /// A connection with no request in progress (between keep-alive requests, or before a
     /// request head is complete) is closed after this long (SPEC §13a).
     public var idleTimeout: Duration = .seconds(75)
+    /// Open connections per node; past it new ones get 503 at once. Lowered to fit the
+    /// process's file limit, with a reserve.
+    public var maxConnections: Int = 8000
 
     var addressLimits: AddressLimits.Node {
         AddressLimits.Node(
@@ -130,6 +133,7 @@ extension BeckonConfiguration {
         newVisitorsPerAddressPerMinute = try values.int(.limitsNewVisitorsPerMinute, in: 0...10_000_000)
         trackedAddresses = try values.int(.limitsTrackedAddresses, in: 1000...10_000_000)
         idleTimeout = .seconds(try values.int(.httpIdleTimeoutSeconds, in: 1...3600))
+        maxConnections = try values.int(.httpMaxConnections, in: 1...1_000_000)
         if storageDriver == .postgres, storage.postgresURL == nil {
             throw BeckonError.invalidInput(field: "storage.postgres.url", reason: "is required when storage.driver is postgres")
         }

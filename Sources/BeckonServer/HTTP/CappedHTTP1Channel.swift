@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// HTTP/1 with the idle timeout and the node's connection cap (below the process's file limit).
+func cappedHTTP1(_ configuration: BeckonConfiguration, logger: Logger) -> HTTPServerBuilder {
+    let (cap, files) = ConnectionGate.effectiveCap(configured: configuration.maxConnections)
+    logger.info("connections capped", metadata: ["cap": "\(cap)", "fileLimit": "\(files.map(String.init) ?? "unlimited")"])
+    let gate = ConnectionGate(cap: cap)
+    let idleTimeout = TimeAmount(configuration.idleTimeout)
+    return HTTPServerBuilder { responder in
+        CappedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)), gate: gate)
+    }
+}
+
+/// Hummingbird's HTTP/1 channel behind a cap on open connections per node (SPEC §13a). A
+/// connection past the cap is answered at once — 503 with `Retry-After` and LivePerson's envelope —
+/// and closed, instead of waiting in the kernel's backlog or failing `accept` for everyone once
+/// the process runs out of file descriptors.
+struct CappedHTTP1Channel: ServerChildChannel {
+    struct Value: ServerChildChannelValue {
+        var http: HTTP1Channel.Value
+        /// Past the cap: answered 503 and closed without reading a request.
+        var refused: Bool
+        var channel: any Channel { http.channel }
+    }
+
+    let base: HTTP1Channel
+    let gate: ConnectionGate
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let admitted = gate.enter()
+        if admitted {
+            channel.closeFuture.whenComplete { _ in gate.leave() }
+        } else {
+            let refusals = gate.refused()
+            if refusals % 1000 == 1 {
+                logger.warning(
+                    "connection refused: the node's connection cap is reached",
+                    metadata: ["cap": "\(gate.cap)", "refusedSoFar": "\(refusals)"])
+            }
+        }
+        return base.setup(channel: channel, logger: logger).map { Value(http: $0, refused: !admitted) }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        guard value.refused else { return await base.handle(value: value.http, logger: logger) }
+        try? await value.http.executeThenClose { inbound, outbound in
+            let body = ConnectionGate.refusalBody(at: Date())
+            try await outbound.write(
+                .head(
+                    HTTPResponse(
+                        status: .serviceUnavailable,
+                        headerFields: [
+                            .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes),
+                            .retryAfter: "1", .connection: "close",
+                        ])))
+            try await outbound.write(.body(body))
+            try await outbound.write(.end(nil))
+            // Read the request the client sent before closing: closing with unread data resets
+            // the connection, and the client could lose the answer. Bounded by the idle timeout.
+            for try await part in inbound {
+                if case .end = part { break }
+            }
+        }
+    }
+}
+
+/// Counts a node's open connections against its cap.
+final class ConnectionGate: Sendable {
+    let cap: Int
+    private let open = Atomic<Int>(0)
+    private let refusals = Atomic<Int>(0)
+
+    init(cap: Int) { self.cap = max(1, cap) }
+
+    func enter() -> Bool {
+        if open.add(1, ordering: .relaxed).newValue <= cap { return true }
+        open.subtract(1, ordering: .relaxed)
+        return false
+    }
+
+    func leave() { open.subtract(1, ordering: .relaxed) }
+    /// Counts a refusal; answers how many there were so far.
+    func refused() -> Int { refusals.add(1, ordering: .relaxed).newValue }
+
+    var openConnections: Int { open.load(ordering: .relaxed) }
+    var refusedConnections: Int { refusals.load(ordering: .relaxed) }
+
+    /// The envelope answered to a connection past the cap.
+    static func refusalBody(at time: Date) -> ByteBuffer {
+        ByteBuffer(
+            string: #"{"time":\#(Int64(time.timeIntervalSince1970 * 1000)),"message":"this server has all its connections open; retry in a second","internalCode":18}"#
+        )
+    }
+
+    /// The cap this process can keep: the configured one, but never more than the file limit
+    /// allows with a reserve for the database, the journal and other files (a tenth, at least 64).
+    static func effectiveCap(configured: Int) -> (cap: Int, fileLimit: Int?) {
+        var limit = rlimit()
+        #if canImport(Glibc)
+            let read = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        #else
+            let read = getrlimit(RLIMIT_NOFILE, &limit)
+        #endif
+        // RLIM_INFINITY is all ones: it fails the second test too.
+        guard read == 0, limit.rlim_cur < UInt64(Int32.max) else { return (configured, nil) }
+        let files = Int(limit.rlim_cur)
+        return (max(1, min(configured, files - max(64, files / 10))), files)
+    }
+}
