@@ -85,7 +85,7 @@ public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDep
         ErrorMiddleware(clock: dependencies.clock)
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes)
     }
-    HealthRoutes(storage: dependencies.storage, registry: registry).register(on: router)
+    HealthRoutes(storage: dependencies.storage, journal: dependencies.journal, registry: registry).register(on: router)
     let limits = AddressLimits(
         limiter: dependencies.addressLimiter, node: configuration.addressLimits, catalog: dependencies.visits.catalog,
         trustForwardedFor: configuration.trustForwardedFor, registry: registry)

@@ -27,6 +27,30 @@ final class RecordingStore: JournalStore {
     func count() async throws -> Int { batches.withLock { $0.reduce(0) { $0 + $1.count } } }
 }
 
+/// A store whose writes wait until released, to hold a commit in flight.
+final class GatedStore: JournalStore {
+    private let (enteredStream, enteredContinuation) = AsyncStream<Void>.makeStream()
+    private let (releaseStream, releaseContinuation) = AsyncStream<Void>.makeStream()
+
+    func entered() async {
+        var iterator = enteredStream.makeAsyncIterator()
+        _ = await iterator.next()
+    }
+
+    func release() { releaseContinuation.finish() }
+
+    func write(_ events: [JournalEvent]) async throws {
+        enteredContinuation.yield()
+        for await _ in releaseStream {}
+    }
+
+    func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
+    func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] { [] }
+    func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent] { [] }
+    func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int { 0 }
+    func count() async throws -> Int { 0 }
+}
+
 @Suite struct GroupCommitJournalTests {
     /// The failures these tests provoke on purpose are logged at error level; keep them out of the output.
     static let quietLogger: Logger = {
@@ -39,6 +63,33 @@ final class RecordingStore: JournalStore {
         JournalEvent(
             accountId: AccountID(trusted: "acme"), kind: .pageView, occurredAt: Date(timeIntervalSince1970: 0),
             visitorId: "v\(n)")
+    }
+
+    @Test func aFailedOrStalledCommitIsReportedUntilACommitSucceeds() async throws {
+        let store = RecordingStore()
+        let journal = GroupCommitJournal(store: store, logger: Self.quietLogger)
+        let writer = Task { try await journal.run() }
+        #expect(journal.isCommitting())
+        store.failNext.withLock { $0 = true }
+        await #expect(throws: BeckonError.self) { try await journal.append([Self.event(1)]) }
+        #expect(!journal.isCommitting())
+        try await journal.append([Self.event(2)])
+        #expect(journal.isCommitting())
+        // A commit in flight for longer than the stall limit counts as not committing.
+        let gate = GatedStore()
+        let stalled = GroupCommitJournal(store: gate, logger: Self.quietLogger)
+        let stalledWriter = Task { try await stalled.run() }
+        let append = Task { try await stalled.append([Self.event(3)]) }
+        await gate.entered()
+        #expect(stalled.isCommitting(stallAfter: .seconds(5)))
+        #expect(!stalled.isCommitting(stallAfter: .seconds(5), now: .now + .seconds(6)))
+        gate.release()
+        try await append.value
+        #expect(stalled.isCommitting(stallAfter: .seconds(5), now: .now + .seconds(6)))
+        journal.close()
+        stalled.close()
+        try await writer.value
+        try await stalledWriter.value
     }
 
     @Test func concurrentAppendsShareTransactions() async throws {

@@ -1,7 +1,34 @@
 import BeckonCore
+import BeckonServer
+import BeckonTesting
 import Foundation
 import HummingbirdTesting
+import Logging
+import Synchronization
 import Testing
+
+/// A journal store that fails its writes while `failing` is set (a full disk, a lost database).
+final class SwitchableJournalStore: JournalStore {
+    let base: any JournalStore
+    let failing = Mutex(false)
+
+    init(_ base: any JournalStore) { self.base = base }
+
+    func write(_ events: [JournalEvent]) async throws {
+        if failing.withLock({ $0 }) { throw BeckonError.storageUnavailable("disk full") }
+        try await base.write(events)
+    }
+
+    func events(_ query: JournalQuery) async throws -> [StoredEvent] { try await base.events(query) }
+    func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
+        try await base.events(accountId: accountId, visitorId: visitorId, since: since, limit: limit)
+    }
+    func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent] { try await base.events(afterSequence: afterSequence, limit: limit) }
+    func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int {
+        try await base.deleteVisitor(accountId: accountId, visitorId: visitorId)
+    }
+    func count() async throws -> Int { try await base.count() }
+}
 
 @Suite struct ErrorAndHealthTests {
     @Test func healthzAnswersWithoutStorageWork() async throws {
@@ -20,6 +47,30 @@ import Testing
             #expect(response.status == .serviceUnavailable)
             #expect(response.envelope?.internalCode == 18)
             #expect(response.envelope?.message == "service unavailable")
+        }
+    }
+
+    @Test func readyzFailsWhileJournalCommitsFailAndRecovers() async throws {
+        try await TestStorage.withSQLite { storage, _ in
+            let store = SwitchableJournalStore(storage.journal)
+            let logger = Logger(label: "beckon.test")
+            let journal = GroupCommitJournal(store: store, logger: logger)
+            let dependencies = AppDependencies(
+                storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
+                clock: ManualClock(), passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
+            let app = buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
+            try await app.test(.router) { client in
+                let event = JournalEvent(accountId: AccountID(trusted: "acme"), kind: .pageView, occurredAt: Date(), visitorId: "v")
+                #expect(try await client.call(.get, "/readyz").status == .ok)
+                store.failing.withLock { $0 = true }
+                await #expect(throws: (any Error).self) { try await journal.append([event]) }
+                // The database answers pings, but commits fail: not ready.
+                #expect(try await client.call(.get, "/readyz").status == .serviceUnavailable)
+                store.failing.withLock { $0 = false }
+                // The next commit that succeeds makes the node ready again.
+                try await journal.append([event])
+                #expect(try await client.call(.get, "/readyz").status == .ok)
+            }
         }
     }
 

@@ -36,6 +36,10 @@ public final class GroupCommitJournal: EventJournal, Service {
         var queuedEvents = 0
         var writerWaiting: CheckedContinuation<Void, Never>?
         var closed = false
+        /// When the commit in flight began, if one is.
+        var commitStarted: ContinuousClock.Instant?
+        /// Whether the last commit failed (cleared by the next one that succeeds).
+        var lastCommitFailed = false
     }
 
     private let store: any JournalStore
@@ -166,12 +170,26 @@ public final class GroupCommitJournal: EventJournal, Service {
         }
     }
 
+    /// Whether the journal commits: false while the last commit failed or the one in flight has
+    /// taken longer than `stallAfter` (what `/readyz` reports, SPEC §13a).
+    public func isCommitting(stallAfter: Duration = .seconds(5), now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { state in
+            if state.lastCommitFailed { return false }
+            if let started = state.commitStarted, now - started > stallAfter { return false }
+            return true
+        }
+    }
+
     private func commit(_ batch: [Pending]) async {
         guard !batch.isEmpty else { return }
+        state.withLock { $0.commitStarted = .now }
+        defer { state.withLock { $0.commitStarted = nil } }
         do {
             try await store.write(batch.flatMap(\.events))
+            state.withLock { $0.lastCommitFailed = false }
             for pending in batch { pending.receipt.complete(.success(())) }
         } catch {
+            state.withLock { $0.lastCommitFailed = true }
             logger.error(
                 "journal batch failed", metadata: ["events": "\(batch.reduce(0) { $0 + $1.events.count })", "error": "\(error)"])
             for pending in batch { pending.receipt.complete(.failure(error)) }

@@ -2,9 +2,11 @@ import BeckonCore
 import Hummingbird
 import Prometheus
 
-/// Operations endpoints: liveness, readiness (storage answers), Prometheus metrics.
+/// Operations endpoints: liveness, readiness (storage answers and the journal commits),
+/// Prometheus metrics.
 struct HealthRoutes {
     let storage: Storage
+    let journal: GroupCommitJournal
     let registry: PrometheusCollectorRegistry
 
     struct Status: Encodable, Sendable { var status: String }
@@ -17,6 +19,10 @@ struct HealthRoutes {
             } catch {
                 context.logger.warning("readiness check failed: storage does not answer")
                 throw BeckonError.storageUnavailable("ping failed")
+            }
+            guard journal.isCommitting() else {
+                context.logger.warning("readiness check failed: journal commits fail or stall")
+                throw BeckonError.storageUnavailable("journal commits fail")
             }
             return JSONBody(value: Status(status: "ready"))
         }
