@@ -90,33 +90,13 @@ public struct DialAuthorization: Sendable, Equatable, Codable {
     public var authorizationId: String?
     /// The number's country (ISO 3166-1 alpha-2), when allowed.
     public var country: String?
-    /// Why not, when refused; nil for a reason this client does not know yet.
-    public var refusal: Refusal?
     /// The reason as Beckon sent it (also for reasons newer than this client).
     public var reason: String?
     /// When asking again may succeed.
     public var retryAfterSeconds: Int?
 
-    enum CodingKeys: String, CodingKey { case allowed, authorizationId, country, reason, retryAfterSeconds }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        allowed = try container.decode(Bool.self, forKey: .allowed)
-        authorizationId = try container.decodeIfPresent(String.self, forKey: .authorizationId)
-        country = try container.decodeIfPresent(String.self, forKey: .country)
-        reason = try container.decodeIfPresent(String.self, forKey: .reason)
-        retryAfterSeconds = try container.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
-        refusal = reason.flatMap(Refusal.init(rawValue:))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(allowed, forKey: .allowed)
-        try container.encodeIfPresent(authorizationId, forKey: .authorizationId)
-        try container.encodeIfPresent(country, forKey: .country)
-        try container.encodeIfPresent(reason, forKey: .reason)
-        try container.encodeIfPresent(retryAfterSeconds, forKey: .retryAfterSeconds)
-    }
+    /// Why not, when refused; nil for a reason this client does not know yet.
+    public var refusal: Refusal? { reason.flatMap(Refusal.init(rawValue:)) }
 }
 
 /// What a click token says (a compact JWS, EdDSA).

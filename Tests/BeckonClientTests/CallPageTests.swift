@@ -45,6 +45,12 @@ import Testing
         }
     }
 
+    /// The call page's path for the form of a fresh click-through.
+    static func openForm(_ callPage: any TestClientProtocol, _ path: String) async throws -> String {
+        let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
+        return "/call/\(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))"
+    }
+
     static func waitForFinal(_ callPage: any TestClientProtocol, _ callPath: String) async throws -> [String: Any] {
         // Generous: the simulated call takes well under a second; a loaded machine may be slow.
         for _ in 0..<1500 {
@@ -92,18 +98,11 @@ import Testing
 
     @Test func anUnansweredCallEndsAsNoAnswer() async throws {
         try await Self.withCallPage(dialer: { _ in SimulatedDialer(speed: 0.01) }) { beckon, click, path, callPage, _ in
-            let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
-            let callPath = "/call/\(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))"
+            let callPath = try await Self.openForm(callPage, path)
             _ = try await callPage.execute(uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B15550100000&consent=yes"))
             #expect(try await Self.waitForFinal(callPage, callPath)["status"] as? String == "NO_ANSWER")
             #expect(try await Self.statuses(beckon, click).last == "NO_ANSWER")
         }
-    }
-
-    /// The call page's path for the form of a fresh click-through.
-    static func openForm(_ callPage: any TestClientProtocol, _ path: String) async throws -> String {
-        let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
-        return "/call/\(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))"
     }
 
     @Test func aNumberBeckonRefusesIsNotDialledAndTheVisitorMayTryAnother() async throws {
@@ -163,8 +162,7 @@ import Testing
                     baseURL: providerURL, accountId: "AC1", authToken: "secret-token", callerId: "+15550009999", callbackBase: publicURL,
                     connectURL: publicURL.appendingPathComponent("connect"))
             }) { beckon, click, path, callPage, publicURL in
-                let html = String(buffer: try await callPage.execute(uri: path, method: .get).body)
-                let id = String(try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) }))
+                let id = String(try await Self.openForm(callPage, path).dropFirst("/call/".count))
                 _ = try await callPage.execute(uri: "/call/\(id)", method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B4930123456789&consent=yes"))
                 let (authorization, form) = try #require(provider.requests.first)
                 #expect(authorization == "Basic " + Data("AC1:secret-token".utf8).base64EncodedString())

@@ -104,21 +104,21 @@ struct RunningBeckon: Sendable {
     /// An account API call with the admin key (settings, abuse blocks): the status and the JSON.
     @discardableResult
     func admin(_ method: String, _ path: String, _ body: String) async throws -> Int {
-        var request = URLRequest(url: URL(string: "\(baseURL.absoluteString)/\(path)")!)
-        request.httpMethod = method
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(admin.bearer)", forHTTPHeaderField: "Authorization")
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        try await send(method, path, body, bearer: admin.bearer).status
     }
 
     private func json(_ method: String, _ path: String, _ body: String) async throws -> [String: Any] {
+        let (_, data) = try await send(method, path, body, bearer: nil)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    private func send(_ method: String, _ path: String, _ body: String, bearer: String?) async throws -> (status: Int, data: Data) {
         var request = URLRequest(url: URL(string: "\(baseURL.absoluteString)/\(path)")!)
         request.httpMethod = method
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (data, _) = try await URLSession.shared.data(for: request)
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }

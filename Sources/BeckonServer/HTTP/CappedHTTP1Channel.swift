@@ -93,8 +93,6 @@ final class ConnectionGate: Sendable {
     /// Counts a refusal; answers how many there were so far.
     func refused() -> Int { refusals.add(1, ordering: .relaxed).newValue }
 
-    var openConnections: Int { open.load(ordering: .relaxed) }
-    var refusedConnections: Int { refusals.load(ordering: .relaxed) }
 
     /// The envelope answered to a connection past the cap.
     static func refusalBody(at time: Date) -> ByteBuffer {
