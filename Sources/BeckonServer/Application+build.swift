@@ -63,10 +63,11 @@ public func buildApplication(
 )
     -> some ApplicationProtocol
 {
-    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let registry = PrometheusCollectorRegistry()
+    let router = buildRouter(configuration: configuration, dependencies: dependencies, registry: registry)
     var app = Application(
         router: router,
-        server: cappedHTTP1(configuration, logger: dependencies.logger),
+        server: cappedHTTP1(configuration, logger: dependencies.logger, registry: registry),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon"),
         logger: dependencies.logger)
     app.addServices(
@@ -77,8 +78,10 @@ public func buildApplication(
     return app
 }
 
-public func buildRouter(configuration: BeckonConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
-    let registry = PrometheusCollectorRegistry()
+public func buildRouter(
+    configuration: BeckonConfiguration, dependencies: AppDependencies,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestMetricsMiddleware(registry: registry)

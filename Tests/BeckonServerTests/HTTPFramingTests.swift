@@ -2,6 +2,7 @@ import BeckonCore
 @testable import BeckonServer
 import Foundation
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Refusals of the HTTP layer carry LivePerson's envelope too (SPEC §13a).
@@ -34,15 +35,67 @@ import Testing
         }
     }
 
-    @Test func anIdleConnectionAndAHalfSentHeadAreClosedAfterTheIdleTimeout() async throws {
+    @Test func anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
         try await TestApp.with(live: true, idleTimeout: .milliseconds(300)) { _, client in
             let port = try #require(client.port)
             // Keep-alive: the answer comes, then the idle connection is closed by the server.
             let afterRequest = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             #expect(afterRequest.hasPrefix("HTTP/1.1 200"))
-            // A head that never ends is closed too, with nothing answered.
+        }
+    }
+
+    @Test func aConnectionThatSendsNoHeadInTimeIsClosed() async throws {
+        try await TestApp.with(live: true, headTimeout: .milliseconds(300)) { _, client in
+            let port = try #require(client.port)
+            // Nothing sent at all (an idle socket): closed, nothing answered.
+            #expect(try await RawHTTP.untilClosed(port: port, "").isEmpty)
+            // A head that never ends: 408 with the envelope, then closed.
             let halfHead = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            #expect(halfHead.isEmpty)
+            let reply = try #require(RawHTTP.parse(halfHead), "\(halfHead)")
+            #expect(reply.status == 408 && reply.headers["connection"] == "close")
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(reply.body.utf8))
+            #expect(envelope.message == "request head not received in time" && envelope.internalCode == 5)
+        }
+    }
+
+    @Test func aBodySentTooSlowlyIsAnswered408AndClosed() async throws {
+        try await TestApp.with(live: true, bodyTimeout: .milliseconds(300)) { app, client in
+            let port = try #require(client.port)
+            let head =
+                "POST /api/v1/accounts/acme/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(app.acmeAdmin.bearer)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"name\":"
+            let answer = try await RawHTTP.untilClosed(port: port, head)
+            let reply = try #require(RawHTTP.parse(answer), "\(answer)")
+            #expect(reply.status == 408)
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(reply.body.utf8))
+            #expect(envelope.message == "request body not received in time")
+        }
+    }
+
+    @Test func theHeadTimeoutDoesNotCutAKeepAliveConnectionBetweenRequests() async throws {
+        try await TestApp.with(live: true, headTimeout: .milliseconds(200)) { _, client in
+            let port = try #require(client.port)
+            let channel = try await RawHTTP.connect(port: port)
+            try await channel.executeThenClose { inbound, outbound in
+                var replies = inbound.makeAsyncIterator()
+                for round in 0..<2 {
+                    if round > 0 { try await Task.sleep(for: .milliseconds(500)) }  // past the head timeout, idle
+                    try await outbound.write(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                    let buffer = try #require(try await replies.next(), "closed before round \(round)")
+                    #expect(String(buffer: buffer).hasPrefix("HTTP/1.1 200"))
+                }
+            }
+        }
+    }
+
+    @Test func anUnparseableRequestIs400WithTheEnvelope() async throws {
+        try await TestApp.with(live: true) { _, client in
+            let port = try #require(client.port)
+            let answer = try await RawHTTP.untilClosed(port: port, "NOT HTTP AT ALL\r\n\r\n")
+            let reply = try #require(RawHTTP.parse(answer), "\(answer)")
+            #expect(reply.status == 400 && reply.headers["connection"] == "close")
+            let envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(reply.body.utf8))
+            #expect(envelope.message == "malformed request: bad HTTP framing" && envelope.internalCode == 5)
         }
     }
 

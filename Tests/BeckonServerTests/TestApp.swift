@@ -24,6 +24,7 @@ struct TestApp {
     /// HTTP themselves (BeckonClient); otherwise requests go straight to the router.
     static func with(
         maxBodyBytes: Int = 4096, live: Bool = false, idleTimeout: Duration = .seconds(75), maxConnections: Int = 8000,
+        headTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestStorage.withSQLite { storage, _ in
@@ -40,6 +41,8 @@ struct TestApp {
             var configuration = BeckonConfiguration(port: 0, maxBodyBytes: maxBodyBytes)
             configuration.idleTimeout = idleTimeout
             configuration.maxConnections = maxConnections
+            configuration.headTimeout = headTimeout
+            configuration.bodyTimeout = bodyTimeout
             let testApp = TestApp(
                 clock: clock, storage: storage, provisioning: provisioning,
                 acmeAdmin: try await provisioning.createAPIKey(accountId: "acme", name: "admin", scopes: [.admin]),

@@ -32,9 +32,12 @@ public struct BeckonConfiguration: Sendable {
     public var newVisitorsPerAddressPerMinute: Int = 600
     /// How many client addresses the limits keep buckets for (bounded memory).
     public var trackedAddresses: Int = 100_000
-    /// A connection with no request in progress (between keep-alive requests, or before a
-    /// request head is complete) is closed after this long (SPEC §13a).
+    /// A connection idle between keep-alive requests is closed after this long (SPEC §13a).
     public var idleTimeout: Duration = .seconds(75)
+    /// A request head must be complete this long after the connection opened (or after the first
+    /// byte of a later request); a body this long after its head. Late: 408 and closed.
+    public var headTimeout: Duration = .seconds(10)
+    public var bodyTimeout: Duration = .seconds(30)
     /// Open connections per node; past it new ones get 503 at once. Lowered to fit the
     /// process's file limit, with a reserve.
     public var maxConnections: Int = 8000
@@ -133,6 +136,8 @@ extension BeckonConfiguration {
         newVisitorsPerAddressPerMinute = try values.int(.limitsNewVisitorsPerMinute, in: 0...10_000_000)
         trackedAddresses = try values.int(.limitsTrackedAddresses, in: 1000...10_000_000)
         idleTimeout = .seconds(try values.int(.httpIdleTimeoutSeconds, in: 1...3600))
+        headTimeout = .seconds(try values.int(.httpHeadTimeoutSeconds, in: 1...3600))
+        bodyTimeout = .seconds(try values.int(.httpBodyTimeoutSeconds, in: 1...3600))
         maxConnections = try values.int(.httpMaxConnections, in: 1...1_000_000)
         if storageDriver == .postgres, storage.postgresURL == nil {
             throw BeckonError.invalidInput(field: "storage.postgres.url", reason: "is required when storage.driver is postgres")

@@ -31,6 +31,10 @@ public struct ConfigurationKey: Sendable, Hashable {
     public static let httpMaxBodyBytes = ConfigurationKey(name: "http.maxBodyBytes", defaultValue: "65536", isSecret: false)
     public static let httpIdleTimeoutSeconds = ConfigurationKey(
         name: "http.idleTimeoutSeconds", defaultValue: "75", isSecret: false)
+    public static let httpHeadTimeoutSeconds = ConfigurationKey(
+        name: "http.headTimeoutSeconds", defaultValue: "10", isSecret: false)
+    public static let httpBodyTimeoutSeconds = ConfigurationKey(
+        name: "http.bodyTimeoutSeconds", defaultValue: "30", isSecret: false)
     public static let httpMaxConnections = ConfigurationKey(name: "http.maxConnections", defaultValue: "8000", isSecret: false)
     public static let httpTrustForwardedFor = ConfigurationKey(
         name: "http.trustForwardedFor", defaultValue: "false", isSecret: false)
@@ -66,7 +70,7 @@ public struct ConfigurationKey: Sendable, Hashable {
         name: "limits.statusStreams.perNode", defaultValue: "10000", isSecret: false)
 
     public static let all: [ConfigurationKey] = [
-        httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpMaxConnections, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
+        httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpHeadTimeoutSeconds, httpBodyTimeoutSeconds, httpMaxConnections, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
         visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,

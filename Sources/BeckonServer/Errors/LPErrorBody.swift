@@ -13,6 +13,13 @@ struct LPErrorBody: Codable, Equatable {
     var internalCode: Int
     /// Beckon's addition for a bad input: which field (the console shows the message next to it).
     var field: String?
+
+    /// The envelope as bytes, for answers written below the router (connection refusals, late or
+    /// unparseable requests).
+    static func bytes(message: String, internalCode: Int, at time: Date) -> ByteBuffer {
+        let body = LPErrorBody(time: time.millisecondsSince1970, message: message, internalCode: internalCode)
+        return ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())
+    }
 }
 
 /// LivePerson's internal codes (SPEC §5).
@@ -74,7 +81,7 @@ struct ErrorAnswer {
             headers[.connection] = "close"
         case is HTTPParserError:
             // Malformed framing inside the body (a bad chunk): answered, then the connection closes.
-            self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: "malformed request: bad HTTP framing")
+            self.init(status: .badRequest, internalCode: LPInternalCode.badRequest, message: Self.malformedFraming)
             headers[.connection] = "close"
         case is SQLFailure:
             self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "storage unavailable", isServerFault: true)
@@ -82,6 +89,8 @@ struct ErrorAnswer {
             self.init(status: .internalServerError, internalCode: LPInternalCode.unexpected, message: "unexpected error", isServerFault: true)
         }
     }
+
+    static let malformedFraming = "malformed request: bad HTTP framing"
 
     init(_ error: BeckonError) {
         switch error {

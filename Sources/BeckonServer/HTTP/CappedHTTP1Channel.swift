@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
+import Prometheus
 import Synchronization
 
 #if canImport(Glibc)
@@ -11,14 +12,20 @@ import Synchronization
     import Darwin
 #endif
 
-/// HTTP/1 with the idle timeout and the node's connection cap (below the process's file limit).
-func cappedHTTP1(_ configuration: BeckonConfiguration, logger: Logger) -> HTTPServerBuilder {
+/// HTTP/1 with the idle, head and body timeouts and the node's connection cap (below the
+/// process's file limit).
+func cappedHTTP1(_ configuration: BeckonConfiguration, logger: Logger, registry: PrometheusCollectorRegistry) -> HTTPServerBuilder {
     let (cap, files) = ConnectionGate.effectiveCap(configured: configuration.maxConnections)
     logger.info("connections capped", metadata: ["cap": "\(cap)", "fileLimit": "\(files.map(String.init) ?? "unlimited")"])
-    let gate = ConnectionGate(cap: cap)
+    let gate = ConnectionGate(cap: cap, refusals: registry.makeCounter(descriptor: ConnectionGate.refusedMetric))
     let idleTimeout = TimeAmount(configuration.idleTimeout)
+    let timeouts = SlowClientGuard.Timeouts(head: TimeAmount(configuration.headTimeout), body: TimeAmount(configuration.bodyTimeout))
+    let tally = SlowClientGuard.Tally(logger: logger, registry: registry)
     return HTTPServerBuilder { responder in
-        CappedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)), gate: gate)
+        CappedHTTP1Channel(
+            base: HTTP1Channel(
+                responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgress()], idleTimeout: idleTimeout)),
+            gate: gate, timeouts: timeouts, tally: tally)
     }
 }
 
@@ -36,6 +43,8 @@ struct CappedHTTP1Channel: ServerChildChannel {
 
     let base: HTTP1Channel
     let gate: ConnectionGate
+    let timeouts: SlowClientGuard.Timeouts
+    let tally: SlowClientGuard.Tally
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admitted = gate.enter()
@@ -48,6 +57,12 @@ struct CappedHTTP1Channel: ServerChildChannel {
                     "connection refused: the node's connection cap is reached",
                     metadata: ["cap": "\(gate.cap)", "refusedSoFar": "\(refusals)"])
             }
+        }
+        do {
+            // In front of the HTTP decoder, which `base` adds behind it.
+            try channel.pipeline.syncOperations.addHandler(SlowClientGuard(timeouts: timeouts, tally: tally))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
         }
         return base.setup(channel: channel, logger: logger).map { Value(http: $0, refused: !admitted) }
     }
@@ -80,8 +95,18 @@ final class ConnectionGate: Sendable {
     let cap: Int
     private let open = Atomic<Int>(0)
     private let refusals = Atomic<Int>(0)
+    private let refusalMetric: Prometheus.Counter?
 
-    init(cap: Int) { self.cap = max(1, cap) }
+    init(cap: Int, refusals metric: Prometheus.Counter? = nil) {
+        self.cap = max(1, cap)
+        refusalMetric = metric
+    }
+
+    static var refusedMetric: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "beckon", subsystem: "http", metricName: "refused_connections", unitName: "total",
+            helpText: "Connections answered 503 and closed because the node's connection cap was reached.")
+    }
 
     func enter() -> Bool {
         if open.add(1, ordering: .relaxed).newValue <= cap { return true }
@@ -91,14 +116,16 @@ final class ConnectionGate: Sendable {
 
     func leave() { open.subtract(1, ordering: .relaxed) }
     /// Counts a refusal; answers how many there were so far.
-    func refused() -> Int { refusals.add(1, ordering: .relaxed).newValue }
+    func refused() -> Int {
+        refusalMetric?.increment()
+        return refusals.add(1, ordering: .relaxed).newValue
+    }
 
 
     /// The envelope answered to a connection past the cap.
     static func refusalBody(at time: Date) -> ByteBuffer {
-        ByteBuffer(
-            string: #"{"time":\#(Int64(time.timeIntervalSince1970 * 1000)),"message":"this server has all its connections open; retry in a second","internalCode":18}"#
-        )
+        LPErrorBody.bytes(
+            message: "this server has all its connections open; retry in a second", internalCode: LPInternalCode.unexpected, at: time)
     }
 
     /// The cap this process can keep: the configured one, but never more than the file limit
