@@ -16,11 +16,15 @@ public struct StorageConfiguration: Sendable, Equatable {
     /// A schema to use on PostgreSQL instead of the user's default `search_path` (tests).
     public var postgresSearchPath: String?
     public var postgresMaxConnections: Int
+    /// How long any one statement or transaction may take, waiting for a connection included
+    /// (SPEC §13a: a request that needs an unreachable database answers 503 within 2 s).
+    public var deadline: Duration
 
     public init(
         driver: Driver = .sqlite, sqlitePath: String = "./data/beckon.sqlite", postgresURL: String? = nil,
-        postgresSearchPath: String? = nil, postgresMaxConnections: Int = 20
+        postgresSearchPath: String? = nil, postgresMaxConnections: Int = 20, deadline: Duration = .milliseconds(1500)
     ) {
+        self.deadline = deadline
         self.driver = driver
         self.sqlitePath = sqlitePath
         self.postgresURL = postgresURL
@@ -39,8 +43,19 @@ public enum StorageFactory {
         case requireCurrent
     }
 
+    /// Opens the configured database; `deadlines` bounds every call by `configuration.deadline`
+    /// (off for `beckon migrate`, whose statements may rightly take long).
     public static func openDatabase(
-        _ configuration: StorageConfiguration, logger: Logger
+        _ configuration: StorageConfiguration, deadlines: Bool = true, logger: Logger
+    ) async throws
+        -> any SQLDatabase
+    {
+        let database = try await openBase(configuration, deadlines: deadlines, logger: logger)
+        return deadlines ? DeadlineDatabase(database, deadline: configuration.deadline) : database
+    }
+
+    private static func openBase(
+        _ configuration: StorageConfiguration, deadlines: Bool, logger: Logger
     ) async throws
         -> any SQLDatabase
     {
@@ -54,7 +69,8 @@ public enum StorageFactory {
             }
             return try await PostgresDatabase.open(
                 url: url, searchPath: configuration.postgresSearchPath,
-                maxConnections: configuration.postgresMaxConnections, logger: logger)
+                maxConnections: configuration.postgresMaxConnections,
+                statementTimeout: deadlines ? configuration.deadline : nil, logger: logger)
         }
     }
 
@@ -66,7 +82,8 @@ public enum StorageFactory {
     {
         let database = try await openDatabase(configuration, logger: logger)
         do {
-            let migrator = Migrator(database: database)
+            // Migrations run without the deadline: a new index on a big table takes its time.
+            let migrator = Migrator(database: (database as? DeadlineDatabase)?.base ?? database)
             switch schema {
             case .migrate: try await migrator.migrate()
             case .requireCurrent: try await migrator.requireCurrent()

@@ -11,12 +11,16 @@ public enum TestStorage {
     }
 
     public static let logger = Logger(label: "beckon.test")
+    /// Storage calls' deadline in tests: long, because the test runner loads this machine far
+    /// beyond production (deadlines themselves are tested with short ones of their own).
+    public static let deadline = Duration.seconds(30)
 
     /// A new SQLite file in a temporary folder.
     public static func withSQLite<T>(_ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let configuration = StorageConfiguration(driver: .sqlite, sqlitePath: folder.appendingPathComponent("test.sqlite").path)
+        let configuration = StorageConfiguration(
+            driver: .sqlite, sqlitePath: folder.appendingPathComponent("test.sqlite").path, deadline: deadline)
         let storage = try await StorageFactory.open(configuration, schema: .migrate, logger: logger)
         do {
             let result = try await body(storage, configuration)
@@ -35,7 +39,7 @@ public enum TestStorage {
         let admin = try await PostgresDatabase.open(url: url, maxConnections: 1, logger: logger)
         try await admin.query("CREATE SCHEMA \(schema)")
         let configuration = StorageConfiguration(
-            driver: .postgres, postgresURL: url, postgresSearchPath: schema, postgresMaxConnections: 8)
+            driver: .postgres, postgresURL: url, postgresSearchPath: schema, postgresMaxConnections: 8, deadline: deadline)
         func dropSchema() async {
             _ = try? await admin.query("DROP SCHEMA \(schema) CASCADE")
             try? await admin.close()

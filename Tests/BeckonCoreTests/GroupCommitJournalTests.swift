@@ -8,11 +8,12 @@ import Testing
 /// A store that records each transaction, so batching can be observed without a database.
 final class RecordingStore: JournalStore {
     let batches = Mutex<[[JournalEvent]]>([])
-    let failNext = Mutex(false)
+    /// How many of the next writes fail.
+    let failNext = Mutex(0)
 
     func write(_ events: [JournalEvent]) async throws {
-        if failNext.withLock({ flag in
-            defer { flag = false }; return flag
+        if failNext.withLock({ failures in
+            defer { failures = max(0, failures - 1) }; return failures > 0
         }) {
             throw BeckonError.storageUnavailable("disk full")
         }
@@ -65,16 +66,19 @@ final class GatedStore: JournalStore {
             visitorId: "v\(n)")
     }
 
+    static let quickRetries = GroupCommitJournal.Configuration(retryDelay: .milliseconds(1), maxRetryDelay: .milliseconds(5))
+
     @Test func aFailedOrStalledCommitIsReportedUntilACommitSucceeds() async throws {
         let store = RecordingStore()
-        let journal = GroupCommitJournal(store: store, logger: Self.quietLogger)
+        let journal = GroupCommitJournal(store: store, configuration: Self.quickRetries, logger: Self.quietLogger)
         let writer = Task { try await journal.run() }
         #expect(journal.isCommitting())
-        store.failNext.withLock { $0 = true }
+        store.failNext.withLock { $0 = 1_000_000 }
         await #expect(throws: BeckonError.self) { try await journal.append([Self.event(1)]) }
         #expect(!journal.isCommitting())
-        try await journal.append([Self.event(2)])
-        #expect(journal.isCommitting())
+        store.failNext.withLock { $0 = 0 }
+        // The writer's retry succeeds: committing again.
+        #expect(await eventually { journal.isCommitting() })
         // A commit in flight for longer than the stall limit counts as not committing.
         let gate = GatedStore()
         let stalled = GroupCommitJournal(store: gate, logger: Self.quietLogger)
@@ -125,16 +129,46 @@ final class GatedStore: JournalStore {
         try await writer.value
     }
 
-    @Test func aFailedCommitFailsItsCallersAndTheJournalGoesOn() async throws {
+    @Test func aFailedBatchFailsItsCallersAtOnceAndIsRetriedInOrder() async throws {
         let store = RecordingStore()
-        let journal = GroupCommitJournal(store: store, logger: Self.quietLogger)
+        let journal = GroupCommitJournal(store: store, configuration: Self.quickRetries, logger: Self.quietLogger)
         let writer = Task { try await journal.run() }
-        store.failNext.withLock { $0 = true }
-        await #expect(throws: BeckonError.storageUnavailable("disk full")) { try await journal.append([Self.event(1)]) }
-        try await journal.append([Self.event(2)])
-        #expect(store.batches.withLock { $0 } == [[Self.event(2)]])
+        store.failNext.withLock { $0 = 5 }
+        await #expect(throws: BeckonError.storageUnavailable("journal commit failed")) { try await journal.append([Self.event(1)]) }
+        // While commits fail, a caller hears so at once; its events queue behind the failed batch.
+        await #expect(throws: BeckonError.self) { try await journal.append([Self.event(2)]) }
+        #expect(await eventually { journal.isCommitting() })
+        try await journal.append([Self.event(3)])
+        // Nothing lost, nothing reordered, nothing written twice.
+        #expect(store.batches.withLock { $0 }.flatMap { $0 } == [Self.event(1), Self.event(2), Self.event(3)])
         journal.close()
         try await writer.value
+    }
+
+    @Test func pastTheQueueLimitAppendsAreRefusedNotQueued() async throws {
+        let store = RecordingStore()
+        var configuration = Self.quickRetries
+        configuration.maxQueuedEvents = 3
+        let journal = GroupCommitJournal(store: store, configuration: configuration, logger: Self.quietLogger)
+        // No writer: everything stays queued.
+        let queued = (0..<3).map { journal.enqueue([Self.event($0)]) }
+        await #expect(throws: BeckonError.storageUnavailable("journal queue full")) { try await journal.append([Self.event(9)]) }
+        let writer = Task { try await journal.run() }
+        for receipt in queued { try await receipt.durable() }
+        #expect(try await store.count() == 3)
+        journal.close()
+        try await writer.value
+    }
+
+    @Test func closingWhileCommitsFailGivesUpInsteadOfHanging() async throws {
+        let store = RecordingStore()
+        store.failNext.withLock { $0 = 1_000_000 }
+        let journal = GroupCommitJournal(store: store, configuration: Self.quickRetries, logger: Self.quietLogger)
+        let writer = Task { try await journal.run() }
+        await #expect(throws: BeckonError.self) { try await journal.append([Self.event(1)]) }
+        journal.close()
+        try await writer.value
+        #expect(try await store.count() == 0)
     }
 
     @Test func closingCommitsWhatIsQueuedThenRefuses() async throws {
@@ -169,7 +203,8 @@ final class GatedStore: JournalStore {
             try await waiting.value
             #expect(try await store.count() == 1)
         } catch {
-            #expect(error as? BeckonError == .journalClosed || error is CancellationError)
+            // Closed, or failed mid-commit (the cancelled store write) and given up after retries.
+            #expect(error is BeckonError || error is CancellationError)
         }
     }
 }

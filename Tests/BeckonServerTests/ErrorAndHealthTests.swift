@@ -54,7 +54,8 @@ final class SwitchableJournalStore: JournalStore {
         try await TestStorage.withSQLite { storage, _ in
             let store = SwitchableJournalStore(storage.journal)
             let logger = Logger(label: "beckon.test")
-            let journal = GroupCommitJournal(store: store, logger: logger)
+            let journal = GroupCommitJournal(
+                store: store, configuration: .init(retryDelay: .milliseconds(1), maxRetryDelay: .milliseconds(5)), logger: logger)
             let dependencies = AppDependencies(
                 storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
                 clock: ManualClock(), passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
@@ -67,9 +68,11 @@ final class SwitchableJournalStore: JournalStore {
                 // The database answers pings, but commits fail: not ready.
                 #expect(try await client.call(.get, "/readyz").status == .serviceUnavailable)
                 store.failing.withLock { $0 = false }
-                // The next commit that succeeds makes the node ready again.
-                try await journal.append([event])
+                // The writer's retry succeeds (the failed event is written after all): ready again.
+                #expect(await eventually { journal.isCommitting() })
                 #expect(try await client.call(.get, "/readyz").status == .ok)
+                try await journal.append([event])
+                #expect(try await storage.journal.count() == 2)
             }
         }
     }

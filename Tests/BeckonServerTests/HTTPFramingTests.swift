@@ -102,7 +102,8 @@ import Testing
     @Test func pastTheConnectionCapANewConnectionIsRefusedAtOnce() async throws {
         try await TestApp.with(live: true, maxConnections: 2) { _, client in
             let port = try #require(client.port)
-            let idle = [try await RawHTTP.idle(port: port), try await RawHTTP.idle(port: port)]
+            // Two clients the server has surely admitted (served once, kept alive) fill the cap.
+            let idle = [try await RawHTTP.servedAndKept(port: port), try await RawHTTP.servedAndKept(port: port)]
             let refused = try await RawHTTP.untilClosed(port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", limit: .seconds(3))
             #expect(refused.hasPrefix("HTTP/1.1 503") && refused.lowercased().contains("retry-after: 1"), "\(refused)")
             let body = try #require(refused.range(of: "\r\n\r\n").map { refused[$0.upperBound...] })

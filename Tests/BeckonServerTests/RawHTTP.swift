@@ -31,6 +31,28 @@ enum RawHTTP {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
     }
 
+    /// A connection the server has admitted and served one request on, then kept open (keep-alive).
+    static func servedAndKept(port: Int) async throws -> any Channel {
+        let replied = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(FirstReply(replied)) } }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+        try await replied.futureResult.get()
+        return channel
+    }
+
+    private final class FirstReply: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let replied: EventLoopPromise<Void>
+        init(_ replied: EventLoopPromise<Void>) { self.replied = replied }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { replied.succeed() }
+        func channelInactive(context: ChannelHandlerContext) {
+            replied.fail(ReplyError(received: "closed before answering"))
+            context.fireChannelInactive()
+        }
+    }
+
     static func connect(port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in

@@ -1,6 +1,7 @@
 # Throwaway PostgreSQL cluster for tests and benchmarks. Source this file, then:
 #   start_throwaway_postgres   # sets BECKON_TEST_POSTGRES_URL, registers cleanup on exit
 #   stop_throwaway_postgres
+#   pause_throwaway_postgres / resume_throwaway_postgres   # an outage: stop the server, keep its data
 # Installs Debian's postgresql when it is missing and we run as root. The cluster lives in a
 # temporary folder, listens on a free port on 127.0.0.1 only, and is removed when stopped.
 
@@ -45,13 +46,23 @@ start_throwaway_postgres() {
     # PG_DURABLE=1 to measure real, fsync'd commits.
     local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     if [ "${PG_DURABLE:-0}" = "1" ]; then durability=""; fi
-    as_pg_user "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
-        -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 $durability -c max_connections=200" \
-        start >/dev/null || { cat "$PG_TMP/server.log" >&2; return 1; }
+    PG_OPTS="-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 $durability -c max_connections=200"
     PG_BIN="$bin"
+    export PG_TMP PG_BIN PG_OPTS
+    resume_throwaway_postgres || return 1
     export BECKON_TEST_POSTGRES_URL="postgres://beckon@127.0.0.1:$port/postgres"
     trap stop_throwaway_postgres EXIT
     echo "== PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway, $PG_TMP)"
+}
+
+# Stops the server (fast shutdown: clients are disconnected) and keeps the cluster.
+pause_throwaway_postgres() {
+    as_pg_user "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 60 stop >/dev/null
+}
+
+resume_throwaway_postgres() {
+    as_pg_user "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 -o "$PG_OPTS" start >/dev/null \
+        || { cat "$PG_TMP/server.log" >&2; return 1; }
 }
 
 stop_throwaway_postgres() {

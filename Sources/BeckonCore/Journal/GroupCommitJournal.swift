@@ -19,10 +19,23 @@ public final class GroupCommitJournal: EventJournal, Service {
         /// batch, and `scripts/bench-journal` measured lingering only lowering throughput with
         /// 64 concurrent appenders (SQLite: 31k events/s at 0 ms, 16k at 2 ms).
         public var maxBatchDelay: Duration
+        /// After a failed commit the writer waits this long before retrying the batch, doubling
+        /// up to `maxRetryDelay` while failures go on.
+        public var retryDelay: Duration
+        public var maxRetryDelay: Duration
+        /// The most events queued (during an outage the queue grows): past it appends are
+        /// refused and their events dropped, so memory stays bounded.
+        public var maxQueuedEvents: Int
 
-        public init(maxBatchEvents: Int = 2000, maxBatchDelay: Duration = .zero) {
+        public init(
+            maxBatchEvents: Int = 2000, maxBatchDelay: Duration = .zero, retryDelay: Duration = .milliseconds(100),
+            maxRetryDelay: Duration = .seconds(1), maxQueuedEvents: Int = 500_000
+        ) {
             self.maxBatchEvents = max(1, maxBatchEvents)
             self.maxBatchDelay = maxBatchDelay
+            self.retryDelay = retryDelay
+            self.maxRetryDelay = max(retryDelay, maxRetryDelay)
+            self.maxQueuedEvents = max(1, maxQueuedEvents)
         }
     }
 
@@ -40,6 +53,10 @@ public final class GroupCommitJournal: EventJournal, Service {
         var commitStarted: ContinuousClock.Instant?
         /// Whether the last commit failed (cleared by the next one that succeeds).
         var lastCommitFailed = false
+        /// Failed commits in a row.
+        var failures = 0
+        /// Appends refused because the queue was full.
+        var dropped = 0
     }
 
     private let store: any JournalStore
@@ -66,20 +83,38 @@ public final class GroupCommitJournal: EventJournal, Service {
             receipt.complete(.success(()))
             return receipt
         }
-        let (accepted, writer) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            guard !state.closed else { return (false, nil) }
+        let (outcome, writer) = state.withLock { state -> (Admission, CheckedContinuation<Void, Never>?) in
+            guard !state.closed else { return (.closed, nil) }
+            guard state.queuedEvents + events.count <= configuration.maxQueuedEvents else {
+                state.dropped += 1
+                return (.full(droppedSoFar: state.dropped), nil)
+            }
             state.queue.append(Pending(events: events, receipt: receipt))
             state.queuedEvents += events.count
             let writer = state.writerWaiting
             state.writerWaiting = nil
-            return (true, writer)
+            return (state.lastCommitFailed ? .queuedDuringOutage : .queued, writer)
         }
-        if accepted {
-            writer?.resume()
-        } else {
+        writer?.resume()
+        switch outcome {
+        case .queued: break
+        case .queuedDuringOutage:
+            // Commits fail: the caller hears so now (503) instead of waiting for the retries; the
+            // events stay queued in order and are written once the database is back.
+            receipt.complete(.failure(BeckonError.storageUnavailable("journal commits fail")))
+        case .full(let dropped):
+            if dropped % 1000 == 1 {
+                logger.error("journal queue full: appends refused and their events dropped", metadata: ["droppedSoFar": "\(dropped)"])
+            }
+            receipt.complete(.failure(BeckonError.storageUnavailable("journal queue full")))
+        case .closed:
             receipt.complete(.failure(BeckonError.journalClosed))
         }
         return receipt
+    }
+
+    private enum Admission {
+        case queued, queuedDuringOutage, full(droppedSoFar: Int), closed
     }
 
     public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
@@ -180,20 +215,54 @@ public final class GroupCommitJournal: EventJournal, Service {
         }
     }
 
+    /// Commits `batch`. A failed batch goes back to the front of the queue, so it is retried
+    /// first and nothing behind it overtakes it; its callers hear of the failure at once. Once
+    /// closed, the writer gives up after a few failed retries (and logs what it could not write).
     private func commit(_ batch: [Pending]) async {
         guard !batch.isEmpty else { return }
         state.withLock { $0.commitStarted = .now }
-        defer { state.withLock { $0.commitStarted = nil } }
+        let events = batch.flatMap(\.events)
         do {
-            try await store.write(batch.flatMap(\.events))
-            state.withLock { $0.lastCommitFailed = false }
+            try await store.write(events)
+            let recovered = state.withLock { state -> Int in
+                defer { (state.lastCommitFailed, state.failures, state.commitStarted) = (false, 0, nil) }
+                return state.failures
+            }
+            if recovered > 0 { logger.notice("journal commits again", metadata: ["failedAttempts": "\(recovered)"]) }
             for pending in batch { pending.receipt.complete(.success(())) }
         } catch {
-            state.withLock { $0.lastCommitFailed = true }
-            logger.error(
-                "journal batch failed", metadata: ["events": "\(batch.reduce(0) { $0 + $1.events.count })", "error": "\(error)"])
-            for pending in batch { pending.receipt.complete(.failure(error)) }
+            let (failures, closed, waiting) = state.withLock { state -> (Int, Bool, [Pending]) in
+                state.commitStarted = nil
+                state.lastCommitFailed = true
+                state.failures += 1
+                state.queue.insert(contentsOf: batch, at: 0)
+                state.queuedEvents += events.count
+                // Appends queued while this commit was in flight would otherwise wait for the retry.
+                return (state.failures, state.closed, state.failures == 1 ? state.queue : batch)
+            }
+            for pending in waiting { pending.receipt.complete(.failure(BeckonError.storageUnavailable("journal commit failed"))) }
+            if failures == 1 || failures % 20 == 0 {
+                logger.error(
+                    "journal batch failed; retrying", metadata: ["events": "\(events.count)", "attempts": "\(failures)", "error": "\(error)"])
+            }
+            if closed && failures >= 3 {
+                abandonQueue()
+                return
+            }
+            let delay = min(configuration.retryDelay * (1 << min(failures - 1, 16)), configuration.maxRetryDelay)
+            try? await Task.sleep(for: delay)
         }
+    }
+
+    /// Shutting down while the database does not answer: what is queued cannot be written.
+    private func abandonQueue() {
+        let left = state.withLock { state -> [Pending] in
+            defer { (state.queue, state.queuedEvents) = ([], 0) }
+            return state.queue
+        }
+        logger.critical(
+            "journal closed with events not committed", metadata: ["events": "\(left.reduce(0) { $0 + $1.events.count })"])
+        for pending in left { pending.receipt.complete(.failure(BeckonError.journalClosed)) }
     }
 }
 

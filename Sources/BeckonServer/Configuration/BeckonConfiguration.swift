@@ -126,7 +126,8 @@ extension BeckonConfiguration {
         storage = StorageConfiguration(
             driver: storageDriver, sqlitePath: values.string(.storageSQLitePath),
             postgresURL: values.optionalString(.storagePostgresURL),
-            postgresMaxConnections: try values.int(.storagePostgresMaxConnections, in: 1...1000))
+            postgresMaxConnections: try values.int(.storagePostgresMaxConnections, in: 1...1000),
+            deadline: .milliseconds(try values.int(.storageDeadlineMs, in: 50...60_000)))
         journal = GroupCommitJournal.Configuration(
             maxBatchEvents: try values.int(.journalBatchMaxEvents, in: 1...100_000),
             maxBatchDelay: .milliseconds(try values.int(.journalBatchMaxDelayMs, in: 0...1000)))

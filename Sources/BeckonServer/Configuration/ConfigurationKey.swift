@@ -53,6 +53,7 @@ public struct ConfigurationKey: Sendable, Hashable {
         name: "storage.postgres.maxConnections", defaultValue: "20", isSecret: false)
     public static let journalBatchMaxEvents = ConfigurationKey(
         name: "journal.batchMaxEvents", defaultValue: "2000", isSecret: false)
+    public static let storageDeadlineMs = ConfigurationKey(name: "storage.deadlineMs", defaultValue: "1500", isSecret: false)
     public static let journalBatchMaxDelayMs = ConfigurationKey(
         name: "journal.batchMaxDelayMs", defaultValue: "0", isSecret: false)
     public static let secretsMasterKey = ConfigurationKey(name: "secrets.masterKey", defaultValue: nil, isSecret: true)
@@ -73,7 +74,7 @@ public struct ConfigurationKey: Sendable, Hashable {
         httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpHeadTimeoutSeconds, httpBodyTimeoutSeconds, httpMaxConnections, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
         visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
-        storagePostgresMaxConnections, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
+        storagePostgresMaxConnections, storageDeadlineMs, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile, limitsRequestsPerMinute, limitsNewVisitorsPerMinute, limitsTrackedAddresses,
         limitsStreamsPerClick, limitsStreamsPerNode,
     ]

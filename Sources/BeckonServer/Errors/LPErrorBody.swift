@@ -85,12 +85,15 @@ struct ErrorAnswer {
             headers[.connection] = "close"
         case is SQLFailure:
             self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "storage unavailable", isServerFault: true)
+            headers[.retryAfter] = Self.storageRetryAfter
         default:
             self.init(status: .internalServerError, internalCode: LPInternalCode.unexpected, message: "unexpected error", isServerFault: true)
         }
     }
 
     static let malformedFraming = "malformed request: bad HTTP framing"
+    /// Seconds a client waits before retrying while storage does not answer (SPEC §13a).
+    static let storageRetryAfter = "2"
 
     init(_ error: BeckonError) {
         switch error {
@@ -108,6 +111,7 @@ struct ErrorAnswer {
         case .forbidden: self.init(status: .forbidden, internalCode: LPInternalCode.unauthorized, message: error.description)
         case .schemaBehind, .schemaAhead, .storageUnavailable, .journalClosed:
             self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "service unavailable", isServerFault: true)
+            headers[.retryAfter] = Self.storageRetryAfter
         }
     }
 

@@ -58,7 +58,7 @@ public enum BeckonRuntime {
     ) async throws -> (
         applied: [Int], status: Migrator.Status
     ) {
-        let database = try await StorageFactory.openDatabase(configuration.storage, logger: logger)
+        let database = try await StorageFactory.openDatabase(configuration.storage, deadlines: false, logger: logger)
         do {
             let migrator = Migrator(database: database)
             let applied = try await migrator.migrate()

@@ -21,14 +21,20 @@ public final class PostgresDatabase: SQLDatabase {
     /// Connects to `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
     /// schema (tests give each run its own).
     public static func open(
-        url: String, searchPath: String? = nil, maxConnections: Int = 20, logger: Logger
+        url: String, searchPath: String? = nil, maxConnections: Int = 20, statementTimeout: Duration? = nil, logger: Logger
     )
         async throws -> PostgresDatabase
     {
         var configuration = try configuration(from: url)
         configuration.options.maximumConnections = maxConnections
         if let searchPath {
-            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+            configuration.options.additionalStartupParameters.append(("search_path", searchPath))
+        }
+        if let statementTimeout {
+            // PostgreSQL stops a statement (or a lock wait) at the same deadline the caller gives up.
+            let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(milliseconds)"))
+            configuration.options.connectTimeout = .milliseconds(milliseconds)
         }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let task = Task { await client.run() }
