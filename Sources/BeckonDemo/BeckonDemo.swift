@@ -53,7 +53,7 @@ public enum BeckonDemo {
             masterKeyFile: folder.appendingPathComponent("master.key").path)
         configuration.rollupInterval = .seconds(1)
         let secretBox = try configuration.resolveMasterKey()
-        let storage = try await StorageFactory.open(configuration.storage, schema: .migrate, logger: logger)
+        let storage = try await StorageFactory.connect(configuration.storage, schema: .migrate, logger: logger)
         let journal = GroupCommitJournal(store: storage.journal, configuration: configuration.journal, logger: logger)
         let dependencies = AppDependencies(
             storage: storage, journal: journal, secretBox: secretBox, rollupInterval: configuration.rollupInterval, logger: logger)

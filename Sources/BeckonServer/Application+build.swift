@@ -56,8 +56,9 @@ public struct AppDependencies: Sendable {
     }
 }
 
-/// Builds the HTTP application: routes, middleware, and the services it runs (the journal
-/// writer). The server starts after its services and stops before them.
+/// Builds the HTTP application: routes, middleware, and the services it runs (storage's
+/// connection pool, the journal writer, the rollups). The server starts after its services and
+/// stops before them.
 public func buildApplication(
     configuration: BeckonConfiguration, dependencies: AppDependencies
 )
@@ -70,6 +71,10 @@ public func buildApplication(
         server: cappedHTTP1(configuration, logger: dependencies.logger, registry: registry),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon"),
         logger: dependencies.logger)
+    // Storage's own services (PostgreSQL's connection pool) start first and stop last; its
+    // schema is checked before the server listens.
+    app.addServices(dependencies.storage.services)
+    app.beforeServerStarts(perform: dependencies.storage.prepare)
     app.addServices(
         dependencies.journal,
         dependencies.rollups,

@@ -1,5 +1,6 @@
 import BeckonCore
 import Logging
+import ServiceLifecycle
 
 /// Which database to use and where.
 public struct StorageConfiguration: Sendable, Equatable {
@@ -43,56 +44,94 @@ public enum StorageFactory {
         case requireCurrent
     }
 
-    /// Opens the configured database; `deadlines` bounds every call by `configuration.deadline`
-    /// (off for `beckon migrate`, whose statements may rightly take long).
-    public static func openDatabase(
-        _ configuration: StorageConfiguration, deadlines: Bool = true, logger: Logger
-    ) async throws
-        -> any SQLDatabase
-    {
-        let database = try await openBase(configuration, deadlines: deadlines, logger: logger)
-        return deadlines ? DeadlineDatabase(database, deadline: configuration.deadline) : database
+    /// Connects to the configured database and builds the repositories over it. SQLite is opened
+    /// and its schema prepared here. PostgreSQL's connection pool is `storage.services` — run it
+    /// in the service group (`buildApplication` does) or use `open(_:schema:logger:_:)` — and
+    /// `storage.prepare()` checks the server answers and applies `schema` once it runs.
+    public static func connect(_ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger) async throws -> Storage {
+        let (base, services) = try await connectBase(configuration, deadlines: true, logger: logger)
+        let database = DeadlineDatabase(base, deadline: configuration.deadline)
+        @Sendable func prepare() async throws {
+            try await (base as? PostgresDatabase)?.checkReachable()
+            // Migrations run without the deadline: a new index on a big table takes its time.
+            let migrator = Migrator(database: base)
+            switch schema {
+            case .migrate: try await migrator.migrate()
+            case .requireCurrent: try await migrator.requireCurrent()
+            }
+        }
+        var storage = storage(over: database)
+        storage.services = services
+        if services.isEmpty {
+            do {
+                try await prepare()
+            } catch {
+                try? await database.close()
+                throw error
+            }
+        } else {
+            storage.prepare = prepare
+        }
+        return storage
     }
 
-    private static func openBase(
+    /// Runs `body` with the configured storage, its schema prepared and its services running;
+    /// closes it afterwards (a command's or a test's whole life).
+    public static func open<T>(
+        _ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger, _ body: (Storage) async throws -> T
+    ) async throws -> T {
+        let storage = try await connect(configuration, schema: schema, logger: logger)
+        do {
+            let result = try await withServices(storage.services) {
+                try await storage.prepare()
+                return try await body(storage)
+            }
+            try await storage.close()
+            return result
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` with the configured database (no deadlines: `beckon migrate`), its services
+    /// running and reachability checked.
+    public static func withDatabase<T>(
+        _ configuration: StorageConfiguration, logger: Logger, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let (database, services) = try await connectBase(configuration, deadlines: false, logger: logger)
+        do {
+            let result = try await withServices(services) {
+                try await (database as? PostgresDatabase)?.checkReachable()
+                return try await body(database)
+            }
+            try await database.close()
+            return result
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    private static func connectBase(
         _ configuration: StorageConfiguration, deadlines: Bool, logger: Logger
     ) async throws
-        -> any SQLDatabase
+        -> (any SQLDatabase, [any Service])
     {
         switch configuration.driver {
         case .sqlite:
-            return try await SQLiteDatabase.open(path: configuration.sqlitePath, logger: logger)
+            return (try await SQLiteDatabase.open(path: configuration.sqlitePath, logger: logger), [])
         case .postgres:
             guard let url = configuration.postgresURL, !url.isEmpty else {
                 throw BeckonError.invalidInput(
                     field: "storage.postgres.url", reason: "is required when storage.driver is postgres")
             }
-            return try await PostgresDatabase.open(
+            let database = try PostgresDatabase(
                 url: url, searchPath: configuration.postgresSearchPath,
                 maxConnections: configuration.postgresMaxConnections,
                 statementTimeout: deadlines ? configuration.deadline : nil, logger: logger)
+            return (database, [database.service])
         }
-    }
-
-    /// Opens the database, applies the schema policy and returns the repositories.
-    public static func open(
-        _ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger
-    ) async throws
-        -> Storage
-    {
-        let database = try await openDatabase(configuration, logger: logger)
-        do {
-            // Migrations run without the deadline: a new index on a big table takes its time.
-            let migrator = Migrator(database: (database as? DeadlineDatabase)?.base ?? database)
-            switch schema {
-            case .migrate: try await migrator.migrate()
-            case .requireCurrent: try await migrator.requireCurrent()
-            }
-        } catch {
-            try? await database.close()
-            throw error
-        }
-        return storage(over: database)
     }
 
     public static func storage(over database: any SQLDatabase) -> Storage {
@@ -104,5 +143,16 @@ public enum StorageFactory {
             consoleSessions: SQLConsoleSessionRepository(database: database), abuse: SQLAbuseRepository(database: database),
             authState: SQLAuthStateRepository(database: database),
             ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
+    }
+}
+
+/// Runs `services` (a database's connection pool) while `body` runs, then stops them: structured,
+/// so nothing outlives the caller.
+public func withServices<T>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+    guard !services.isEmpty else { return try await body() }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in services { group.addTask { try await service.run() } }
+        defer { group.cancelAll() }
+        return try await body()
     }
 }

@@ -237,13 +237,13 @@ public enum StorageContract {
             await #expect(throws: BeckonError.journalClosed) { try await journal.append([event("acme", at: 0)]) }
         },
         StorageContractCheck(name: "migratingTwiceChangesNothing") { storage, configuration in
-            let database = try await StorageFactory.openDatabase(configuration, logger: TestStorage.logger)
-            let migrator = Migrator(database: database)
-            #expect(try await migrator.migrate().isEmpty)
-            let status = try await migrator.status()
-            #expect(status == .init(current: Migration.latestVersion, latest: Migration.latestVersion))
-            try await migrator.requireCurrent()
-            try await database.close()
+            try await StorageFactory.withDatabase(configuration, logger: TestStorage.logger) { database in
+                let migrator = Migrator(database: database)
+                #expect(try await migrator.migrate().isEmpty)
+                let status = try await migrator.status()
+                #expect(status == .init(current: Migration.latestVersion, latest: Migration.latestVersion))
+                try await migrator.requireCurrent()
+            }
             try await storage.ping()
         },
     ]

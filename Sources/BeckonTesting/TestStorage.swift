@@ -21,14 +21,16 @@ public enum TestStorage {
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = StorageConfiguration(
             driver: .sqlite, sqlitePath: folder.appendingPathComponent("test.sqlite").path, deadline: deadline)
-        let storage = try await StorageFactory.open(configuration, schema: .migrate, logger: logger)
-        do {
-            let result = try await body(storage, configuration)
-            try await storage.close()
-            return result
-        } catch {
-            try? await storage.close()
-            throw error
+        return try await StorageFactory.open(configuration, schema: .migrate, logger: logger) { try await body($0, configuration) }
+    }
+
+    /// Runs `body` with a connection pool of one to the test cluster's default database.
+    public static func withPostgresAdmin<T>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
+        guard let url = postgresURL else { throw BeckonError.storageUnavailable("BECKON_TEST_POSTGRES_URL is not set") }
+        let admin = try PostgresDatabase(url: url, maxConnections: 1, logger: logger)
+        return try await withServices([admin.service]) {
+            try await admin.checkReachable()
+            return try await body(admin)
         }
     }
 
@@ -36,30 +38,20 @@ public enum TestStorage {
     public static func withPostgres<T>(_ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
         guard let url = postgresURL else { throw BeckonError.storageUnavailable("BECKON_TEST_POSTGRES_URL is not set") }
         let schema = "t_" + RandomToken.make(length: 16, alphabet: Array("abcdefghijklmnopqrstuvwxyz0123456789"))
-        let admin = try await PostgresDatabase.open(url: url, maxConnections: 1, logger: logger)
-        try await admin.query("CREATE SCHEMA \(schema)")
-        let configuration = StorageConfiguration(
-            driver: .postgres, postgresURL: url, postgresSearchPath: schema, postgresMaxConnections: 8, deadline: deadline)
-        func dropSchema() async {
-            _ = try? await admin.query("DROP SCHEMA \(schema) CASCADE")
-            try? await admin.close()
-        }
-        let storage: Storage
-        do {
-            storage = try await StorageFactory.open(configuration, schema: .migrate, logger: logger)
-        } catch {
-            await dropSchema()
-            throw error
-        }
-        do {
-            let result = try await body(storage, configuration)
-            try await storage.close()
-            await dropSchema()
-            return result
-        } catch {
-            try? await storage.close()
-            await dropSchema()
-            throw error
+        return try await withPostgresAdmin { admin in
+            try await admin.query("CREATE SCHEMA \(schema)")
+            let configuration = StorageConfiguration(
+                driver: .postgres, postgresURL: url, postgresSearchPath: schema, postgresMaxConnections: 8, deadline: deadline)
+            do {
+                let result = try await StorageFactory.open(configuration, schema: .migrate, logger: logger) {
+                    try await body($0, configuration)
+                }
+                _ = try? await admin.query("DROP SCHEMA \(schema) CASCADE")
+                return result
+            } catch {
+                _ = try? await admin.query("DROP SCHEMA \(schema) CASCADE")
+                throw error
+            }
         }
     }
 

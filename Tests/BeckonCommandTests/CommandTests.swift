@@ -114,19 +114,19 @@ import Testing
         try beckon.run("account", "create", "acme", "--admin-email", "a@acme.example")
         let configuration = StorageConfiguration(sqlitePath: beckon.folder.appendingPathComponent("data/beckon.sqlite").path)
         let logger = Logger(label: "test")
-        let storage = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: logger)
         let events = ReportHistory.events()
-        try await storage.journal.write(events.map(\.event))
-        try await storage.close()
+        try await StorageFactory.open(configuration, schema: .requireCurrent, logger: logger) { storage in
+            try await storage.journal.write(events.map(\.event))
+        }
         for _ in 0..<2 {
             let result = try beckon.run("reports", "rebuild")
             #expect(result.status == 0)
             #expect(result.stdout == "rollups rebuilt from \(events.count) journal events\n")
         }
-        let reopened = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: logger)
-        let account = try await reopened.rollups.rows(
-            RollupQuery(accountId: AccountID(trusted: "acme"), from: .distantPast, to: .distantFuture, level: .account))
-        try await reopened.close()
+        let account = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: logger) { reopened in
+            try await reopened.rollups.rows(
+                RollupQuery(accountId: AccountID(trusted: "acme"), from: .distantPast, to: .distantFuture, level: .account))
+        }
         #expect(account.first?.metrics.visits == ReportHistory.account.visits)
         #expect(account.first?.metrics.exposures == ReportHistory.account.exposures)
     }

@@ -9,7 +9,10 @@ import Testing
 @Suite(.enabled(if: TestStorage.postgresURL != nil, "needs BECKON_TEST_POSTGRES_URL"))
 struct PostgreSQLCommandTests {
     @Test func serveRefusesAnOldSchemaUntilMigrated() async throws {
-        let admin = try await PostgresDatabase.open(url: TestStorage.postgresURL!, maxConnections: 1, logger: TestStorage.logger)
+        try await TestStorage.withPostgresAdmin { admin in try await serveRefusesAnOldSchemaUntilMigrated(admin: admin) }
+    }
+
+    func serveRefusesAnOldSchemaUntilMigrated(admin: PostgresDatabase) async throws {
         let name = "cli_" + RandomToken.make(length: 12, alphabet: Array("abcdefghijklmnopqrstuvwxyz"))
         try await admin.query("CREATE DATABASE \(name)")
         let url = TestStorage.postgresURL!.replacingOccurrences(of: "/postgres", with: "/\(name)")
@@ -44,6 +47,5 @@ struct PostgreSQLCommandTests {
             Issue.record(error)
         }
         _ = try? await admin.query("DROP DATABASE \(name) WITH (FORCE)")
-        try await admin.close()
     }
 }

@@ -14,7 +14,7 @@ final class SilentDatabase: SQLDatabase {
         return []
     }
 
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await hang()
         return try await body(self)
     }
@@ -31,7 +31,35 @@ final class SilentDatabase: SQLDatabase {
     func close() async throws {}
 }
 
+/// A database whose call ignores cancellation (a driver waiting on a dead connection) until
+/// `release()`.
+final class StubbornDatabase: SQLDatabase {
+    let dialect = SQLDialect.sqlite
+    private let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        await withCheckedContinuation { continuation in waiting.withLock { $0.append(continuation) } }
+        return []
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        _ = try await query("", [])
+        return try await body(self)
+    }
+
+    func release() { for continuation in waiting.withLock({ $0 }) { continuation.resume() } }
+    func close() async throws {}
+}
+
 @Suite struct DeadlineDatabaseTests {
+    @Test func aCallThatIgnoresCancellationIsStillAnsweredAtTheDeadline() async throws {
+        let stubborn = StubbornDatabase()
+        let database = DeadlineDatabase(stubborn, deadline: .milliseconds(50))
+        await #expect(throws: SQLFailure.self) { try await database.query("SELECT 1", []) }
+        await #expect(throws: SQLFailure.self) { try await database.transaction { _ in 1 } }
+        stubborn.release()
+    }
+
     @Test func aCallPastItsDeadlineIsCancelledAndFailsAsUnavailable() async throws {
         let silent = SilentDatabase()
         let database = DeadlineDatabase(silent, deadline: .milliseconds(50))

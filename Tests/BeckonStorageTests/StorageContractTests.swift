@@ -26,25 +26,22 @@ struct PostgreSQLStorageContractTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = StorageConfiguration(sqlitePath: folder.appendingPathComponent("db.sqlite").path)
         await #expect(throws: BeckonError.schemaBehind(current: 0, required: Migration.latestVersion)) {
-            try await StorageFactory.open(configuration, schema: .requireCurrent, logger: TestStorage.logger)
+            try await StorageFactory.connect(configuration, schema: .requireCurrent, logger: TestStorage.logger)
         }
-        let migrated = try await StorageFactory.open(configuration, schema: .migrate, logger: TestStorage.logger)
-        try await migrated.close()
-        let reopened = try await StorageFactory.open(configuration, schema: .requireCurrent, logger: TestStorage.logger)
-        try await reopened.ping()
-        try await reopened.close()
+        try await StorageFactory.open(configuration, schema: .migrate, logger: TestStorage.logger) { _ in }
+        try await StorageFactory.open(configuration, schema: .requireCurrent, logger: TestStorage.logger) { try await $0.ping() }
     }
 
     @Test func aNewerSchemaIsRefusedToo() async throws {
         try await TestStorage.withSQLite { _, configuration in
-            let database = try await StorageFactory.openDatabase(configuration, logger: TestStorage.logger)
-            try await database.query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'FromTheFuture', 0)",
-                .integer(Int64(Migration.latestVersion + 1)))
-            await #expect(throws: BeckonError.schemaAhead(current: Migration.latestVersion + 1, known: Migration.latestVersion)) {
-                try await Migrator(database: database).requireCurrent()
+            try await StorageFactory.withDatabase(configuration, logger: TestStorage.logger) { database in
+                try await database.query(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'FromTheFuture', 0)",
+                    .integer(Int64(Migration.latestVersion + 1)))
+                await #expect(throws: BeckonError.schemaAhead(current: Migration.latestVersion + 1, known: Migration.latestVersion)) {
+                    try await Migrator(database: database).requireCurrent()
+                }
             }
-            try await database.close()
         }
     }
 }

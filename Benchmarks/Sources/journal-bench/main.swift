@@ -85,7 +85,10 @@ func measure(
 }
 
 func throughput(_ options: Options) async throws {
-    let storage = try await StorageFactory.open(options.storage, schema: .migrate, logger: logger)
+    try await StorageFactory.open(options.storage, schema: .migrate, logger: logger) { try await throughput(options, $0) }
+}
+
+func throughput(_ options: Options, _ storage: Storage) async throws {
     let backend = options.storage.driver.rawValue
     // Baseline: every request commits its own transaction.
     let single = try await measure(appenders: options.appenders, seconds: options.seconds) { events in
@@ -99,7 +102,6 @@ func throughput(_ options: Options) async throws {
     }
     journal.close()
     try await writer.value
-    try await storage.close()
     print(
         String(
             format: "%@ appenders=%d delay=%dms one-commit-per-append=%.0f events/s group-commit=%.0f events/s ratio=%.1fx",
@@ -113,7 +115,10 @@ func load(_ options: Options) async throws {
     guard let acks = FileHandle(forWritingAtPath: ackFile) else { fail("cannot write \(ackFile)") }
     acks.seekToEndOfFile()
     let ackLog = AckLog(acks)
-    let storage = try await StorageFactory.open(options.storage, schema: .migrate, logger: logger)
+    try await StorageFactory.open(options.storage, schema: .migrate, logger: logger) { try await load(options, ackLog, $0) }
+}
+
+func load(_ options: Options, _ ackLog: AckLog, _ storage: Storage) async throws {
     let journal = GroupCommitJournal(store: storage.journal, logger: logger)
     let writer = Task { try await journal.run() }
     // Unique across restarts: a random run id in every event number's high digits.
@@ -149,16 +154,17 @@ func verify(_ options: Options) async throws {
         fail("verify needs a readable --ack-file")
     }
     let acknowledged = Set(text.split(separator: "\n").map(String.init))
-    let storage = try await StorageFactory.open(options.storage, schema: .migrate, logger: logger)
-    var stored = Set<String>()
-    var query = JournalQuery(accountId: account, from: .distantPast, to: .distantFuture, limit: 50_000)
-    while true {
-        let page = try await storage.journal.events(query)
-        guard let last = page.last else { break }
-        for item in page { if let visitor = item.event.visitorId { stored.insert(visitor) } }
-        query.afterSequence = last.sequence
+    let stored = try await StorageFactory.open(options.storage, schema: .migrate, logger: logger) { storage in
+        var stored = Set<String>()
+        var query = JournalQuery(accountId: account, from: .distantPast, to: .distantFuture, limit: 50_000)
+        while true {
+            let page = try await storage.journal.events(query)
+            guard let last = page.last else { break }
+            for item in page { if let visitor = item.event.visitorId { stored.insert(visitor) } }
+            query.afterSequence = last.sequence
+        }
+        return stored
     }
-    try await storage.close()
     let missing = acknowledged.subtracting(stored)
     print("acknowledged=\(acknowledged.count) stored=\(stored.count) missing=\(missing.count)")
     if !missing.isEmpty {

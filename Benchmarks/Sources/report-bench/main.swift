@@ -67,7 +67,8 @@ let options = Options(CommandLine.arguments)
 var logger = Logger(label: "report-bench")
 logger.logLevel = .warning
 let account = AccountID(trusted: "bench")
-let storage = try await StorageFactory.open(options.storage, schema: .migrate, logger: logger)
+/// The whole benchmark, over storage whose services run (`StorageFactory.open`).
+@MainActor func bench(_ storage: Storage) async throws {
 let campaignCount = 100
 let days = 30
 let start = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09-21
@@ -267,4 +268,6 @@ if let json = options.json {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(result).write(to: URL(fileURLWithPath: json))
 }
-try await storage.close()
+}
+
+try await StorageFactory.open(options.storage, schema: .migrate, logger: logger) { try await bench($0) }

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// Accounts and their console users.
 public protocol AccountRepository: Sendable {
@@ -63,6 +64,12 @@ public struct Storage: Sendable {
     public var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
     public var close: @Sendable () async throws -> Void
+    /// What must run while the storage is used (PostgreSQL's connection pool): services of the
+    /// server's service group, started before and stopped after everything that uses them.
+    public var services: [any Service] = []
+    /// Checks the database answers and brings or checks its schema, once `services` run (done
+    /// already for SQLite).
+    public var prepare: @Sendable () async throws -> Void = {}
 
     public init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,

@@ -15,7 +15,7 @@ public enum BeckonRuntime {
     public static func serve(_ configuration: BeckonConfiguration, logger: Logger) async throws {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
         let secretBox = try configuration.resolveMasterKey()
-        let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
+        let storage = try await StorageFactory.connect(configuration.storage, schema: policy, logger: logger)
         let journal = GroupCommitJournal(store: storage.journal, configuration: configuration.journal, logger: logger)
         let dependencies = AppDependencies(
             storage: storage, journal: journal, secretBox: secretBox, visitSettings: configuration.visits,
@@ -38,17 +38,11 @@ public enum BeckonRuntime {
     /// Forgets the report rollups and counts the whole journal again; answers the events counted.
     public static func rebuildReports(_ configuration: BeckonConfiguration, logger: Logger) async throws -> Int {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
-        let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
-        do {
+        return try await StorageFactory.open(configuration.storage, schema: policy, logger: logger) { storage in
             let service = RollupService(
                 journal: storage.journal, repository: storage.rollups,
                 settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), logger: logger)
-            let counted = try await service.rebuild()
-            try await storage.close()
-            return counted
-        } catch {
-            try? await storage.close()
-            throw error
+            return try await service.rebuild()
         }
     }
 
@@ -58,16 +52,10 @@ public enum BeckonRuntime {
     ) async throws -> (
         applied: [Int], status: Migrator.Status
     ) {
-        let database = try await StorageFactory.openDatabase(configuration.storage, deadlines: false, logger: logger)
-        do {
+        try await StorageFactory.withDatabase(configuration.storage, logger: logger) { database in
             let migrator = Migrator(database: database)
             let applied = try await migrator.migrate()
-            let status = try await migrator.status()
-            try await database.close()
-            return (applied, status)
-        } catch {
-            try? await database.close()
-            throw error
+            return (applied, try await migrator.status())
         }
     }
 
@@ -79,18 +67,12 @@ public enum BeckonRuntime {
     ) async throws -> T {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
         let secretBox = try configuration.resolveMasterKey()
-        let storage = try await StorageFactory.open(configuration.storage, schema: policy, logger: logger)
-        let clock = SystemWallClock()
-        let provisioning = Provisioning(
-            storage: storage, issuer: APIKeyIssuer(secretBox: secretBox, clock: clock), hasher: PasswordHasher(),
-            clock: clock)
-        do {
-            let result = try await body(provisioning)
-            try await storage.close()
-            return result
-        } catch {
-            try? await storage.close()
-            throw error
+        return try await StorageFactory.open(configuration.storage, schema: policy, logger: logger) { storage in
+            let clock = SystemWallClock()
+            let provisioning = Provisioning(
+                storage: storage, issuer: APIKeyIssuer(secretBox: secretBox, clock: clock), hasher: PasswordHasher(),
+                clock: clock)
+            return try await body(provisioning)
         }
     }
 }

@@ -3,29 +3,27 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import ServiceLifecycle
 
-/// PostgreSQL through a `PostgresClient` connection pool. The client must be running (its
-/// `run()` is a service) for queries to go through; `PostgresDatabase.open` starts it.
+/// PostgreSQL through a `PostgresClient` connection pool. The pool does its work — connecting,
+/// reconnecting after an outage, closing on shutdown — in its `run()`, which is a service: run
+/// `service` in the server's service group (or with `withServices` for a command). Queries wait
+/// for it (and their deadline) until it runs.
 public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgres
     private let client: PostgresClient
-    private let runTask: Task<Void, Never>
     private let logger: Logger
+    private let url: String
 
-    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger) {
-        self.client = client
-        self.runTask = runTask
-        self.logger = logger
-    }
+    /// The connection pool, to run as a service for as long as the database is used.
+    public var service: any Service { client }
 
-    /// Connects to `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
-    /// schema (tests give each run its own).
-    public static func open(
+    /// A pool for `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
+    /// schema (tests give each run its own), `statementTimeout` stops statements server-side.
+    public init(
         url: String, searchPath: String? = nil, maxConnections: Int = 20, statementTimeout: Duration? = nil, logger: Logger
-    )
-        async throws -> PostgresDatabase
-    {
-        var configuration = try configuration(from: url)
+    ) throws {
+        var configuration = try Self.configuration(from: url)
         configuration.options.maximumConnections = maxConnections
         if let searchPath {
             configuration.options.additionalStartupParameters.append(("search_path", searchPath))
@@ -36,16 +34,19 @@ public final class PostgresDatabase: SQLDatabase {
             configuration.options.additionalStartupParameters.append(("statement_timeout", "\(milliseconds)"))
             configuration.options.connectTimeout = .milliseconds(milliseconds)
         }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let task = Task { await client.run() }
-        let database = PostgresDatabase(client: client, runTask: task, logger: logger)
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.url = url
+    }
+
+    /// Fails with a clear message (never the password) when PostgreSQL does not answer within
+    /// `limit`; the service must be running.
+    public func checkReachable(within limit: Duration = .seconds(10)) async throws {
         do {
-            try await database.query("SELECT 1")
+            try await DeadlineDatabase.within(limit) { try await self.query("SELECT 1") }
         } catch {
-            task.cancel()
-            throw BeckonError.storageUnavailable("cannot reach PostgreSQL at \(redacted(url)): \(error)")
+            throw BeckonError.storageUnavailable("cannot reach PostgreSQL at \(Self.redacted(url)): \(error)")
         }
-        return database
     }
 
     /// Parses a `postgres://` URL; the password never appears in errors.
@@ -81,7 +82,7 @@ public final class PostgresDatabase: SQLDatabase {
         try await Self.run(sql, binds) { try await client.query($0, logger: logger) }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await body(Session(connection: connection, logger: logger))
@@ -93,10 +94,8 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    public func close() async throws {
-        runTask.cancel()
-        await runTask.value
-    }
+    /// Nothing to do: the pool closes its connections when its service stops.
+    public func close() async throws {}
 
     private struct Session: SQLExecutor {
         let connection: PostgresConnection

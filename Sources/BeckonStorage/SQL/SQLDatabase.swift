@@ -26,7 +26,7 @@ public protocol SQLExecutor: Sendable {
 /// A database: statements, transactions, lifecycle.
 public protocol SQLDatabase: SQLExecutor {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     func close() async throws
 }
 

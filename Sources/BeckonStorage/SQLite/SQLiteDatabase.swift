@@ -53,7 +53,7 @@ public final class SQLiteDatabase: SQLDatabase {
         return try await writeLock.withLock { try await Self.run(sql, binds, on: writer) }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let session = Session(connection: writer)
             try await Self.run("BEGIN IMMEDIATE", [], on: writer)
