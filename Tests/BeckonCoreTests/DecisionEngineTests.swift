@@ -383,6 +383,16 @@ func attribute(_ json: String) -> EngagementAttribute {
         #expect(throws: Refused.self) { try store.withVisitor(key) { _ in throw Refused() } }
         #expect(store.contains(key))
     }
+
+    @Test func pastTheCapacityTheLeastRecentlyActiveVisitorIsDropped() {
+        let store = LiveVisitStore(capacity: 3, shardCount: 1)
+        let keys = (0..<4).map { _ in LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: .random()) }
+        for key in keys.prefix(3) { store.withVisitor(key) { $0 = VisitorState() } }
+        store.withVisitor(keys[0]) { _ in }  // the first is active again
+        store.withVisitor(keys[3]) { $0 = VisitorState() }
+        #expect(store.visitorCount == 3)
+        #expect(store.contains(keys[0]) && !store.contains(keys[1]) && store.contains(keys[2]) && store.contains(keys[3]))
+    }
 }
 
 @Suite struct CallStatusTests {

@@ -24,7 +24,7 @@ struct TestApp {
     /// HTTP themselves (BeckonClient); otherwise requests go straight to the router.
     static func with(
         maxBodyBytes: Int = 4096, live: Bool = false, idleTimeout: Duration = .seconds(75), maxConnections: Int = 8000,
-        headTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
+        headTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30), maxVisitors: Int = 2_000_000,
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestStorage.withSQLite { storage, _ in
@@ -33,7 +33,7 @@ struct TestApp {
             let journal = GroupCommitJournal(store: storage.journal, logger: logger)
             let dependencies = AppDependencies(
                 storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
-                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
+                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), maxVisitors: maxVisitors, logger: logger)
             let provisioning = dependencies.provisioning
             for account in ["acme", "globex"] {
                 _ = try await provisioning.createAccount(id: account, name: nil, adminEmail: "admin@\(account).example")

@@ -11,6 +11,30 @@ import Testing
 /// Live visits are memory; the journal is the truth. A fresh server (a restart, or another node
 /// behind the load balancer) rebuilds a visitor from the journal before answering.
 @Suite struct VisitRecoveryTests {
+    @Test func pastTheCapAnEvictedVisitorIsRebuiltFromTheJournalWhenItReturns() async throws {
+        try await TestApp.with(maxVisitors: 64) { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let first = try await client.pageView(fixture.engagementPath).decoded(EngagementReply.self)
+            let store = app.dependencies.visits.store
+            let key = LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: try #require(VisitToken(first.visitorId)))
+            // New visitors fill the store (one per shard at this cap) until the first one is dropped.
+            var newcomers = 0
+            while store.contains(key), newcomers < 500 {
+                if newcomers % 100 == 99 { app.clock.advance(by: 60) }  // under the new-visitor limit per address
+                #expect(try await client.pageView(fixture.engagementPath).status == .created)
+                newcomers += 1
+            }
+            #expect(!store.contains(key), "dropped after \(newcomers) newer visitors")
+            #expect(store.visitorCount <= 64)
+            // It comes back: the same visit goes on, rebuilt from the journal.
+            let back = try await client.pageView(fixture.engagementPath + "&vid=\(first.visitorId)&sid=\(first.sessionId)")
+            #expect(back.status == .ok)
+            let answer = try back.decoded(EngagementReply.self)
+            #expect(answer.sessionId == first.sessionId && answer.pageId == "2")
+            #expect(store.contains(key))
+        }
+    }
+
     @Test func aRestartedServerKnowsTheVisitItsContextsAndItsCaps() async throws {
         try await TestStorage.withSQLite { storage, _ in
             let clock = ManualClock()

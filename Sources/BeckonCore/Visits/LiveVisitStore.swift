@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// Live visitors in memory (SPEC §7, §16), sharded by visitor id so requests on different cores
-/// rarely wait for each other, and bounded: past `capacity` visitors, the least recently active
-/// of a shard is dropped (the journal still has it; it is rebuilt if it comes back).
+/// rarely wait for each other, and bounded: past `capacity` visitors, the least recently used
+/// of a shard is dropped in O(1) (the journal still has it; it is rebuilt if it comes back).
 public final class LiveVisitStore: Sendable {
     public struct Key: Hashable, Sendable {
         public var accountId: AccountID
@@ -16,7 +16,8 @@ public final class LiveVisitStore: Sendable {
     }
 
     private final class Shard: Sendable {
-        let visitors = Mutex<[Key: VisitorState]>([:])
+        let visitors: Mutex<LRUMap<Key, VisitorState>>
+        init(capacity: Int) { visitors = Mutex(LRUMap(capacity: capacity)) }
     }
 
     private let shards: [Shard]
@@ -24,8 +25,8 @@ public final class LiveVisitStore: Sendable {
 
     public init(capacity: Int = 2_000_000, shardCount: Int = 64) {
         let count = max(1, shardCount)
-        shards = (0..<count).map { _ in Shard() }
         capacityPerShard = max(1, capacity / count)
+        shards = (0..<count).map { [capacityPerShard] _ in Shard(capacity: capacityPerShard) }
     }
 
     private func shard(_ key: Key) -> Shard {
@@ -34,19 +35,11 @@ public final class LiveVisitStore: Sendable {
 
     /// Runs `body` with exclusive access to the visitor (nil when not held). Setting it to nil
     /// forgets the visitor; a new visitor beyond capacity evicts the least recently active one.
-    public func withVisitor<T>(_ key: Key, _ body: (inout VisitorState?) throws -> T) rethrows -> T {
+    public func withVisitor<T: Sendable>(_ key: Key, _ body: (inout VisitorState?) throws -> T) rethrows -> T {
+        // The state is moved out while `body` runs (no copy-on-write) and put back even when it throws.
         try shard(key).visitors.withLock { visitors in
-            // Moved out so `body` holds the only reference (no copy-on-write), and put back even
-            // when `body` throws.
-            var state = visitors.removeValue(forKey: key)
-            let isNew = state == nil
-            defer {
-                if let state {
-                    if isNew && visitors.count >= capacityPerShard { Self.evictOldest(&visitors) }
-                    visitors[key] = state
-                }
-            }
-            return try body(&state)
+            let (result, _) = try visitors.update(key) { state in try body(&state) }
+            return result
         }
     }
 
@@ -58,7 +51,7 @@ public final class LiveVisitStore: Sendable {
     }
 
     public func contains(_ key: Key) -> Bool {
-        shard(key).visitors.withLock { $0[key] != nil }
+        shard(key).visitors.withLock { $0.contains(key) }
     }
 
     /// Drops visits past their live window and visitors with nothing left; returns how many
@@ -70,9 +63,7 @@ public final class LiveVisitStore: Sendable {
         var remaining = 0
         for shard in shards {
             remaining += shard.visitors.withLock { visitors in
-                for key in Array(visitors.keys) {
-                    if visitors[key]?.expire(now: nowMs, liveWindowMs: windowMs) == false { visitors[key] = nil }
-                }
+                visitors.retain { _, state in state.expire(now: nowMs, liveWindowMs: windowMs) }
                 return visitors.count
             }
         }
@@ -80,11 +71,6 @@ public final class LiveVisitStore: Sendable {
     }
 
     public var visitorCount: Int { shards.reduce(0) { $0 + $1.visitors.withLock { $0.count } } }
-
-    private static func evictOldest(_ visitors: inout [Key: VisitorState]) {
-        guard let oldest = visitors.min(by: { $0.value.lastActivityAt < $1.value.lastActivityAt })?.key else { return }
-        visitors[oldest] = nil
-    }
 }
 
 extension Duration {

@@ -43,7 +43,7 @@ public final class PostgresDatabase: SQLDatabase {
     /// `limit`; the service must be running.
     public func checkReachable(within limit: Duration = .seconds(10)) async throws {
         do {
-            try await DeadlineDatabase.within(limit) { try await self.query("SELECT 1") }
+            _ = try await DeadlineDatabase.within(limit) { try await self.query("SELECT 1") }
         } catch {
             throw BeckonError.storageUnavailable("cannot reach PostgreSQL at \(Self.redacted(url)): \(error)")
         }
