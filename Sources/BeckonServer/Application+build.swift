@@ -47,7 +47,7 @@ public struct AppDependencies: Sendable {
         self.rollups = RollupService(
             journal: storage.journal, repository: storage.rollups,
             settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), clock: clock,
-            logger: logger, interval: rollupInterval)
+            logger: logger, interval: rollupInterval, memory: RollupMemory(capacity: maxVisitors))
     }
 
     public var provisioning: Provisioning {

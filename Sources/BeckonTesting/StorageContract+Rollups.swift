@@ -15,6 +15,18 @@ extension StorageContract {
             try await expectHandCounts(storage)
             try await expectCustomReports(storage)
         },
+        check("withRoomForOneVisitForgottenVisitsAreRecalledAndTheCountsStayExact") { storage in
+            try await twoAccounts(storage)
+            // Both accounts' histories, interleaved, through a memory that holds one visit and one
+            // visitor: nearly every event continues a forgotten visit and recalls it.
+            let acmeEvents = ReportHistory.events(account: acme).map(\.event)
+            let globexEvents = ReportHistory.events(account: globex).map(\.event)
+            try await storage.journal.write(zip(acmeEvents, globexEvents).flatMap { [$0, $1] })
+            let service = rollupService(storage, batchSize: 7, memory: RollupMemory(capacity: 1))
+            #expect(try await service.catchUp() == acmeEvents.count + globexEvents.count)
+            try await expectHandCounts(storage)
+            try await expectCustomReports(storage)
+        },
         check("rollupsResumeAfterARestartAndRebuildToTheSameNumbers") { storage in
             try await twoAccounts(storage)
             let events = ReportHistory.events(account: acme).map(\.event)
@@ -59,10 +71,10 @@ extension StorageContract {
     ]
 
 
-    static func rollupService(_ storage: Storage, batchSize: Int) -> RollupService {
+    static func rollupService(_ storage: Storage, batchSize: Int, memory: RollupMemory = RollupMemory()) -> RollupService {
         RollupService(
             journal: storage.journal, repository: storage.rollups, settings: RollupSettingsLoader(fixed: ReportHistory.settings()),
-            logger: Logger(label: "test"), batchSize: batchSize)
+            logger: Logger(label: "test"), batchSize: batchSize, memory: memory)
     }
 
     /// Custom reports from the stored facts give what the same report gives straight from the

@@ -22,13 +22,20 @@ public struct RollupBuilder: Sendable {
     /// (30 minutes idle ends it; the brand may report within the 6-hour window).
     public static let visitMemory: TimeInterval = 24 * 3600
 
-    private struct VisitKey: Hashable, Sendable {
-        var visitor: String
-        var session: String
+    fileprivate struct VisitKey: Hashable, Sendable {
+        var account: AccountID
+        var visitor: VisitToken
+        var session: VisitToken
+        var visitorKey: VisitorKey { VisitorKey(account: account, visitor: visitor) }
+    }
+
+    fileprivate struct VisitorKey: Hashable, Sendable {
+        var account: AccountID
+        var visitor: VisitToken
     }
 
     /// Something counted once per visit at one level.
-    private struct Seen: Hashable, Sendable {
+    fileprivate struct Seen: Hashable, Sendable {
         var metric: String
         var campaignId: Int64
         var engagementId: Int64
@@ -36,7 +43,7 @@ public struct RollupBuilder: Sendable {
         var unit: String
     }
 
-    private struct VisitState: Sendable {
+    fileprivate struct VisitState: Sendable {
         var lastAt: Date
         var pages = Set<String>()
         var seen = Set<Seen>()
@@ -51,14 +58,14 @@ public struct RollupBuilder: Sendable {
     }
 
     /// A display or click, remembered per visitor for cross-session attribution.
-    private struct Touch: Sendable {
+    fileprivate struct Touch: Sendable {
         var campaignId: Int64
         var engagement: EngagementRef
-        var session: String
+        var session: VisitToken
         var at: Date
     }
 
-    private struct Touches: Sendable {
+    fileprivate struct Touches: Sendable {
         var exposures: [Touch] = []
         var clicks: [Touch] = []
         var lastAt: Date
@@ -72,16 +79,18 @@ public struct RollupBuilder: Sendable {
     }
 
     private var clock: LocalHourClock
-    private var visits: [VisitKey: VisitState] = [:]
-    private var visitors: [String: Touches] = [:]
+    /// What is remembered per visit and per visitor, shared by every account's builder so that
+    /// one cap (`visits.maxVisitors`) bounds it.
+    private let memory: RollupMemory
     private var deltas: [RollupKey: FunnelMetrics] = [:]
     private var facts: [ReportFact] = []
     private var now = Date.distantPast
     private var hour = LocalHour(start: .distantPast, day: LocalDate(year: 1970, month: 1, day: 1), hour: 0)
     private var lastPrune = Date.distantPast
 
-    public init(settings: RollupSettings) {
+    public init(settings: RollupSettings, memory: RollupMemory = RollupMemory()) {
         self.settings = settings
+        self.memory = memory
         self.clock = LocalHourClock(identifier: settings.timeZone)
         self.goals = settings.goals.sorted { $0.key < $1.key }
     }
@@ -101,14 +110,42 @@ public struct RollupBuilder: Sendable {
     public mutating func add(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return }
         if counting, let fact = ReportFact(entry, sequence: stored.sequence) { facts.append(fact) }
-        let key = VisitKey(visitor: entry.visitorId.description, session: entry.sessionId.description)
+        let key = VisitKey(account: entry.accountId, visitor: entry.visitorId, session: entry.sessionId)
         if entry.occurredAt > now { now = entry.occurredAt }
         hour = clock.hour(of: entry.occurredAt)
-        if now.timeIntervalSince(lastPrune) > 3600 { prune() }
-        var visit = visits[key] ?? VisitState(lastAt: entry.occurredAt)
+        if now.timeIntervalSince(lastPrune) > 3600 { prune(account: entry.accountId) }
+        // Moved out while it changes (no copy), then put back as the most recent.
+        var visit = memory.visits.removeValue(forKey: key) ?? VisitState(lastAt: entry.occurredAt)
         visit.lastAt = entry.occurredAt
         apply(entry.event, visit: &visit, key: key, at: entry.occurredAt)
-        visits[key] = visit
+        memory.visits.set(key, visit)
+    }
+
+    /// The visitor whose history must be fed first (with `counting` off) because `stored`
+    /// continues a visit this builder does not remember: one dropped past the cap, or older than
+    /// the warm-up. Nil for a visit's first page view and for visits remembered.
+    public func visitorToRecall(_ stored: StoredEvent) -> VisitToken? {
+        // From the entry's columns, without decoding its payload (`add` does that once).
+        let event = stored.event
+        guard Self.visitKinds.contains(event.kind), let visitor = event.visitorId.flatMap({ VisitToken($0) }),
+            let session = event.sessionId.flatMap({ VisitToken($0) })
+        else { return nil }
+        // A visit's first page view (the payload is the encoder's compact JSON, in which this
+        // sequence can only be the field: quotes inside strings are escaped).
+        if event.kind == .pageView, event.payload.contains(#""newVisit":true"#) { return nil }
+        let key = VisitKey(account: event.accountId, visitor: visitor, session: session)
+        return memory.visits.contains(key) ? nil : visitor
+    }
+
+    private static let visitKinds: Set<EventKind> = [.pageView, .attribute, .decision, .impression, .click, .validation, .close]
+
+    /// Feeds a visitor's earlier events with counting off: their visits and touches are
+    /// remembered again, nothing is counted twice.
+    public mutating func recall(_ history: [StoredEvent]) {
+        let wasCounting = counting
+        counting = false
+        for event in history { add(event) }
+        counting = wasCounting
     }
 
     private mutating func apply(_ event: VisitEvent, visit: inout VisitState, key: VisitKey, at: Date) {
@@ -153,11 +190,11 @@ public struct RollupBuilder: Sendable {
                     engagement: engagement
                 ) { $0.exposures += 1 }
                 count(campaign: campaign, engagement: engagement) { $0.engagementViews += 1 }
-                touch(\.exposures, Touch(campaignId: campaign, engagement: engagement, session: key.session, at: at), key.visitor)
+                touch(\.exposures, Touch(campaignId: campaign, engagement: engagement, session: key.session, at: at), key.visitorKey)
             case .impAccept:
                 once("clicks", unit: record.contextId, visit: &visit, campaign: campaign, engagement: engagement) { $0.clicks += 1 }
                 once("engaged", visit: &visit, campaign: campaign, engagement: engagement) { $0.engaged += 1 }
-                touch(\.clicks, Touch(campaignId: campaign, engagement: engagement, session: key.session, at: at), key.visitor)
+                touch(\.clicks, Touch(campaignId: campaign, engagement: engagement, session: key.session, at: at), key.visitorKey)
             case .impClose, .impTimeout, .impExpanded: break
             }
         case .attribute(let record) where ["purchase", "lead", "service"].contains(record.attribute.type):
@@ -222,7 +259,7 @@ public struct RollupBuilder: Sendable {
     /// group; and once, for the campaign of the first or last earlier touch, as a cross-session
     /// conversion.
     private mutating func reach(_ goal: GoalEvent, visit: inout VisitState, key: VisitKey, at: Date) {
-        if goal.kind != .pageURL, let touches = visitors[key.visitor] {
+        if goal.kind != .pageURL, let touches = memory.visitors.peek(key.visitorKey) {
             if let touch = attributed(goal, touches: touches.exposures, session: key.session) {
                 count(campaign: touch.campaignId, engagement: touch.engagement) { $0.crossSessionConversions += 1 }
             }
@@ -256,7 +293,7 @@ public struct RollupBuilder: Sendable {
 
     /// The touch a goal in a later visit is attributed to: among the visitor's touches in other
     /// visits within the window, of campaigns whose goal it meets, the first or the last.
-    private func attributed(_ goal: GoalEvent, touches: [Touch], session: String) -> Touch? {
+    private func attributed(_ goal: GoalEvent, touches: [Touch], session: VisitToken) -> Touch? {
         guard settings.crossSessionDays > 0 else { return nil }
         let window = TimeInterval(settings.crossSessionDays) * 86_400
         let eligible = touches.lazy.filter { touch in
@@ -268,22 +305,28 @@ public struct RollupBuilder: Sendable {
         return settings.attribution == .first ? eligible.first : eligible.reversed().first
     }
 
-    private mutating func touch(_ list: WritableKeyPath<Touches, [Touch]>, _ touch: Touch, _ visitor: String) {
+    private mutating func touch(_ list: WritableKeyPath<Touches, [Touch]>, _ touch: Touch, _ visitor: VisitorKey) {
         guard settings.crossSessionDays > 0 else { return }
-        var touches = visitors[visitor] ?? Touches(lastAt: touch.at)
         let window = TimeInterval(settings.crossSessionDays) * 86_400
-        touches[keyPath: list].removeAll { touch.at.timeIntervalSince($0.at) > window }
-        touches[keyPath: list].append(touch)
-        touches.lastAt = touch.at
-        visitors[visitor] = touches
+        do {
+            memory.visitors.update(visitor) { touches in
+                var updated = touches ?? Touches(lastAt: touch.at)
+                updated[keyPath: list].removeAll { touch.at.timeIntervalSince($0.at) > window }
+                updated[keyPath: list].append(touch)
+                updated.lastAt = touch.at
+                touches = updated
+            }
+        }
     }
 
-    /// Forgets visits idle for longer than any visit lasts and touches older than the window.
-    private mutating func prune() {
+    /// Forgets the account's visits idle for longer than any visit lasts and its touches older
+    /// than the window.
+    private mutating func prune(account: AccountID) {
         lastPrune = now
-        visits = visits.filter { now.timeIntervalSince($0.value.lastAt) <= Self.visitMemory }
+        let now = self.now
         let window = TimeInterval(settings.crossSessionDays) * 86_400
-        visitors = visitors.filter { now.timeIntervalSince($0.value.lastAt) <= window }
+        memory.visits.retain { key, visit in key.account != account || now.timeIntervalSince(visit.lastAt) <= Self.visitMemory }
+        memory.visitors.retain { key, touches in key.account != account || now.timeIntervalSince(touches.lastAt) <= window }
     }
 
     // MARK: Counting
@@ -326,4 +369,27 @@ public struct RollupBuilder: Sendable {
         let key = RollupKey(hour: hour, level: level, campaignId: campaignId, engagement: engagement)
         bump(&deltas[key, default: FunnelMetrics()])
     }
+}
+
+/// The reporting side's memory of recent visits and visitors (SPEC §13a): at most `capacity` of
+/// each, over all accounts, the least recently used dropped first (recalled from the journal if
+/// it comes back). The rollup service shares one between its accounts' builders and only uses
+/// them from its actor, one at a time: that is what makes the unchecked `Sendable` sound.
+public final class RollupMemory: @unchecked Sendable {
+    fileprivate var visits: LRUMap<RollupBuilder.VisitKey, RollupBuilder.VisitState>
+    fileprivate var visitors: LRUMap<RollupBuilder.VisitorKey, RollupBuilder.Touches>
+
+    public init(capacity: Int = 2_000_000) {
+        visits = LRUMap(capacity: capacity)
+        visitors = LRUMap(capacity: capacity)
+    }
+
+    /// Forgets everything (the rollup service starts over from storage).
+    public func removeAll() {
+        visits.removeAll()
+        visitors.removeAll()
+    }
+
+    /// Visits and visitors remembered.
+    public var counts: (visits: Int, visitors: Int) { (visits.count, visitors.count) }
 }

@@ -24,6 +24,10 @@ public actor RollupService: Service {
     private let gapPatience: TimeInterval
 
     private var builders: [AccountID: RollupBuilder] = [:]
+    /// The builders' memory of recent visits and visitors, bounded by `visits.maxVisitors`.
+    private let memory: RollupMemory
+    /// How far back a visitor's history is read when it is recalled (this pass's warm-up window).
+    private var recallWindow: TimeInterval?
     private var settingsLoadedAt: [AccountID: Date] = [:]
     private var progress: Int64?
     private var gap: (sequence: Int64, seenAt: Date)?
@@ -32,8 +36,9 @@ public actor RollupService: Service {
     public init(
         journal: any JournalStore, repository: any RollupRepository, settings: RollupSettingsLoader,
         clock: any WallClock = SystemWallClock(), logger: Logger, interval: Duration = .seconds(2), batchSize: Int = 5000,
-        gapPatience: TimeInterval = 10
+        gapPatience: TimeInterval = 10, memory: RollupMemory = RollupMemory()
     ) {
+        self.memory = memory
         self.journal = journal
         self.repository = repository
         self.settings = settings
@@ -82,6 +87,8 @@ public actor RollupService: Service {
 
     private func forget() {
         builders = [:]
+        memory.removeAll()
+        recallWindow = nil
         settingsLoadedAt = [:]
         progress = nil
         gap = nil
@@ -95,8 +102,12 @@ public actor RollupService: Service {
                 let batch = contiguous(try await journal.events(afterSequence: progress, limit: batchSize), after: progress)
                 guard let last = batch.last?.sequence else { break }
                 for event in batch {
-                    try await ensureBuilder(event.event.accountId)
-                    builders[event.event.accountId]?.add(event)
+                    let account = event.event.accountId
+                    try await ensureBuilder(account)
+                    if let visitor = builders[account]?.visitorToRecall(event) {
+                        try await recall(visitor, of: account, before: event)
+                    }
+                    builders[account]?.add(event)
                 }
                 var deltas: [AccountID: [RollupKey: FunnelMetrics]] = [:]
                 var facts: [AccountID: [ReportFact]] = [:]
@@ -116,6 +127,16 @@ public actor RollupService: Service {
             forget()
             throw error
         }
+    }
+
+    /// Feeds the visitor's earlier events (within the warm-up window, before `event`) to its
+    /// builder with counting off: a visit dropped from memory past the cap, or older than the
+    /// warm-up, continues as if it had never been forgotten.
+    private func recall(_ visitor: VisitToken, of account: AccountID, before event: StoredEvent) async throws {
+        if recallWindow == nil { recallWindow = try await settings.warmUpWindow() }
+        let since = event.event.occurredAt.addingTimeInterval(-(recallWindow ?? 0))
+        let history = try await journal.events(accountId: account, visitorId: visitor.description, since: since, limit: 5000)
+        builders[account]?.recall(history.filter { $0.sequence < event.sequence })
     }
 
     /// `events` up to the first hole in the sequence after `progress`, unless the hole has stayed
@@ -143,7 +164,7 @@ public actor RollupService: Service {
         if builders[account] == nil || now.timeIntervalSince(settingsLoadedAt[account] ?? .distantPast) > 60 {
             let loaded = try await settings.settings(for: account)
             if builders[account] == nil {
-                builders[account] = RollupBuilder(settings: loaded)
+                builders[account] = RollupBuilder(settings: loaded, memory: memory)
             } else {
                 builders[account]?.settings = loaded
             }

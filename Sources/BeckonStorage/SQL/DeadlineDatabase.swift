@@ -9,6 +9,8 @@ import Synchronization
 public struct DeadlineDatabase: SQLDatabase {
     public let base: any SQLDatabase
     public let deadline: Duration
+    /// Calls still running, those given up on at their deadline included: `close` lets them end.
+    private let calls = InFlight()
 
     public init(_ base: any SQLDatabase, deadline: Duration) {
         self.base = base
@@ -19,14 +21,19 @@ public struct DeadlineDatabase: SQLDatabase {
 
     @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await Self.within(deadline) { try await base.query(sql, binds) }
+        try await Self.within(deadline, tracking: calls) { try await base.query(sql, binds) }
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await Self.within(deadline) { try await base.transaction(body) }
+        try await Self.within(deadline, tracking: calls) { try await base.transaction(body) }
     }
 
-    public func close() async throws { try await base.close() }
+    /// Closes `base` once its calls have ended (at most 5 s: a driver stuck on a dead connection
+    /// is released when its pool stops).
+    public func close() async throws {
+        await calls.drain(within: .seconds(5))
+        try await base.close()
+    }
 
     private static func isUnavailable(_ error: any Error) -> Bool {
         if case .unavailable? = error as? SQLFailure { return true }
@@ -42,11 +49,14 @@ public struct DeadlineDatabase: SQLDatabase {
     /// was on its way) is the ambiguous commit every database client has on a lost connection: the
     /// journal may then hold that batch twice, never lose it.
     static func within<T: Sendable>(
-        _ deadline: Duration, grace: Duration = .milliseconds(100), _ operation: @escaping @Sendable () async throws -> T
+        _ deadline: Duration, grace: Duration = .milliseconds(100), tracking inFlight: InFlight = InFlight(),
+        _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let race = DeadlineRace<T>()
         let missed = SQLFailure.unavailable(underlying: "no answer from the database within \(deadline)")
+        inFlight.started()
         let work = Task {
+            defer { inFlight.ended() }
             do {
                 race.finish(.success(try await operation()))
             } catch {
@@ -61,16 +71,55 @@ public struct DeadlineDatabase: SQLDatabase {
             try await Task.sleep(for: grace)
             race.finish(.failure(missed))
         }
-        return try await withTaskCancellationHandler {
-            let result = await race.outcome()
-            timer.cancel()
-            work.cancel()
-            return try result.get()
+        // The caller's own cancellation is passed on, and the call's outcome awaited: only the
+        // deadline abandons a call.
+        let result = await withTaskCancellationHandler {
+            await race.outcome()
         } onCancel: {
-            race.finish(.failure(CancellationError()))
+            work.cancel()
         }
+        timer.cancel()
+        return try result.get()
     }
 
+}
+
+/// The calls of a database still running (including those abandoned at their deadline), so that
+/// closing it waits for them.
+final class InFlight: Sendable {
+    private struct State {
+        var running = 0
+        var idle: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func started() { state.withLock { $0.running += 1 } }
+
+    func ended() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.running -= 1
+            guard state.running == 0 else { return [] }
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until no call runs, or `limit` passed.
+    func drain(within limit: Duration) async {
+        _ = try? await DeadlineDatabase.within(limit) {
+            await withCheckedContinuation { continuation in
+                let now = self.state.withLock { state -> Bool in
+                    if state.running == 0 { return true }
+                    state.idle.append(continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+            return true
+        }
+    }
 }
 
 /// The first of an operation's result and its deadline; later ones are ignored.
