@@ -34,6 +34,18 @@ let package = Package(
                 .product(name: "BeckonStorage", package: beckonPackage),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // glibc's heap statistics for the memory benchmarks (<malloc.h> is not in Swift's Glibc).
+        .target(name: "CHeap"),
+        .executableTarget(
+            name: "server-memory",
+            dependencies: [
+                "CHeap",
+                .product(name: "BeckonCore", package: beckonPackage),
+                .product(name: "BeckonServer", package: beckonPackage),
+                .product(name: "BeckonStorage", package: beckonPackage),
+                .product(name: "BeckonTesting", package: beckonPackage),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "visit-bench",
             dependencies: [

@@ -41,18 +41,41 @@ public struct RollupBuilder: Sendable {
         var engagementId: Int64
         var revision: Int
         var unit: String
+
+        /// 64 bits of FNV-1a over the fields: stable, and with the few entries of one visit a
+        /// collision (which would skip a count) has odds around 1 in 10^17.
+        var fingerprint: UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix(_ bytes: some Sequence<UInt8>) {
+                for byte in bytes {
+                    hash ^= UInt64(byte)
+                    hash &*= 0x0000_0100_0000_01b3
+                }
+            }
+            func mix(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { mix($0) } }
+            mix(metric.utf8)
+            mix([0])
+            mix(campaignId)
+            mix(engagementId)
+            mix(Int64(revision))
+            mix(unit.utf8)
+            return hash
+        }
     }
 
+    /// Small sets (a visit remembers a handful of each): memory per visit is what
+    /// `visits.maxVisitors` multiplies (SPEC §16).
     fileprivate struct VisitState: Sendable {
         var lastAt: Date
-        var pages = Set<String>()
-        var seen = Set<Seen>()
+        var pages = SmallSet<String>()
+        /// What was counted once in this visit, by `Seen.fingerprint`.
+        var seen = SmallSet<UInt64>()
         /// The campaign and engagement of each context offered in the visit.
         var contexts: [String: (campaignId: Int64, engagement: EngagementRef)] = [:]
-        var goalKeys = Set<[String]>()
-        var prospects = Set<Int64>()
-        var exposed = Set<Int64>()
-        var controlGroup = Set<Int64>()
+        var goalKeys = SmallSet<[String]>()
+        var prospects = SmallSet<Int64>()
+        var exposed = SmallSet<Int64>()
+        var controlGroup = SmallSet<Int64>()
         /// Each campaign's engagement displayed last in the visit (conversions are credited to it).
         var lastDisplayed: [Int64: EngagementRef] = [:]
     }
@@ -360,7 +383,7 @@ public struct RollupBuilder: Sendable {
             let seen = Seen(
                 metric: metric, campaignId: campaignId, engagementId: engagement?.engagementId ?? 0,
                 revision: engagement?.revision ?? 0, unit: unit)
-            if visit.seen.insert(seen).inserted, counting { add(campaignId, engagement, bump) }
+            if visit.seen.insert(seen.fingerprint).inserted, counting { add(campaignId, engagement, bump) }
         }
     }
 

@@ -91,6 +91,8 @@ public final class CallStatusHub: Sendable {
                 state.total -= 1
                 state.perClick[click, default: 1] -= 1
                 if state.perClick[click] == 0 { state.perClick[click] = nil }
+                // Dictionaries keep their peak capacity: once every stream is closed, let it go.
+                if state.total == 0 { (state.subscribers, state.perClick) = ([:], [:]) }
             }
         }
         return stream
