@@ -1,4 +1,5 @@
 import BeckonCore
+import BeckonTesting
 @testable import BeckonServer
 import Foundation
 import HummingbirdTesting
@@ -117,6 +118,26 @@ import Testing
                 served = answer.hasPrefix("HTTP/1.1 200")
             }
             #expect(served)
+        }
+    }
+
+    @Test func idleSocketsFillingTheCapKeepOthersOutOnlyUntilTheHeadTimeout() async throws {
+        try await TestApp.with(live: true, maxConnections: 2, headTimeout: .milliseconds(300)) { _, client in
+            let port = try #require(client.port)
+            // Two sockets that never send a byte hold the whole cap...
+            let idle = [try await RawHTTP.idle(port: port), try await RawHTTP.idle(port: port)]
+            // ...until the head timeout closes them; then a client is served, without any of the
+            // idle ones having left by itself.
+            let served = await eventually(within: .seconds(20)) {
+                let answer = try? await RawHTTP.untilClosed(
+                    port: port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", limit: .seconds(5))
+                return answer?.hasPrefix("HTTP/1.1 200") == true
+            }
+            #expect(served)
+            for channel in idle {
+                // Closed by the server: the channel's close future completes without us closing it.
+                try await channel.closeFuture.get()
+            }
         }
     }
 

@@ -73,6 +73,7 @@ struct ConsoleRoutes {
         let now = clock.now()
         // Counted before the password hash runs: parallel guesses count too (SPEC §13a).
         if let wait = try await throttle.begin(email: email, address: address, now: now) {
+            context.logger.notice("console sign-in throttled")  // no email, no address: personal data
             var error = ErrorAnswer(
                 status: .tooManyRequests, internalCode: LPInternalCode.unauthorized,
                 message: "too many failed sign-ins; try again in \(Int(wait.rounded(.up) / 60) + 1) minutes")
