@@ -69,7 +69,9 @@ public func buildApplication(
     var app = Application(
         router: router,
         server: cappedHTTP1(configuration, logger: dependencies.logger, registry: registry),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon"),
+        // A burst of connections waits in the kernel's accept queue rather than having its SYNs
+        // dropped (and retried a second later): 4,096 is Linux's default cap (somaxconn).
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Beckon", backlog: 4096),
         logger: dependencies.logger)
     // Storage's own services (PostgreSQL's connection pool) start first and stop last; its
     // schema is checked before the server listens.

@@ -81,10 +81,18 @@ struct CappedHTTP1Channel: ServerChildChannel {
                         ])))
             try await outbound.write(.body(body))
             try await outbound.write(.end(nil))
-            // Read the request the client sent before closing: closing with unread data resets
-            // the connection, and the client could lose the answer. Bounded by the idle timeout.
-            for try await part in inbound {
-                if case .end = part { break }
+            // Read the request the client sent before closing (closing with unread data resets the
+            // connection, and the client could lose the answer), but briefly: a refused connection
+            // holds a file descriptor, and idle sockets past the cap must not use them all up.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await part in inbound {
+                        if case .end = part { break }
+                    }
+                }
+                group.addTask { try await Task.sleep(for: ConnectionGate.refusalLinger) }
+                _ = try await group.next()
+                group.cancelAll()
             }
         }
     }
@@ -121,6 +129,9 @@ final class ConnectionGate: Sendable {
         return refusals.add(1, ordering: .relaxed).newValue
     }
 
+
+    /// How long a refused connection waits for the request it is answering before closing.
+    static let refusalLinger = Duration.milliseconds(100)
 
     /// The envelope answered to a connection past the cap.
     static func refusalBody(at time: Date) -> ByteBuffer {
