@@ -262,22 +262,22 @@ struct PublishedKeySet: Decodable {
             let unknownAccount = try await client.pageView("/api/account/nobody/app/\(fixture.site.id)/engagement?v=1.0")
             #expect(unknownAccount.status == .notFound && unknownAccount.envelope?.internalCode == 6)
             let unknownSite = try await client.pageView("/api/account/acme/app/s_nope/engagement?v=1.0")
-            #expect(unknownSite.status == .notFound && unknownSite.envelope?.internalCode == 12)
+            #expect(unknownSite.status == .notFound && unknownSite.envelope?.internalCode == 18)
             let otherAccountsSite = try await client.pageView("/api/account/globex/app/\(fixture.site.id)/engagement?v=1.0")
             #expect(otherAccountsSite.status == .notFound)
             let version = try await client.pageView("\(base)/engagement?v=2.0")
             #expect(version.status == .badRequest && version.envelope?.internalCode == 33)
             let malformed = try await client.call(.post, "\(base)/engagement?v=1.0", json: "{not json")
             #expect(malformed.status == .badRequest && malformed.envelope?.internalCode == 5)
+            // LivePerson's entryPoints are optional, and one malformed SDE does not sink the page
+            // view (LivePersonMonitoringTests has the details).
             let noURL = try await client.call(.post, "\(base)/engagement?v=1.0", json: #"{"entryPoints":["sec://x"]}"#)
-            #expect(noURL.envelope?.message.contains("entryPoints") == true)
+            #expect(noURL.status == .created)
             let wrongType = try await client.pageView(
                 "\(base)/engagement?v=1.0", extra: #","engagementAttributes":[{"type":"cart","total":"lots","numItems":1}]"#)
-            #expect(wrongType.status == .badRequest)
-            #expect(wrongType.envelope?.message.contains("engagementAttributes[0].cart.total") == true)
-            let convStatus = try await client.pageView(
-                "\(base)/engagement?v=1.0", extra: #","engagementAttributes":[{"type":"convStatus","contextId":"1","status":"COMPLETED"}]"#)
-            #expect(convStatus.status == .badRequest)
+            #expect(wrongType.status == .created && wrongType.text.contains("engagementAttributes[0].cart.total"))
+            let notAList = try await client.pageView("\(base)/engagement?v=1.0", extra: #","engagementAttributes":{"type":"cart"}"#)
+            #expect(notAList.status == .badRequest, "a malformed body is still 400")
             let huge = try await client.pageView(
                 "\(base)/engagement?v=1.0", extra: #","page":{"title":"\#(String(repeating: "x", count: 5000))"}"#)
             #expect(huge.status == .contentTooLarge)

@@ -185,15 +185,17 @@ public final class VisitTracker: Sendable {
 
     // MARK: Reports
 
-    /// An impression event as the tag sends it.
+    /// An impression event as the tag sends it. `contextId` may be nil for `impClose`,
+    /// `impTimeout` and `impExpanded` (LivePerson's examples omit `eContext`): the event then
+    /// applies to the engagement's latest context in the visit.
     public struct Impression: Sendable {
         public var type: ImpressionRecord.Kind
         public var campaignId: Int64
         public var engagementId: Int64
         public var revision: Int?
-        public var contextId: String
+        public var contextId: String?
 
-        public init(type: ImpressionRecord.Kind, campaignId: Int64, engagementId: Int64, revision: Int?, contextId: String) {
+        public init(type: ImpressionRecord.Kind, campaignId: Int64, engagementId: Int64, revision: Int?, contextId: String?) {
             self.type = type
             self.campaignId = campaignId
             self.engagementId = engagementId
@@ -280,15 +282,25 @@ public final class VisitTracker: Sendable {
             guard let visit = visitor.activeVisit(sessionId, now: nowMs, timeoutMs: timeoutMs), visit.siteId == request.siteId
             else { throw BeckonError.unknownVisit("no live visit with this sid (a visit ends after 30 minutes without activity)") }
             // Check everything before changing anything: a bad event refuses the whole report.
+            var impressions: [(impression: Impression, contextId: String)] = []
             for (position, impression) in request.impressions.enumerated() {
-                guard let context = visit.context(impression.contextId), context.campaignId == impression.campaignId,
+                let latest = visit.contexts.lastIndex {
+                    $0.campaignId == impression.campaignId && $0.engagementId == impression.engagementId
+                }
+                guard let contextId = impression.contextId ?? latest.map({ String($0 + 1) }) else {
+                    throw BeckonError.invalidInput(
+                        field: "engagementAttributes[\(position)]",
+                        reason: "engagement \(impression.engagementId) was not offered in this visit")
+                }
+                guard let context = visit.context(contextId), context.campaignId == impression.campaignId,
                     context.engagementId == impression.engagementId,
                     impression.revision == nil || impression.revision == context.revision
                 else {
                     throw BeckonError.invalidInput(
                         field: "engagementAttributes[\(position)].eContext",
-                        reason: "context '\(impression.contextId)' was not issued in this visit for engagement \(impression.engagementId)")
+                        reason: "context '\(contextId)' was not issued in this visit for engagement \(impression.engagementId)")
                 }
+                impressions.append((impression, contextId))
             }
             let pageId = request.pageId.flatMap { visit.page($0)?.id } ?? visit.currentPage?.id
             var change = VisitChange(
@@ -298,8 +310,8 @@ public final class VisitTracker: Sendable {
             }
             var clickThrough: ClickThrough?
             var refused: (reason: String, retryAfterMs: Int64?)?
-            for impression in request.impressions {
-                let context = visit.context(impression.contextId)!
+            for (impression, contextId) in impressions {
+                let context = visit.context(contextId)!
                 // Judged before this click is counted: the 8th click in 15 minutes is the one refused.
                 let refusal =
                     impression.type == .impAccept && context.type == .clickToCall
@@ -308,13 +320,13 @@ public final class VisitTracker: Sendable {
                     .impression(
                         ImpressionRecord(
                             type: impression.type, pageId: pageId, campaignId: context.campaignId,
-                            engagementId: context.engagementId, revision: context.revision, contextId: impression.contextId)))
+                            engagementId: context.engagementId, revision: context.revision, contextId: contextId)))
                 if let refusal {
                     refused = refusal
                     change.add(
                         .abuse(
                             AbuseRecord(
-                                action: .clickRefused, reason: refusal.reason, contextId: impression.contextId,
+                                action: .clickRefused, reason: refusal.reason, contextId: contextId,
                                 campaignId: context.campaignId)))
                     continue
                 }
@@ -325,13 +337,13 @@ public final class VisitTracker: Sendable {
                 change.add(
                     .click(
                         ClickRecord(
-                            contextId: impression.contextId, campaignId: context.campaignId,
+                            contextId: contextId, campaignId: context.campaignId,
                             engagementId: context.engagementId, revision: context.revision,
                             expiresAt: expiresAt.millisecondsSince1970, maxValidations: brand.maxValidations,
                             keyId: signer.keyId)))
                 clickThrough = Self.clickThrough(
                     brandPage: brand.brandPageUrl, accountId: request.accountId, visitorId: visitorId, sessionId: sessionId,
-                    context: context, contextId: impression.contextId, signer: signer, now: now, expiresAt: expiresAt)
+                    context: context, contextId: contextId, signer: signer, now: now, expiresAt: expiresAt)
             }
             state = change.visitor
             let receipt = journal.enqueue(change.entries.map(\.journalEvent))

@@ -59,9 +59,14 @@ struct ErrorAnswer {
         case let error as LPVersionError:
             self.init(
                 status: .badRequest, internalCode: LPInternalCode.illegalVersion,
-                message: "illegal version '\(error.version)'; this API is v=1.0")
+                message: "illegal version '\(error.version)'; this API takes \(error.supported)")
         case let error as HTTPError:
             self.init(httpError: error, request: request)
+        case let error as UnknownAppInstallation:
+            // LivePerson answers an unknown appInstallationId (Beckon's site) with 404 and code 18.
+            self.init(
+                status: .notFound, internalCode: LPInternalCode.unexpected,
+                message: "no app installation (site) '\(error.siteId.prefix(64))' in this account")
         case let error as RateLimitedError:
             self.init(
                 status: .tooManyRequests, internalCode: LPInternalCode.badRequest,

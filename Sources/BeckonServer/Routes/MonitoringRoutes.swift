@@ -26,12 +26,14 @@ struct MonitoringRoutes {
             let (site, cors) = try await siteAndCORS(request, context)
             try Self.checkVersion(request)
             let body = try await Self.decode(EngagementRequest.self, request, context)
-            let pageView = try pageView(body, request: request, context: context, site: site)
+            let (pageView, warnings) = try pageView(body, request: request, context: context, site: site)
             if pageView.visitorId.flatMap(VisitToken.init) == nil {
                 try await limits.newVisitor(request, context, accountId: site.accountId)
             }
             let answer = try await tracker.pageView(pageView)
-            return Self.json(EngagementAnswer(answer), status: answer.created ? .created : .ok, headers: cors)
+            var reply = EngagementAnswer(answer)
+            reply.warnings = warnings.isEmpty ? nil : warnings
+            return Self.json(reply, status: answer.created ? .created : .ok, headers: cors)
         }
         router.put("\(base)/report") { request, context in try await report(request, context) }
         router.post("\(base)/report") { request, context in
@@ -61,20 +63,22 @@ struct MonitoringRoutes {
         guard items.count <= Self.maxAttributes else {
             throw BeckonError.invalidInput(field: "engagementAttributes", reason: "at most \(Self.maxAttributes) per request")
         }
+        var warnings: [Warning] = []
         for (position, item) in items.enumerated() {
             let field = "engagementAttributes[\(position)]"
-            guard case .object(let fields) = item else { throw BeckonError.invalidInput(field: field, reason: "must be an object") }
-            if let kind = fields["type"]?.string.flatMap(ImpressionRecord.Kind.init(rawValue:)) {
+            if case .object(let fields) = item, let kind = fields["type"]?.string.flatMap(ImpressionRecord.Kind.init(rawValue:)) {
                 impressions.append(try Self.impression(kind, fields, field: field))
-            } else {
-                attributes.append(try Self.pageAttribute(fields, field: field))
+            } else if let attribute = Self.pageAttribute(item, field: field, warnings: &warnings) {
+                attributes.append(attribute)
             }
         }
         let answer = try await tracker.report(
             VisitTracker.Report(
                 accountId: site.accountId, siteId: site.id, visitorId: vid, sessionId: sid, pageId: body.pageId,
                 attributes: attributes, impressions: impressions))
-        return Self.json(ReportAnswer(answer), status: .ok, headers: cors)
+        var reply = ReportAnswer(answer)
+        reply.warnings = warnings.isEmpty ? nil : warnings
+        return Self.json(reply, status: .ok, headers: cors)
     }
 
     // MARK: Requests
@@ -82,6 +86,8 @@ struct MonitoringRoutes {
     struct ClientProperties: Decodable {
         var deviceFamily: String?
         var os: String?
+        /// LivePerson's example body names it `osName`.
+        var osName: String?
         var osVersion: String?
         var appVersion: String?
         var browser: String?
@@ -108,9 +114,11 @@ struct MonitoringRoutes {
         var engagementAttributes: [JSONValue]?
     }
 
+    /// The page view a request describes, and the SDEs refused on their own (SPEC §4: one
+    /// malformed SDE does not sink the page view).
     private func pageView(
         _ body: EngagementRequest, request: Request, context: AppRequestContext, site: Site
-    ) throws -> VisitTracker.PageView {
+    ) throws -> (VisitTracker.PageView, [Warning]) {
         let entryPoints = body.entryPoints ?? []
         guard entryPoints.count <= Self.maxEntryPoints else {
             throw BeckonError.invalidInput(field: "entryPoints", reason: "at most \(Self.maxEntryPoints) entry points")
@@ -127,9 +135,8 @@ struct MonitoringRoutes {
                 url = entry
             }
         }
-        guard let url, !url.isEmpty else {
-            throw BeckonError.invalidInput(field: "entryPoints", reason: "give the page URL in entryPoints or page.url")
-        }
+        // No URL is fine (an app, an IVR, a server-side call: LivePerson's entryPoints are
+        // optional): the visit is tracked, URL rules don't match, section rules do.
         try Self.limit(url, field: "page.url", 4096)
         try Self.limit(body.page?.title, field: "page.title", 1024)
         try Self.limit(body.page?.referrer, field: "page.referrer", 4096)
@@ -140,23 +147,39 @@ struct MonitoringRoutes {
         guard items.count <= Self.maxAttributes else {
             throw BeckonError.invalidInput(field: "engagementAttributes", reason: "at most \(Self.maxAttributes) per request")
         }
-        let attributes = try items.enumerated().map { position, item -> EngagementAttribute in
-            guard case .object(let fields) = item else {
-                throw BeckonError.invalidInput(field: "engagementAttributes[\(position)]", reason: "must be an object")
-            }
-            return try Self.pageAttribute(fields, field: "engagementAttributes[\(position)]")
+        var warnings: [Warning] = []
+        let attributes = items.enumerated().compactMap { position, item in
+            Self.pageAttribute(item, field: "engagementAttributes[\(position)]", warnings: &warnings)
         }
         let properties = body.clientProperties
-        let client = ClientInfo(
-            deviceFamily: properties?.deviceFamily, os: properties?.os, osVersion: properties?.osVersion,
-            appVersion: properties?.appVersion, browser: properties?.browser,
-            userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
-            ipAddress: context.clientAddress(request, trustForwardedFor: trustForwardedFor) ?? properties?.ipAddress)
         let query = request.uri.queryParameters
-        return VisitTracker.PageView(
+        let address: String?
+        if query.get("obh") == "true" {
+            // On behalf of the visitor: the caller is the brand's server, the visitor's address is
+            // the one it names (never the caller's).
+            address = try properties?.ipAddress.map(Self.ipAddress)
+        } else {
+            address = context.clientAddress(request, trustForwardedFor: trustForwardedFor)
+        }
+        let client = ClientInfo(
+            deviceFamily: properties?.deviceFamily, os: properties?.os ?? properties?.osName, osVersion: properties?.osVersion,
+            appVersion: properties?.appVersion, browser: properties?.browser,
+            userAgent: request.headers[.userAgent].map { String($0.prefix(512)) }, ipAddress: address)
+        let pageView = VisitTracker.PageView(
             accountId: site.accountId, siteId: site.id, visitorId: query.get("vid"), sessionId: query.get("sid"),
-            pageId: body.pageId, url: url, title: body.page?.title, referrer: body.page?.referrer, sections: sections,
+            pageId: body.pageId, url: url ?? "", title: body.page?.title, referrer: body.page?.referrer, sections: sections,
             language: language, client: client, attributes: attributes, trace: try wantsTrace(request, site: site))
+        return (pageView, warnings)
+    }
+
+    /// `clientProperties.ipAddress` with `obh=true`: a real IPv4 or IPv6 address.
+    static func ipAddress(_ text: String) throws -> String {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        guard text.utf8.count <= 45, inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1 else {
+            throw BeckonError.invalidInput(field: "clientProperties.ipAddress", reason: "must be an IPv4 or IPv6 address")
+        }
+        return text
     }
 
     /// `?debug=1` answers the decision trace, only with the site's debug key (header
@@ -169,6 +192,19 @@ struct MonitoringRoutes {
         return true
     }
 
+
+    /// A page's SDE, or nil with a warning naming what is wrong with it.
+    static func pageAttribute(_ item: JSONValue, field: String, warnings: inout [Warning]) -> EngagementAttribute? {
+        do {
+            guard case .object(let fields) = item else { throw BeckonError.invalidInput(field: field, reason: "must be an object") }
+            return try pageAttribute(fields, field: field)
+        } catch BeckonError.invalidInput(let inner, let reason) {
+            warnings.append(Warning(field: inner, message: "\(inner): \(reason); this SDE was ignored"))
+        } catch {
+            warnings.append(Warning(field: field, message: "\(field): not understood; this SDE was ignored"))
+        }
+        return nil
+    }
 
     /// A page's SDE: LivePerson's types (unknown fields kept); `convStatus` is the brand's to
     /// report (SPEC §6), never the page's.
@@ -204,7 +240,10 @@ struct MonitoringRoutes {
         }
         let contexts = fields["eContext"]?.array ?? []
         let context = contexts.first { $0["type"]?.string == "engagementContext" } ?? contexts.first
-        guard let id = context?["id"]?.string ?? context?["id"]?.number.map({ String(Int64($0)) }) else {
+        let id = context?["id"]?.string ?? context?["id"]?.number.map({ String(Int64($0)) })
+        // LivePerson's own examples send impClose, impTimeout and impExpanded without eContext: they
+        // apply to the engagement's latest context. A display or a click must name its context.
+        if id == nil, kind == .impDisplay || kind == .impAccept {
             throw BeckonError.invalidInput(field: "\(field).eContext", reason: "the engagement context id is required")
         }
         return VisitTracker.Impression(
@@ -218,9 +257,10 @@ struct MonitoringRoutes {
         }
     }
 
+    /// LivePerson's monitoring API takes `v=1.0` and `v=1.1` (SPEC §4).
     static func checkVersion(_ request: Request) throws {
-        if let version = request.uri.queryParameters.get("v"), version != "1.0", version != "1" {
-            throw LPVersionError(version: String(version))
+        if let version = request.uri.queryParameters.get("v"), !["1.0", "1", "1.1"].contains(version) {
+            throw LPVersionError(version: String(version), supported: "v=1.0 or v=1.1")
         }
     }
 
@@ -242,7 +282,13 @@ struct MonitoringRoutes {
         let accountText = try context.parameters.require("accountId")
         guard let accountId = try? AccountID(accountText) else { throw BeckonError.unknownAccount(accountText) }
         try await limits.request(request, context, endpoint: "monitoring", accountId: accountId)
-        let site = try await sites.site(accountId: accountId, id: try context.parameters.require("siteId"))
+        let siteId = try context.parameters.require("siteId")
+        let site: Site
+        do {
+            site = try await sites.site(accountId: accountId, id: siteId)
+        } catch BeckonError.notFound {
+            throw UnknownAppInstallation(siteId: siteId)
+        }
         var headers: HTTPFields = [.vary: "Origin"]
         if let origin = request.headers[.origin] {
             guard let normalized = try? Site.normalizeOrigin(origin), site.allowedOrigins.contains(normalized) else {
@@ -263,11 +309,19 @@ struct MonitoringRoutes {
 
     // MARK: Answers
 
+    /// An SDE refused on its own (the rest of the request counted).
+    struct Warning: Encodable, Equatable {
+        var field: String
+        var message: String
+    }
+
     struct EngagementDetail: Encodable {
         var campaignId: Int64
         var engagementId: Int64
         var engagementRevision: Int
         var contextId: String
+        /// LivePerson's connector of the engagement's window; Beckon's is the engagement itself.
+        var connectorId: Int64
         var status = "expose"
         var type: EngagementSettings.Kind
         var proactive: Bool
@@ -276,6 +330,30 @@ struct MonitoringRoutes {
         var content: EngagementSettings.Creative
         var openMode: EngagementSettings.OpenMode
         var timeoutSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case campaignId, engagementId, engagementRevision, contextId, connectorId, windowId, status, type, proactive
+            case placement, target, content, openMode, timeoutSeconds
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(campaignId, forKey: .campaignId)
+            try container.encode(engagementId, forKey: .engagementId)
+            try container.encode(engagementRevision, forKey: .engagementRevision)
+            try container.encode(contextId, forKey: .contextId)
+            try container.encode(connectorId, forKey: .connectorId)
+            // LivePerson's window id: Beckon opens the brand's page, not an LP window.
+            try container.encodeNil(forKey: .windowId)
+            try container.encode(status, forKey: .status)
+            try container.encode(type, forKey: .type)
+            try container.encode(proactive, forKey: .proactive)
+            try container.encode(placement, forKey: .placement)
+            try container.encodeIfPresent(target, forKey: .target)
+            try container.encode(content, forKey: .content)
+            try container.encode(openMode, forKey: .openMode)
+            try container.encode(timeoutSeconds, forKey: .timeoutSeconds)
+        }
     }
 
     struct EngagementAnswer: Encodable {
@@ -285,6 +363,7 @@ struct MonitoringRoutes {
         var engagementDetails: [EngagementDetail]?
         var retryAfterMs: Int64?
         var decisions: [DecisionEngine.TraceEntry]?
+        var warnings: [Warning]?
 
         init(_ answer: VisitTracker.PageViewAnswer) {
             visitorId = answer.visitorId.description
@@ -294,7 +373,8 @@ struct MonitoringRoutes {
                 let settings = offer.engagement.settings
                 return EngagementDetail(
                     campaignId: offer.campaignId, engagementId: offer.engagement.id,
-                    engagementRevision: offer.engagement.revision, contextId: offer.contextId, type: settings.type,
+                    engagementRevision: offer.engagement.revision, contextId: offer.contextId,
+                    connectorId: offer.engagement.id, type: settings.type,
                     proactive: settings.proactive, placement: settings.placement, target: settings.target,
                     content: settings.creative, openMode: settings.openMode, timeoutSeconds: settings.timeoutSeconds)
             }
@@ -318,6 +398,7 @@ struct MonitoringRoutes {
         var clickThrough: ClickThroughBody?
         var clickRefused: String?
         var retryAfterSeconds: Int?
+        var warnings: [Warning]?
 
         init(_ answer: VisitTracker.ReportAnswer) {
             visitorId = answer.visitorId.description
@@ -346,9 +427,15 @@ struct MonitoringRoutes {
     }
 }
 
+/// A site id the account does not have: LivePerson's unknown app installation (404, internalCode 18).
+struct UnknownAppInstallation: Error {
+    var siteId: String
+}
+
 /// LivePerson's "illegal version" (400, internalCode 33).
 struct LPVersionError: Error {
     var version: String
+    var supported = "v=1.0"
 }
 
 extension HTTPField.Name {

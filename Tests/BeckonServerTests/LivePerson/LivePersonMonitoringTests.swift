@@ -1,0 +1,145 @@
+import BeckonCore
+@testable import BeckonServer
+import BeckonTesting
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// The monitoring API against LivePerson's documented requests and answers (SPEC §4, "LP
+/// exactness"): what a strict LivePerson client sends works as it does there.
+@Suite struct LivePersonMonitoringTests {
+    struct Answer: Decodable {
+        struct Warning: Decodable { var field: String; var message: String }
+        var visitorId: String
+        var sessionId: String
+        var pageId: String?
+        var warnings: [Warning]?
+    }
+
+    @Test func lpsDocumentedEngagementBodyIsAcceptedWithBothVersions() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let base = "/api/account/acme/app/\(fixture.site.id)/engagement"
+            for version in ["1.0", "1.1"] {
+                let response = try await client.call(.post, "\(base)?v=\(version)", json: LivePersonExamples.engagementBody)
+                #expect(response.status == .created, "v=\(version): \(response.text)")
+                let answer = try response.decoded(Answer.self)
+                #expect(answer.warnings == nil, "the documented personal SDE is understood")
+                // LivePerson's `osName` is the OS; without obh the body's ipAddress is not the visitor's.
+                let client = try #require(Self.visit(app, answer)?.client)
+                #expect(client.os == "MAC_OSX" && client.deviceFamily == "MOBILE")
+                #expect(client.ipAddress != "192.168.5.2")
+            }
+            let wrong = try await client.call(.post, "\(base)?v=2.0", json: LivePersonExamples.engagementBody)
+            #expect(wrong.status == .badRequest && wrong.envelope?.internalCode == 33)
+            #expect(wrong.envelope?.message.contains("v=1.0 or v=1.1") == true)
+        }
+    }
+
+    @Test func onBehalfTheVisitorsAddressIsTheOneInTheBody() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let path = "/api/account/acme/app/\(fixture.site.id)/engagement?v=1.0&obh=true"
+            let answer = try await client.call(.post, path, json: LivePersonExamples.engagementBody).decoded(Answer.self)
+            #expect(Self.visit(app, answer)?.client?.ipAddress == "192.168.5.2")
+            let bad = try await client.call(
+                .post, path, json: #"{"clientProperties":{"ipAddress":"not.an.address"},"entryPoints":["sec://x"]}"#)
+            #expect(bad.status == .badRequest && bad.envelope?.message.contains("clientProperties.ipAddress") == true)
+        }
+    }
+
+    @Test func entryPointsAreOptionalAndMayHaveNoURL() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let base = "/api/account/acme/app/\(fixture.site.id)/engagement?v=1.0"
+            let none = try await client.call(.post, base, json: "{}")
+            #expect(none.status == .created, "\(none.text)")
+            let phone = try await client.call(.post, base, json: #"{"entryPoints":["tel://972737004000","sec://Sport","lang://English"]}"#)
+            #expect(phone.status == .created)
+            let visit = try #require(Self.visit(app, try phone.decoded(Answer.self)))
+            #expect(visit.pages.last?.sections == ["Sport"] && visit.pages.last?.url == "")
+        }
+    }
+
+    @Test func anUnknownSiteIsLivePersonsUnknownAppInstallation() async throws {
+        try await TestApp.with { app, client in
+            _ = try await MonitoringFixture.make(app)
+            for path in ["engagement", "report"] {
+                let response = try await client.call(.post, "/api/account/acme/app/123/\(path)?v=1.0", json: "{}")
+                #expect(response.status == .notFound && response.envelope?.internalCode == 18, "\(path)")
+            }
+        }
+    }
+
+    @Test func engagementDetailsCarryLivePersonsConnectorAndWindow() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let response = try await client.pageView(fixture.engagementPath)
+            let detail = try #require(
+                (try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])?["engagementDetails"]
+                    as? [[String: Any]]
+            ).first
+            #expect(detail?["connectorId"] as? Int64 == fixture.engagement.id)
+            #expect(detail?.keys.contains("windowId") == true && detail?["windowId"] is NSNull)
+        }
+    }
+
+    @Test func closeTimeoutAndExpandedMayOmitTheContextAndApplyToTheLatestOne() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let offered = try await client.pageView(fixture.engagementPath).decoded(EngagementReply.self)
+            let detail = try #require(offered.engagementDetails?.first)
+            func event(_ template: String) -> String {
+                LivePersonExamples.impression(
+                    template, campaign: detail.campaignId, engagement: detail.engagementId, revision: detail.engagementRevision)
+            }
+            let report = fixture.reportPath(offered)
+            let display = try await client.report(report, "[\(event(LivePersonExamples.impDisplay))]")
+            #expect(display.status == .ok)
+            for template in [LivePersonExamples.impExpanded, LivePersonExamples.impTimeout, LivePersonExamples.impClose] {
+                let response = try await client.report(report, "[\(event(template))]")
+                #expect(response.status == .ok, "\(response.text)")
+            }
+            let key = LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: try #require(VisitToken(offered.visitorId)))
+            let context = app.dependencies.visits.store.withVisitor(key) { $0?.visit(VisitToken(offered.sessionId)!)?.context("1") }
+            #expect(context?.closedAt != nil, "the close applied to context 1")
+            // A display or a click still has to name its context.
+            let noContext = try await client.report(
+                report, "[\(event(LivePersonExamples.impDisplay).replacingOccurrences(of: #","eContext":[{"type":"engagementContext","id":"1"}]"#, with: ""))]")
+            #expect(noContext.status == .badRequest && noContext.envelope?.message.contains("eContext") == true)
+            // A close for an engagement never offered in the visit is refused.
+            let foreign = try await client.report(
+                report, "[\(LivePersonExamples.impression(LivePersonExamples.impClose, campaign: 1, engagement: 999, revision: 1))]")
+            #expect(foreign.status == .badRequest)
+        }
+    }
+
+    @Test func aMalformedSDEIsRefusedAloneAndTheRestCounts() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let response = try await client.pageView(
+                fixture.engagementPath,
+                extra: #","engagementAttributes":[{"type":"cart","total":"lots","numItems":1},"oops",{"type":"convStatus","contextId":"1","status":"COMPLETED"},{"type":"ctmrinfo","info":{"ctype":"vip"}}]"#)
+            #expect(response.status == .created)
+            let answer = try response.decoded(Answer.self)
+            #expect(answer.warnings?.map(\.field) == ["engagementAttributes[0].cart.total", "engagementAttributes[1]", "engagementAttributes[2].type"])
+            let visit = try #require(Self.visit(app, answer))
+            #expect(visit.attributes.map(\.attribute.type) == ["ctmrinfo"], "the good SDE in the batch counted")
+            // The same in a report, with LivePerson's documented report body.
+            let offered = try await client.pageView(fixture.engagementPath).decoded(EngagementReply.self)
+            let report = try await client.report(
+                fixture.reportPath(offered), #"[{"type":"purchase","total":"eleven"},{"type":"purchase","total":11.7,"orderId":"DRV1534XC"}]"#)
+            #expect(report.status == .ok)
+            #expect(try report.decoded(Answer.self).warnings?.map(\.field) == ["engagementAttributes[0].purchase.total"])
+            let documented = try await client.call(.put, fixture.reportPath(offered), json: LivePersonExamples.reportBody)
+            #expect(documented.status == .ok, "\(documented.text)")
+            #expect(try documented.decoded(Answer.self).warnings == nil)
+        }
+    }
+
+    static func visit(_ app: TestApp, _ answer: Answer) -> LiveVisit? {
+        guard let visitor = VisitToken(answer.visitorId), let session = VisitToken(answer.sessionId) else { return nil }
+        return app.dependencies.visits.store.withVisitor(
+            LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: visitor)) { $0?.visit(session) }
+    }
+}
