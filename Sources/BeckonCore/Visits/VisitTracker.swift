@@ -77,6 +77,8 @@ public final class VisitTracker: Sendable {
         public var attributes: [EngagementAttribute]
         /// Answer the decision trace (the site's debug key was given).
         public var trace: Bool
+        /// Decide what to offer (false for a visit a `report` starts: nothing would show it).
+        public var decide = true
 
         public init(
             accountId: AccountID, siteId: String, visitorId: String? = nil, sessionId: String? = nil, pageId: String? = nil,
@@ -151,9 +153,12 @@ public final class VisitTracker: Sendable {
             for attribute in request.attributes {
                 change.add(.attribute(AttributeRecord(pageId: pageId, source: .page, attribute: attribute)))
             }
-            let decision = engine.decide(
-                index: index, visitor: change.visitor, visit: change.visitor.visit(sessionId)!, visitorId: visitorId, now: now,
-                trace: request.trace)
+            let decision =
+                request.decide
+                ? engine.decide(
+                    index: index, visitor: change.visitor, visit: change.visitor.visit(sessionId)!, visitorId: visitorId,
+                    now: now, trace: request.trace)
+                : DecisionEngine.Decision()
             if !decision.outcomes.isEmpty { change.add(.decision(DecisionRecord(pageId: pageId, outcomes: decision.outcomes))) }
             state = change.visitor
             let receipt = journal.enqueue(change.entries.map(\.journalEvent))

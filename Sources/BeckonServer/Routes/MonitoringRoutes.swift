@@ -50,13 +50,25 @@ struct MonitoringRoutes {
         let (site, cors) = try await siteAndCORS(request, context)
         try Self.checkVersion(request)
         let query = request.uri.queryParameters
-        guard let vid = query.get("vid"), !vid.isEmpty else {
-            throw BeckonError.invalidInput(field: "vid", reason: "the visitor id from the engagement answer is required")
-        }
-        guard let sid = query.get("sid"), !sid.isEmpty else {
-            throw BeckonError.invalidInput(field: "sid", reason: "the session id from the engagement answer is required")
-        }
         let body = try await Self.decode(ReportRequest.self, request, context)
+        var vid = query.get("vid").flatMap { $0.isEmpty ? nil : $0 }
+        var sid = query.get("sid").flatMap { $0.isEmpty ? nil : $0 }
+        var started = false
+        if vid == nil || sid == nil {
+            // LivePerson's report may come first (an app reporting before asking for an
+            // engagement): it starts the visitor and the visit as `engagement` does, without
+            // deciding anything (nothing would show an offer).
+            var (pageView, _) = try pageView(
+                EngagementRequest(clientProperties: body.clientProperties, entryPoints: body.entryPoints, pageId: body.pageId),
+                request: request, context: context, site: site)
+            pageView.decide = false
+            if pageView.visitorId.flatMap(VisitToken.init) == nil {
+                try await limits.newVisitor(request, context, accountId: site.accountId)
+            }
+            let visit = try await tracker.pageView(pageView)
+            (vid, sid, started) = (visit.visitorId.description, visit.sessionId.description, visit.created)
+        }
+        guard let vid, let sid else { throw BeckonError.invalidInput(field: "sid", reason: "is required") }
         var attributes: [EngagementAttribute] = []
         var impressions: [VisitTracker.Impression] = []
         let items = body.engagementAttributes ?? []
@@ -78,7 +90,7 @@ struct MonitoringRoutes {
                 attributes: attributes, impressions: impressions))
         var reply = ReportAnswer(answer)
         reply.warnings = warnings.isEmpty ? nil : warnings
-        return Self.json(reply, status: .ok, headers: cors)
+        return Self.json(reply, status: started ? .created : .ok, headers: cors)
     }
 
     // MARK: Requests
@@ -109,9 +121,13 @@ struct MonitoringRoutes {
         var sections: [String]?
     }
 
+
     struct ReportRequest: Decodable {
         var pageId: String?
         var engagementAttributes: [JSONValue]?
+        /// Used when the report starts the visit (no vid/sid).
+        var entryPoints: [String]?
+        var clientProperties: ClientProperties?
     }
 
     /// The page view a request describes, and the SDEs refused on their own (SPEC §4: one

@@ -137,6 +137,28 @@ import Testing
         }
     }
 
+    @Test func aReportWithoutVisitorOrVisitStartsBoth() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let base = "/api/account/acme/app/\(fixture.site.id)"
+            let response = try await client.call(.put, "\(base)/report?v=1.0", json: LivePersonExamples.reportBody)
+            #expect(response.status == .created, "\(response.text)")
+            let answer = try response.decoded(Answer.self)
+            let visit = try #require(Self.visit(app, answer))
+            #expect(visit.attributes.map(\.attribute.type) == ["purchase", "lead"])
+            #expect(visit.pages.last?.url == "http://www.brand.com" && visit.pages.last?.sections == ["Sport"])
+            #expect(visit.contexts.isEmpty, "nothing is offered to a visit a report starts")
+            // The visit goes on with the ids it was given.
+            let next = try await client.pageView("\(base)/engagement?v=1.0&vid=\(answer.visitorId)&sid=\(answer.sessionId)")
+            #expect(next.status == .ok)
+            // Impressions still need a context the visit was offered (LivePerson's limitation too).
+            let early = try await client.call(
+                .put, "\(base)/report?v=1.0",
+                json: #"{"engagementAttributes":[\#(LivePersonExamples.impression(LivePersonExamples.impDisplay, campaign: 1, engagement: 1, revision: 1))]}"#)
+            #expect(early.status == .badRequest)
+        }
+    }
+
     static func visit(_ app: TestApp, _ answer: Answer) -> LiveVisit? {
         guard let visitor = VisitToken(answer.visitorId), let session = VisitToken(answer.sessionId) else { return nil }
         return app.dependencies.visits.store.withVisitor(
