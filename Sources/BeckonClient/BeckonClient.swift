@@ -95,7 +95,8 @@ public struct BeckonClient: Sendable {
             .post, "api/account/\(escaped(accountId))/clicktocall/dial-authorizations",
             body: ["visitorId": click.visitorId, "sessionId": click.sessionId, "contextId": click.contextId, "phoneNumber": phoneNumber],
             accepting: [403])
-        // A 403 without `allowed` is a missing scope or a wrong key, not a refusal to dial.
+        // A 403 without `allowed` is not a refusal to dial (a key lacking the scope is 401 on
+        // LivePerson's paths, thrown by `send`; kept for servers that answer 403).
         if status == 403, (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["allowed"] == nil {
             throw BeckonClientError.refused(status: 403, message: Self.message(data))
         }

@@ -141,14 +141,21 @@ public func buildRouter(
         repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, tracker: dependencies.visits,
         journal: dependencies.journal, clock: dependencies.clock)
     abuse.registerManagement(on: account)
-    // LivePerson-style path (SPEC §8), same authentication.
+    // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is
+    // not the key's is 422 where LivePerson documents it so (Validate Engagement, Engagement
+    // Attributes; Beckon's brand APIs there follow), 404 on Visit Information.
+    var lpAuthenticator = authenticator
+    lpAuthenticator.livePerson = .unprocessableContent
     let lpAccount = router.group("api/account/:accountId")
-        .add(middleware: authenticator)
+        .add(middleware: lpAuthenticator)
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
     ValidationRoutes(tracker: dependencies.visits, limits: limits).register(on: lpAccount)
     abuse.registerBrand(on: lpAccount)
     BrandEventRoutes(tracker: dependencies.visits, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher)
         .register(on: lpAccount)
-    VisitInformationRoutes(tracker: dependencies.visits, clock: dependencies.clock).register(on: lpAccount)
+    var visitAuthenticator = authenticator
+    visitAuthenticator.livePerson = .notFound
+    let lpVisits = router.group("api/account/:accountId").add(middleware: visitAuthenticator)
+    VisitInformationRoutes(tracker: dependencies.visits, clock: dependencies.clock).register(on: lpVisits)
     return router
 }

@@ -170,7 +170,7 @@ extension TestClientProtocol {
                 .post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: #"{"phone":"+14155550100"}"#)
             #expect(unknownField.status == .badRequest)
             #expect(try await client.call(.post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: "{").status == .badRequest)
-            #expect(try await client.dial(app, visit, "+14155550100", key: app.acmeReader).status == .forbidden)
+            #expect(try await client.dial(app, visit, "+14155550100", key: app.acmeReader).status == .unauthorized)
             let badSetting = try await client.call(
                 .patch, "/api/v1/accounts/acme/settings", key: app.acmeAdmin, json: #"{"abuse":{"clicks":{"perMinute":3}}}"#)
             #expect(badSetting.status == .badRequest && badSetting.text.contains("abuse.clicks.perMinute"))

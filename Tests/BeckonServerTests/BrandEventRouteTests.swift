@@ -105,8 +105,11 @@ func convStatus(_ status: String, context: String = "1", extra: String = "") -> 
             let unknownVisit = try await client.call(
                 .post, visit.visitPath("events", sid: VisitToken.random().description), key: app.acmeAdmin, json: body)
             #expect(unknownVisit.status == .notFound && unknownVisit.envelope?.internalCode == 12)
-            #expect(try await client.call(.post, visit.visitPath("events"), key: app.acmeReader, json: body).status == .forbidden)
-            #expect(try await client.call(.post, visit.visitPath("events", account: "globex"), key: app.acmeAdmin, json: body).status == .forbidden)
+            // LivePerson's codes on its paths: no scope is 401/10, another account 422/6.
+            let reader = try await client.call(.post, visit.visitPath("events"), key: app.acmeReader, json: body)
+            #expect(reader.status == .unauthorized && reader.envelope?.internalCode == 10)
+            let foreign = try await client.call(.post, visit.visitPath("events", account: "globex"), key: app.acmeAdmin, json: body)
+            #expect(foreign.status == .unprocessableContent && foreign.envelope?.internalCode == 6)
             let otherTenant = try await client.call(.post, visit.visitPath("events", account: "globex"), key: app.globexAdmin, json: body)
             #expect(otherTenant.status == .notFound && otherTenant.envelope?.internalCode == 12)
             #expect(try await client.call(.post, visit.visitPath("close", account: "globex"), key: app.globexAdmin).status == .notFound)

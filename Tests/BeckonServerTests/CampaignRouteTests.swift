@@ -258,7 +258,7 @@ import Testing
             #expect(quotes.nextOn == ISO8601DateFormatter().date(from: "2026-11-23T18:30:00Z")!.millisecondsSince1970)
             let other = try #require(answer.campaigns.first { $0.campaignId == always.id })
             #expect(other.onShift && other.nextOff == nil)
-            #expect(try await client.call(.get, "/api/account/acme/shift-status", key: app.globexAdmin).status == .forbidden)
+            #expect(try await client.call(.get, "/api/account/acme/shift-status", key: app.globexAdmin).status == .unprocessableContent)
         }
     }
 }

@@ -18,6 +18,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Set by `BodyLimitMiddleware` from `http.maxBodyBytes`.
     public var maxBodyBytes = 65536
     public var principal: Principal?
+    /// LivePerson's status codes (SPEC §5): a key lacking the scope is 401 internalCode 10, as a
+    /// missing or wrong one is (set by the authenticator on LivePerson's paths).
+    public var livePersonStatusCodes = false
     /// The peer's address (the visitor's, unless a proxy is in front).
     public let remoteAddress: SocketAddress?
 
@@ -32,7 +35,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public func require(_ scope: Scope) throws -> Principal {
         guard let principal else { throw BeckonError.unauthorized("authentication required") }
         guard principal.scopes.permits(scope) else {
-            throw BeckonError.forbidden("this API key lacks the scope '\(scope.rawValue)'")
+            let message = "this API key lacks the scope '\(scope.rawValue)'"
+            throw livePersonStatusCodes ? BeckonError.unauthorized(message) : BeckonError.forbidden(message)
         }
         return principal
     }

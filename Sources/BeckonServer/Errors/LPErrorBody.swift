@@ -62,6 +62,8 @@ struct ErrorAnswer {
                 message: "illegal version '\(error.version)'; this API takes \(error.supported)")
         case let error as HTTPError:
             self.init(httpError: error, request: request)
+        case let error as LivePersonAccountRefusal:
+            self.init(status: error.status, internalCode: LPInternalCode.invalidAccount, message: error.message)
         case let error as UnknownAppInstallation:
             // LivePerson answers an unknown appInstallationId (Beckon's site) with 404 and code 18.
             self.init(

@@ -9,8 +9,14 @@ import Hummingbird
 /// missing, malformed, unknown, revoked or wrongly signed key, a timestamp more than five minutes
 /// off and a nonce already used; (403) a key of another account than the one in the path. Secrets
 /// and signatures are compared in constant time.
+///
+/// On LivePerson's paths (`livePerson`), LivePerson's codes instead (SPEC §5): a key lacking the
+/// scope is 401 too, and an account that is not the key's is the status that API documents (422
+/// on Validate Engagement and Engagement Attributes, 404 on Visit Information), internalCode 6.
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// LivePerson's answer to an account that is not the key's; nil: Beckon's 403.
+    var livePerson: HTTPResponse.Status? = nil
     let keys: any APIKeyRepository
     let issuer: APIKeyIssuer
     let nonces: NonceRegistry
@@ -30,9 +36,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             if let sessions, let principal = try await ConsoleSessionAuth.principal(of: request, sessions: sessions, now: clock.now()) {
                 if let pathAccount = context.parameters.get("accountId"), pathAccount != principal.accountId.rawValue {
-                    throw BeckonError.forbidden("you are signed in to another account than '\(pathAccount)'")
+                    throw foreignAccount("you are signed in to another account than '\(pathAccount)'")
                 }
                 var context = context
+                context.livePersonStatusCodes = livePerson != nil
                 context.principal = principal
                 context.logger[metadataKey: "console.user"] = "\(principal.keyId)"
                 return try await next(request, context)
@@ -54,16 +61,22 @@ struct APIKeyAuthenticator: RouterMiddleware {
         }
         guard !key.isRevoked else { throw BeckonError.unauthorized("this API key has been revoked") }
         if let pathAccount = context.parameters.get("accountId"), pathAccount != key.accountId.rawValue {
-            throw BeckonError.forbidden("this API key does not belong to account '\(pathAccount)'")
+            throw foreignAccount("this API key does not belong to account '\(pathAccount.prefix(64))'")
         }
         let now = clock.now()
         if key.lastUsedAt.map({ now.timeIntervalSince($0) >= lastUsedResolution }) ?? true {
             try await keys.touch(id: key.id, at: now)
         }
         var context = context
+        context.livePersonStatusCodes = livePerson != nil
         context.principal = Principal(accountId: key.accountId, keyId: key.id, scopes: key.scopes)
         context.logger[metadataKey: "apikey.id"] = "\(key.id)"
         return try await next(request, context)
+    }
+
+    private func foreignAccount(_ message: String) -> any Error {
+        guard let livePerson else { return BeckonError.forbidden(message) }
+        return LivePersonAccountRefusal(status: livePerson, message: message)
     }
 
     /// Checks an OAuth 1.0a signature; answers the key and the request (with its body read when
@@ -123,4 +136,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
         if scheme == "https", host.hasSuffix(":443") { host.removeLast(4) }
         return "\(scheme)://\(host)\(request.uri.path)"
     }
+}
+
+/// An account that is not the key's, answered as LivePerson documents it for the API (SPEC §5).
+struct LivePersonAccountRefusal: Error {
+    var status: HTTPResponse.Status
+    var message: String
 }
