@@ -263,7 +263,8 @@ export async function engagementEditor(campaignId, id) {
   const sample = input({ value: "name=Ana", placeholder: "name=Ana, product=Home insurance" });
   const brandPage = input({ type: "url", value: e.clickToCall?.brandPageUrl || "", placeholder: "https://www.brand.example/call" });
   const validity = input({ type: "number", value: e.clickToCall?.validitySeconds ?? 600, min: 30 });
-  const validations = input({ type: "number", value: e.clickToCall?.maxValidations ?? 1, min: 1 });
+  // Empty: no limit within the validity (LivePerson's behaviour); the default is 1.
+  const validations = input({ type: "number", value: e.clickToCall ? (e.clickToCall.maxValidations ?? "") : 1, min: 1, placeholder: "no limit" });
   const preview = h("iframe", { class: "preview", title: "Live preview of the creative", sandbox: "" });
 
   const form = h("form", { class: "card", novalidate: true },
@@ -282,7 +283,7 @@ export async function engagementEditor(campaignId, id) {
         h("div", {}, field("HTML", html, { name: "creative.html", hint: "data-beckon-click marks the call button; {{name}} fills from the page's beckon.vars." }), field("CSS", css, { name: "creative.css" }), field("Sample values for the preview", sample, { hint: "name=value pairs, comma-separated" })),
         h("div", {}, h("div", { class: "label", style: "font-weight:600;font-size:13px" }, "Live preview"), preview))),
     h("fieldset", {}, h("legend", {}, "Click to Call"),
-      h("div", { class: "row" }, field("Your call page URL", brandPage, { name: "clickToCall.brandPageUrl", hint: "Opened with the visit's ids and a signed token." }), field("Link valid for seconds", validity, { name: "clickToCall.validitySeconds" }), field("Validations per click", validations, { name: "clickToCall.maxValidations" }))),
+      h("div", { class: "row" }, field("Your call page URL", brandPage, { name: "clickToCall.brandPageUrl", hint: "Opened with the visit's ids and a signed token." }), field("Link valid for seconds", validity, { name: "clickToCall.validitySeconds" }), field("Validations per click", validations, { name: "clickToCall.maxValidations", hint: "1 stops a forwarded link starting a second call; empty: no limit." }))),
     readOnly ? h("p", { class: "muted" }, "Your role can view engagements but not change them.") :
       h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, id ? "Save engagement (new revision)" : "Create engagement"), h("a", { href: `#/campaigns/${campaignId}` }, "Cancel")));
   if (readOnly) form.querySelectorAll("input, select, textarea, button").forEach((c) => { c.disabled = true; });
@@ -307,7 +308,7 @@ export async function engagementEditor(campaignId, id) {
       };
       for (const row of entryRows.children) { const [side, rule] = row.toRule(); body.entryPoint[side].push(rule); }
       if (placement.value === "embedded") body.target = target.value.trim();
-      if (type.value === "clickToCall") body.clickToCall = { brandPageUrl: brandPage.value.trim(), validitySeconds: Number(validity.value), maxValidations: Number(validations.value) };
+      if (type.value === "clickToCall") body.clickToCall = { brandPageUrl: brandPage.value.trim(), validitySeconds: Number(validity.value), maxValidations: validations.value.trim() === "" ? null : Number(validations.value) };
       else if (id) body.clickToCall = null;
       return body;
   }, async (body) => {

@@ -52,7 +52,8 @@ public struct Validation: Sendable, Equatable, Codable {
     /// Epoch milliseconds.
     public var clickedAt: Int64?
     public var expiresAt: Int64?
-    public var validationsLeft: Int
+    /// nil: no limit (the engagement allows any number of validations within the validity).
+    public var validationsLeft: Int?
     /// The token's claims, for token checks.
     public var claims: ClickClaims?
 }

@@ -72,10 +72,12 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
         public var brandPageUrl: String
         /// How long after the click the brand may validate it.
         public var validitySeconds: Int
-        /// How many validations one click allows (1: a forwarded link cannot start a second call).
-        public var maxValidations: Int
+        /// How many validations one click allows (1, the default: a forwarded link cannot start a
+        /// second call). nil (`null` in JSON) is LivePerson's behaviour: any number within the
+        /// validity.
+        public var maxValidations: Int?
 
-        public init(brandPageUrl: String, validitySeconds: Int = 600, maxValidations: Int = 1) {
+        public init(brandPageUrl: String, validitySeconds: Int = 600, maxValidations: Int? = 1) {
             self.brandPageUrl = brandPageUrl
             self.validitySeconds = validitySeconds
             self.maxValidations = maxValidations
@@ -87,7 +89,17 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             brandPageUrl = try container.decode(String.self, forKey: .brandPageUrl)
             validitySeconds = try container.decodeIfPresent(Int.self, forKey: .validitySeconds) ?? 600
-            maxValidations = try container.decodeIfPresent(Int.self, forKey: .maxValidations) ?? 1
+            // Left out: 1. Given as null: unlimited.
+            maxValidations =
+                container.contains(.maxValidations) ? try container.decodeIfPresent(Int.self, forKey: .maxValidations) : 1
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(brandPageUrl, forKey: .brandPageUrl)
+            try container.encode(validitySeconds, forKey: .validitySeconds)
+            // Written even when null: left out it would read back as 1.
+            try container.encode(maxValidations, forKey: .maxValidations)
         }
     }
 
@@ -172,8 +184,8 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
             guard (30...86400).contains(settings.validitySeconds) else {
                 throw .invalidInput(field: "clickToCall.validitySeconds", reason: "must be 30 to 86400")
             }
-            guard (1...100).contains(settings.maxValidations) else {
-                throw .invalidInput(field: "clickToCall.maxValidations", reason: "must be 1 to 100")
+            if let maxValidations = settings.maxValidations, !(1...100).contains(maxValidations) {
+                throw .invalidInput(field: "clickToCall.maxValidations", reason: "must be 1 to 100, or null for no limit")
             }
         case (_, .some):
             throw .invalidInput(field: "clickToCall", reason: "only a clickToCall engagement has click-to-call settings")

@@ -173,11 +173,12 @@ public struct ClickRecord: Codable, Sendable, Equatable {
     public var engagementId: Int64
     public var revision: Int
     public var expiresAt: Int64
-    public var maxValidations: Int
+    /// nil: no limit within the validity (the engagement's `maxValidations: null`).
+    public var maxValidations: Int?
     public var keyId: String
 
     public init(
-        contextId: String, campaignId: Int64, engagementId: Int64, revision: Int, expiresAt: Int64, maxValidations: Int,
+        contextId: String, campaignId: Int64, engagementId: Int64, revision: Int, expiresAt: Int64, maxValidations: Int?,
         keyId: String
     ) {
         self.contextId = contextId

@@ -7,10 +7,11 @@ extension VisitTracker {
         public var reason: String?
         public var clickedAt: Date?
         public var expiresAt: Date?
-        public var validationsLeft: Int
+        /// nil: no limit (the engagement's `maxValidations: null`).
+        public var validationsLeft: Int?
 
         static func invalid(
-            _ reason: String, clickedAt: Date? = nil, expiresAt: Date? = nil, validationsLeft: Int = 0
+            _ reason: String, clickedAt: Date? = nil, expiresAt: Date? = nil, validationsLeft: Int? = 0
         ) -> Validation {
             Validation(valid: false, reason: reason, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: validationsLeft)
         }
@@ -35,9 +36,10 @@ extension VisitTracker {
         }
     }
 
-    /// Valid only for a context that was displayed and clicked in a live visit of that visitor,
-    /// before the click expires, with validations left (one by default, so a forwarded or
-    /// replayed link cannot start a second call). A valid answer uses one up, durably.
+    /// Valid only for a context that was clicked in a live visit of that visitor (a display is not
+    /// needed: apps report only the click), before the click expires, with validations left (one
+    /// by default, so a forwarded or replayed link cannot start a second call; `maxValidations:
+    /// null` lifts the limit, as LivePerson has none). A valid answer uses one up, durably.
     public func validate(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
         guard let visitorId = VisitToken(click.visitorId) else { return .invalid("unknown visitor") }
         guard let sessionId = VisitToken(click.sessionId) else { return .invalid("unknown visit") }
@@ -55,17 +57,16 @@ extension VisitTracker {
             guard let context = visit.context(click.contextId), context.campaignId == click.campaignId,
                 context.engagementId == click.engagementId
             else { return (.invalid("this engagement context was not offered in the visit"), nil) }
-            guard context.displayedAt != nil else { return (.invalid("the engagement was not displayed"), nil) }
             guard let record = context.click, let clicked = context.clickedAt else {
                 return (.invalid("the engagement was not clicked"), nil)
             }
             let clickedAt = Date(millisecondsSince1970: clicked)
             let expiresAt = Date(millisecondsSince1970: record.expiresAt)
-            let left = max(0, record.maxValidations - context.validations)
+            let left = record.maxValidations.map { max(0, $0 - context.validations) }
             guard nowMs < record.expiresAt else {
                 return (.invalid("the click expired", clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left), nil)
             }
-            guard left > 0 else {
+            guard left.map({ $0 > 0 }) ?? true else {
                 return (.invalid("the click was already validated", clickedAt: clickedAt, expiresAt: expiresAt), nil)
             }
             var change = VisitChange(
@@ -73,7 +74,7 @@ extension VisitTracker {
             change.add(.validation(ValidationRecord(contextId: click.contextId, method: method)))
             state = change.visitor
             return (
-                Validation(valid: true, reason: nil, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left - 1),
+                Validation(valid: true, reason: nil, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left.map { $0 - 1 }),
                 journal.enqueue(change.entries.map(\.journalEvent))
             )
         }

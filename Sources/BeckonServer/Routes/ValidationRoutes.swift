@@ -15,8 +15,21 @@ struct ValidationRoutes {
         var reason: String?
         var clickedAt: Int64?
         var expiresAt: Int64?
-        var validationsLeft: Int
+        /// null: no limit (`maxValidations: null`).
+        var validationsLeft: Int?
         var claims: ClickToken.Claims?
+
+        enum CodingKeys: String, CodingKey { case valid, reason, clickedAt, expiresAt, validationsLeft, claims }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(valid, forKey: .valid)
+            try container.encodeIfPresent(reason, forKey: .reason)
+            try container.encodeIfPresent(clickedAt, forKey: .clickedAt)
+            try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
+            try container.encode(validationsLeft, forKey: .validationsLeft)
+            try container.encodeIfPresent(claims, forKey: .claims)
+        }
 
         init(_ validation: VisitTracker.Validation, claims: ClickToken.Claims? = nil) {
             valid = validation.valid
