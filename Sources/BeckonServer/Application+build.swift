@@ -111,6 +111,8 @@ public func buildRouter(
         dependencies.logger.error("the website tag is not served", metadata: ["error": "\(error)"])
     }
     ClickKeyRoutes(keyring: dependencies.visits.keyring, limits: limits).register(on: router)
+    DomainRoutes(accounts: dependencies.storage.accounts, trustForwardedFor: configuration.trustForwardedFor, limits: limits)
+        .register(on: router)
     CallStatusRoutes(tracker: dependencies.visits, limits: limits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),

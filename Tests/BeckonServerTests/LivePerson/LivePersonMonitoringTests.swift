@@ -2,6 +2,7 @@ import BeckonCore
 @testable import BeckonServer
 import BeckonTesting
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -163,5 +164,32 @@ import Testing
         guard let visitor = VisitToken(answer.visitorId), let session = VisitToken(answer.sessionId) else { return nil }
         return app.dependencies.visits.store.withVisitor(
             LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: visitor)) { $0?.visit(session) }
+    }
+}
+
+/// LivePerson's Domain API: an SDK pointed at Beckon finds every service it serves there.
+@Suite struct DomainAPITests {
+    struct Entry: Decodable, Equatable { var service: String; var account: String; var baseURI: String }
+    struct List: Decodable { var baseURIs: [Entry] }
+
+    @Test func eachServiceBeckonServesIsFoundHere() async throws {
+        try await TestApp.with { _, client in
+            let one = try await client.execute(
+                uri: "/api/account/acme/service/smt/baseURI.json?version=1.0", method: .get, headers: [HTTPField.Name("Host")!: "beckon.example:8443"])
+            #expect(one.status == .ok)
+            #expect(try one.decoded(Entry.self) == Entry(service: "smt", account: "acme", baseURI: "beckon.example:8443"))
+            let all = try await client.execute(
+                uri: "/api/account/acme/service/baseURI.json?version=1.0", method: .get, headers: [HTTPField.Name("Host")!: "beckon.example"])
+            let services = try all.decoded(List.self).baseURIs
+            #expect(Set(services.map(\.service)).isSuperset(of: ["smt", "leDataReporting", "accountConfigReadWrite"]))
+            #expect(services.allSatisfy { $0.baseURI == "beckon.example" && $0.account == "acme" })
+            // What Beckon does not serve, an unknown account and a wrong version, as LivePerson answers them.
+            let unknownService = try await client.execute(uri: "/api/account/acme/service/agentVep/baseURI.json?version=1.0", method: .get)
+            #expect(unknownService.status == .notFound)
+            let unknownAccount = try await client.execute(uri: "/api/account/nobody/service/smt/baseURI.json?version=1.0", method: .get)
+            #expect(unknownAccount.status == .unauthorized)
+            let version = try await client.execute(uri: "/api/account/acme/service/smt/baseURI.json?version=2.0", method: .get)
+            #expect(version.status == .badRequest && version.envelope?.internalCode == 33)
+        }
     }
 }
