@@ -102,7 +102,9 @@ public func buildRouter(
     // Public: the website tag, its endpoint and the click-token public keys.
     let sites = SiteDirectory(storage: dependencies.storage, clock: dependencies.clock)
     MonitoringRoutes(
-        tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor, limits: limits)
+        tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor, limits: limits,
+        identities: VisitorIdentities(repository: dependencies.storage.identities, hasher: dependencies.numberHasher),
+        clock: dependencies.clock)
         .register(on: router)
     do {
         TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites, limits: limits)

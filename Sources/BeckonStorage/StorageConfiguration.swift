@@ -141,7 +141,7 @@ public enum StorageFactory {
             campaigns: SQLCampaignRepository(database: database), clickKeys: SQLClickKeyRepository(database: database),
             journal: SQLJournalStore(database: database), rollups: SQLRollupRepository(database: database),
             consoleSessions: SQLConsoleSessionRepository(database: database), abuse: SQLAbuseRepository(database: database),
-            authState: SQLAuthStateRepository(database: database),
+            authState: SQLAuthStateRepository(database: database), identities: SQLVisitorIdentityRepository(database: database),
             ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
     }
 }

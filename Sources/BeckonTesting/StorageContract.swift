@@ -16,7 +16,7 @@ public struct StorageContractCheck: Sendable, CustomTestStringConvertible {
 public enum StorageContract {
     public static let checks: [StorageContractCheck] =
         accountChecks + siteChecks + apiKeyChecks + journalChecks + campaignChecks + settingsChecks + clickKeyChecks
-        + rollupChecks + consoleSessionChecks + userChecks + erasureChecks + abuseChecks + authStateChecks
+        + rollupChecks + consoleSessionChecks + userChecks + erasureChecks + abuseChecks + authStateChecks + identityChecks
 
     static let t0 = Date(millisecondsSince1970: 1_790_000_000_000)
 

@@ -22,6 +22,13 @@ public final class NumberHasher: Sendable {
         try await keys(for: accountId).map { Self.hash(number, key: $0) }
     }
 
+    /// A brand's identity of a consumer (`iss` and `sub`, or a `consumerId`) under each of the
+    /// account's secrets, newest first: stored and looked up instead of the identity itself.
+    public func hashes(ofIdentity issuer: String, subject: String, accountId: AccountID) async throws -> [[UInt8]] {
+        let text = Array("identity\u{0}\(issuer)\u{0}\(subject)".utf8)
+        return try await keys(for: accountId).map { Array(HMAC<SHA256>.authenticationCode(for: text, using: $0)) }
+    }
+
     /// Adds a new secret; new numbers are hashed with it, older hashes still match.
     public func rotate(accountId: AccountID) async throws {
         try await repository.addNumberKey(newKey(accountId))

@@ -60,6 +60,8 @@ public struct Storage: Sendable {
     public var abuse: any AbuseRepository
     /// OAuth nonces and console sign-in attempts (shared by every node).
     public var authState: any AuthStateRepository
+    /// Which visitor a brand's consumer identity was last seen with (keyed hashes).
+    public var identities: any VisitorIdentityRepository
     /// Checks the database answers (readiness).
     public var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
@@ -75,7 +77,8 @@ public struct Storage: Sendable {
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
         rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,
-        authState: any AuthStateRepository, ping: @escaping @Sendable () async throws -> Void,
+        authState: any AuthStateRepository, identities: any VisitorIdentityRepository,
+        ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.accounts = accounts
@@ -88,6 +91,7 @@ public struct Storage: Sendable {
         self.consoleSessions = consoleSessions
         self.abuse = abuse
         self.authState = authState
+        self.identities = identities
         self.ping = ping
         self.close = close
     }

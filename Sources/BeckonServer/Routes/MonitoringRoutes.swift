@@ -14,6 +14,8 @@ struct MonitoringRoutes {
     let sites: SiteDirectory
     let trustForwardedFor: Bool
     let limits: AddressLimits
+    let identities: VisitorIdentities
+    let clock: any WallClock
 
     static let maxEntryPoints = 50
     static let maxAttributes = 50
@@ -26,11 +28,9 @@ struct MonitoringRoutes {
             let (site, cors) = try await siteAndCORS(request, context)
             try Self.checkVersion(request)
             let body = try await Self.decode(EngagementRequest.self, request, context)
-            let (pageView, warnings) = try pageView(body, request: request, context: context, site: site)
-            if pageView.visitorId.flatMap(VisitToken.init) == nil {
-                try await limits.newVisitor(request, context, accountId: site.accountId)
-            }
-            let answer = try await tracker.pageView(pageView)
+            var (pageView, warnings) = try pageView(body, request: request, context: context, site: site)
+            let identities = try Self.identities(body.identities, consumerId: body.consumerId)
+            let answer = try await continuedVisit(&pageView, identities: identities, request: request, context: context)
             var reply = EngagementAnswer(answer)
             reply.warnings = warnings.isEmpty ? nil : warnings
             return Self.json(reply, status: answer.created ? .created : .ok, headers: cors)
@@ -62,10 +62,8 @@ struct MonitoringRoutes {
                 EngagementRequest(clientProperties: body.clientProperties, entryPoints: body.entryPoints, pageId: body.pageId),
                 request: request, context: context, site: site)
             pageView.decide = false
-            if pageView.visitorId.flatMap(VisitToken.init) == nil {
-                try await limits.newVisitor(request, context, accountId: site.accountId)
-            }
-            let visit = try await tracker.pageView(pageView)
+            let identities = try Self.identities(body.identities, consumerId: body.consumerId)
+            let visit = try await continuedVisit(&pageView, identities: identities, request: request, context: context)
             (vid, sid, started) = (visit.visitorId.description, visit.sessionId.description, visit.created)
         }
         guard let vid, let sid else { throw BeckonError.invalidInput(field: "sid", reason: "is required") }
@@ -93,6 +91,48 @@ struct MonitoringRoutes {
         return Self.json(reply, status: started ? .created : .ok, headers: cors)
     }
 
+    /// The page view, for the visitor its identities name when it gives no `vid` (a new
+    /// visitor counts against the new-visitor limits); the identities are remembered with the
+    /// visitor when it is new to them.
+    private func continuedVisit(
+        _ pageView: inout VisitTracker.PageView, identities: [VisitorIdentities.Identity], request: Request,
+        context: AppRequestContext
+    ) async throws -> VisitTracker.PageViewAnswer {
+        var known: String?
+        if pageView.visitorId.flatMap(VisitToken.init) == nil, !identities.isEmpty {
+            known = try await self.identities.visitor(for: identities, accountId: pageView.accountId)
+            if let known { (pageView.visitorId, pageView.sessionId) = (known, nil) }
+        }
+        if pageView.visitorId.flatMap(VisitToken.init) == nil {
+            try await limits.newVisitor(request, context, accountId: pageView.accountId)
+        }
+        let answer = try await tracker.pageView(pageView)
+        if !identities.isEmpty, answer.created || known != answer.visitorId.description {
+            try await self.identities.remember(
+                identities, visitorId: answer.visitorId.description, accountId: pageView.accountId, at: clock.now())
+        }
+        return answer
+    }
+
+    /// LivePerson's `identities` (each needs a `sub`) and `consumerId`, bounded.
+    static func identities(_ list: [Identity]?, consumerId: String?) throws -> [VisitorIdentities.Identity] {
+        var result: [VisitorIdentities.Identity] = []
+        for (position, identity) in (list ?? []).enumerated() {
+            guard let sub = identity.sub, !sub.isEmpty else {
+                throw BeckonError.invalidInput(field: "identities[\(position)].sub", reason: "is required")
+            }
+            try limit(sub, field: "identities[\(position)].sub", 256)
+            try limit(identity.iss, field: "identities[\(position)].iss", 256)
+            result.append(.init(issuer: identity.iss ?? "", subject: sub))
+        }
+        if let consumerId, !consumerId.isEmpty {
+            try limit(consumerId, field: "consumerId", 256)
+            result.append(.consumer(consumerId))
+        }
+        guard result.count <= 10 else { throw BeckonError.invalidInput(field: "identities", reason: "at most 10") }
+        return result
+    }
+
     // MARK: Requests
 
     struct ClientProperties: Decodable {
@@ -112,7 +152,15 @@ struct MonitoringRoutes {
         var referrer: String?
     }
 
+    struct Identity: Decodable {
+        var iss: String?
+        var sub: String?
+        var acr: String?
+    }
+
     struct EngagementRequest: Decodable {
+        var identities: [Identity]?
+        var consumerId: String?
         var clientProperties: ClientProperties?
         var entryPoints: [String]?
         var engagementAttributes: [JSONValue]?
@@ -123,6 +171,8 @@ struct MonitoringRoutes {
 
 
     struct ReportRequest: Decodable {
+        var identities: [Identity]?
+        var consumerId: String?
         var pageId: String?
         var engagementAttributes: [JSONValue]?
         /// Used when the report starts the visit (no vid/sid).

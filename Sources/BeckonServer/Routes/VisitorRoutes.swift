@@ -19,7 +19,8 @@ struct VisitorRoutes {
             let visitor = try Self.visitor(context)
             guard
                 let removed = try await tracker.erase(
-                    accountId: principal.accountId, visitorId: visitor, journalStore: storage.journal, rollups: storage.rollups)
+                    accountId: principal.accountId, visitorId: visitor, journalStore: storage.journal, rollups: storage.rollups,
+                    identities: storage.identities)
             else { throw BeckonError.notFound("visitor '\(visitor)'") }
             context.logger.notice("visitor erased", metadata: ["events": "\(removed)"])
             return JSONBody(value: ["erasedEvents": removed])

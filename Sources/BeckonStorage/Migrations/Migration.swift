@@ -43,6 +43,7 @@ extension Migration {
         .m0008CreateConsoleSessions,
         .m0009CreateAbuseDefences,
         .m0010CreateAuthState,
+        .m0011CreateVisitorIdentities,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

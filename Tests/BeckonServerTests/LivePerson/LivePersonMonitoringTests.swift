@@ -160,6 +160,34 @@ import Testing
         }
     }
 
+    @Test func anIdentitySeenBeforeContinuesItsVisitorWithoutVid() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let base = "/api/account/acme/app/\(fixture.site.id)/engagement?v=1.0"
+            // LivePerson's documented body names two identities and a consumerId.
+            let first = try await client.call(.post, base, json: LivePersonExamples.engagementBody).decoded(Answer.self)
+            // Another device or app, no vid, one of the same identities: the same visitor.
+            let again = try await client.call(
+                .post, base, json: #"{"identities":[{"iss":"TMO","acr":"loa1","sub":"identifierForAuth"}],"entryPoints":["sec://Sport"]}"#)
+            #expect(again.status == .created, "a new visit of the known visitor")
+            #expect(try again.decoded(Answer.self).visitorId == first.visitorId)
+            let byConsumer = try await client.call(.post, base, json: #"{"consumerId":"uniqueIdInBrand"}"#).decoded(Answer.self)
+            #expect(byConsumer.visitorId == first.visitorId)
+            // Another subject, or the same subject in another account, is another visitor.
+            let stranger = try await client.call(
+                .post, base, json: #"{"identities":[{"iss":"TMO","acr":"loa1","sub":"somebodyElse"}]}"#).decoded(Answer.self)
+            #expect(stranger.visitorId != first.visitorId)
+            // An identity without a subject is refused, naming it.
+            let missing = try await client.call(.post, base, json: #"{"identities":[{"iss":"TMO","acr":"loa1"}]}"#)
+            #expect(missing.status == .badRequest && missing.envelope?.message.contains("identities[0].sub") == true)
+            // Erasing the visitor forgets its identities.
+            let erased = try await client.call(.delete, "/api/v1/accounts/acme/visitors/\(first.visitorId)", key: app.acmeAdmin)
+            #expect(erased.status == .ok)
+            let afterErasure = try await client.call(.post, base, json: #"{"consumerId":"uniqueIdInBrand"}"#).decoded(Answer.self)
+            #expect(afterErasure.visitorId != first.visitorId)
+        }
+    }
+
     static func visit(_ app: TestApp, _ answer: Answer) -> LiveVisit? {
         guard let visitor = VisitToken(answer.visitorId), let session = VisitToken(answer.sessionId) else { return nil }
         return app.dependencies.visits.store.withVisitor(
