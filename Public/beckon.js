@@ -139,8 +139,21 @@
   };
   var baseCSS = ".bk-box{position:relative;background:#fff;color:#111;font:15px/1.4 system-ui,sans-serif;" +
     "padding:16px 40px 16px 16px;border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.25)}" +
-    ".bk-close{position:absolute;top:6px;right:6px;border:0;background:none;font-size:20px;line-height:1;cursor:pointer;padding:4px 8px}" +
-    ".bk-close:focus-visible,[data-beckon-click]:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}";
+    "beckon-close{position:absolute;top:6px;right:6px;display:block}" +
+    "[data-beckon-click]:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}";
+  // The close button is the tag's own chrome: it lives in a shadow root of its own, so the
+  // creative's CSS (a `button{color:#fff}`, say) cannot make it invisible.
+  var closeCSS = ":host{display:block}button{all:initial;font:20px/1 system-ui,sans-serif;color:#333;background:transparent;" +
+    "cursor:pointer;padding:4px 8px;border-radius:4px}button:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}";
+
+  function closeButton() {
+    var element = d.createElement("beckon-close");
+    element.setAttribute("data-beckon-close", "");
+    element.className = "bk-close";
+    element.attachShadow({mode: "open"}).innerHTML =
+      "<style>" + closeCSS + "</style><button type=\"button\" aria-label=\"Close\">\u00d7</button>";
+    return element;
+  }
 
   function render(x) {
     if (shown[x.engagementId]) remove(x.engagementId, null);
@@ -151,8 +164,9 @@
     var label = x.type === "clickToCall" ? "Call offer" : "Offer";
     root.innerHTML = "<style>" + (placementCSS[x.placement] || placementCSS.toaster) + baseCSS + "</style><style>" +
       (x.content.css || "") + "</style><div class=\"bk-box\" role=\"dialog\" aria-label=\"" + label +
-      "\"><button type=\"button\" class=\"bk-close\" aria-label=\"Close\" data-beckon-close>\u00d7</button>" +
-      "<div class=\"bk-body\">" + fill(x.content.html) + "</div><div class=\"bk-status\" role=\"status\" aria-live=\"polite\"></div></div>";
+      "\"><div class=\"bk-body\">" + fill(x.content.html) + "</div><div class=\"bk-status\" role=\"status\" aria-live=\"polite\"></div></div>";
+    var box = root.querySelector(".bk-box");
+    box.insertBefore(closeButton(), box.firstChild);
     var place = x.placement === "embedded" && x.target ? d.querySelector(x.target) : d.body;
     if (!place) return;
     place.appendChild(host);

@@ -92,6 +92,33 @@ def test_close_and_timeout_are_reported(beckon, browser):
     no_errors(browser)
 
 
+CONTRAST = """
+const host = arguments[0];
+const close = host.shadowRoot.querySelector('beckon-close').shadowRoot.querySelector('button');
+const box = host.shadowRoot.querySelector('.bk-box');
+const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+const [a, b] = [lum(rgb(getComputedStyle(close).color)), lum(rgb(getComputedStyle(box).backgroundColor))];
+return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+"""
+
+
+def test_the_close_button_stays_visible_whatever_the_creative_styles(beckon, browser):
+    # The console's default creative styles every button white on blue: the tag's close button
+    # must not inherit it (it was white on the white box, 1:1).
+    engagement = beckon.campaign("White buttons", {
+        "entryPoint": {"include": [{"urlContains": "/white-buttons/"}]},
+        "creative": {"html": "<p>We call you</p><button data-beckon-click>Call me</button>",
+                     "css": "button{color:#fff;background:#1a5fd0;border:0} *{color:#fff}"}})
+    browser.get(f"{beckon.site_origin}/white-buttons/page.html")
+    element = host(browser, engagement["id"])
+    ratio = browser.execute_script(CONTRAST, element)
+    assert ratio >= 4.5, f"close button contrast {ratio:.2f}:1"
+    browser.save_screenshot(str(OUTPUT / "close-button-contrast.png"))
+    no_errors(browser)
+
+
 def click_to_call(beckon, name, open_mode):
     return beckon.campaign(name, {
         "type": "clickToCall", "openMode": open_mode, "entryPoint": {"include": [{"urlContains": f"/{name}/"}]},
