@@ -219,11 +219,26 @@
     emit("OFFER_CLICK", info(x.engagementId));
     report([impression("impAccept", x)], function (answer) {
       var through = answer.clickThrough;
-      if (!through) { if (popup) popup.close(); return; }
+      if (!through) { if (popup) popup.close(); ready(x); return; }
       entry.clickThrough = through;
-      if (popup) { popup.location.href = through.url; listen(x, through.token); }
+      if (popup) { popup.location.href = through.url; listen(x, through.token); watch(x, popup); }
       else w.location.href = through.url;
     });
+  }
+
+  // Once a call has ended (or the visitor closed the brand's page), the engagement can be clicked
+  // again: a new click-through, within the account's click limits.
+  function ready(x) {
+    var entry = shown[x.engagementId];
+    if (entry && entry.state === "clicked") entry.state = "displayed";
+  }
+
+  function watch(x, popup) {
+    var timer = setInterval(guard(function () {
+      if (!popup.closed) return;
+      clearInterval(timer);
+      ready(x);
+    }), 1000);
   }
 
   // After a click, the call's status streams in (SSE, authorized by the click token): shown in
@@ -243,7 +258,10 @@
       var box = entry && entry.host.shadowRoot && entry.host.shadowRoot.querySelector(".bk-status");
       if (box) box.textContent = statusText[update.status] || update.status;
       emit("CALL_STATUS", update);
-      if (/^(COMPLETED|NO_ANSWER|BUSY|FAILED|CANCELLED)$/.test(update.status)) source.close();
+      if (/^(COMPLETED|NO_ANSWER|BUSY|FAILED|CANCELLED)$/.test(update.status)) {
+        source.close();
+        ready(x);
+      }
     }));
   }
 

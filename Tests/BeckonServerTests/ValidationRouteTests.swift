@@ -133,6 +133,23 @@ struct ClickedVisit {
         }
     }
 
+    @Test func clickingAgainAfterACallIsANewClickThroughWithItsOwnValidation() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let visit = try await ClickedVisit.make(client, fixture)
+            #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status == .ok)
+            #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status == .notFound)
+            // The call was busy; the visitor clicks "Call me now" again.
+            app.clock.advance(by: 30)
+            let again = try await client.report(fixture.reportPath(visit.reply), "[\(impression("impAccept", visit.detail))]")
+            let through = try #require(try again.decoded(ReportReply.self).clickThrough)
+            #expect(through.token != visit.clickThrough.token)
+            let validation = try await client.call(.get, visit.validatePath(), key: app.acmeAdmin)
+            #expect(validation.status == .ok, "the new click has its own validation")
+            #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status == .notFound)
+        }
+    }
+
     @Test func withMaxValidationsNullAClickValidatesAsOftenAsLivePersonAllows() async throws {
         try await TestApp.with { app, client in
             // Through the API as a brand sets it: null is kept (not read back as the default 1).

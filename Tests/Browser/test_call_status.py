@@ -47,6 +47,37 @@ def test_a_status_posted_by_the_brand_shows_on_the_visitors_page(beckon, browser
     no_errors(browser)
 
 
+def test_after_a_busy_line_the_visitor_can_click_again(beckon, browser):
+    engagement = beckon.campaign("busy-call", {
+        "type": "clickToCall", "openMode": "popup", "entryPoint": {"include": [{"urlContains": "/busy-call/"}]},
+        "clickToCall": {"brandPageUrl": f"{beckon.site_origin}/call.html"}})
+    browser.get(f"{beckon.site_origin}/busy-call/page.html")
+    main = browser.current_window_handle
+    element = host(browser, engagement["id"])
+    tokens = []
+    for attempt in range(2):
+        element.shadow_root.find_element(By.CSS_SELECTOR, "[data-beckon-click]").click()
+        WebDriverWait(browser, 5).until(lambda d: len(d.window_handles) == 2)
+        popup = next(h for h in browser.window_handles if h != main)
+        browser.switch_to.window(popup)
+        WebDriverWait(browser, 5).until(lambda d: "call.html" in d.current_url)
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(browser.current_url).query))
+        tokens.append(query["token"])
+        browser.close()
+        browser.switch_to.window(main)
+        if attempt == 0:
+            time.sleep(0.5)  # the page opens its status stream right after the click's answer
+            report_status(beckon, query["visitorId"], query["sessionId"], query["contextId"], "BUSY")
+            WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda d: d.execute_script(
+                "return arguments[0].shadowRoot.querySelector('.bk-status').textContent", element) == "Your line was busy.")
+            WebDriverWait(browser, 2).until(lambda d: d.execute_script(
+                f"return beckon.engagement.state({engagement['id']})") == "displayed")
+    assert tokens[0] != tokens[1], "the second click is a click-through of its own"
+    clicks = [e for e in beckon.events("click") if e[2]["engagementId"] == engagement["id"]]
+    assert len(clicks) == 2
+    no_errors(browser)
+
+
 def test_the_stream_needs_the_click_token(beckon):
     url = f"{beckon.base}/api/account/acme/monitoring/visitors/x/visits/current/status-stream?sid=y&token=not.a.token"
     try:

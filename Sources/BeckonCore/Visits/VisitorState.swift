@@ -110,8 +110,15 @@ public struct VisitorState: Sendable, Equatable {
             }
         case .click(let record):
             if let position = Int(record.contextId), position >= 1, position <= visits[index].contexts.count {
+                // A click again after a call ended (busy, unanswered, finished, abandoned) is a new
+                // click-through: its own validations and call (issue 16). The abuse defences bound
+                // how often a visitor may click.
+                if visits[index].contexts[position - 1].click != nil {
+                    visits[index].contexts[position - 1].validations = 0
+                    visits[index].contexts[position - 1].callStatus = nil
+                }
                 visits[index].contexts[position - 1].click = record
-                visits[index].contexts[position - 1].clickedAt = visits[index].contexts[position - 1].clickedAt ?? at
+                visits[index].contexts[position - 1].clickedAt = at
             }
         }
     }
