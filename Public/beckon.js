@@ -52,18 +52,50 @@
     vid = sid = null;
   }
 
-  function emit(name, data) {
-    var list = (handlers[name] || []).slice();
-    for (var i = 0; i < list.length; i++) guard(list[i])(data);
+  // Events, bound as LivePerson's lpTag.events: bind(eventName, fn), bind(appName, eventName, fn)
+  // or bind({appName, eventName, func, context, triggerOnce, async}). The callback gets the data
+  // and {eventName, appName}. Apps: "RENDERER_STUB" (OFFER_*), "lp_sdes" (VAR_ADDED), "BECKON".
+  var appOf = {VAR_ADDED: "lp_sdes", CALL_STATUS: "BECKON"};
+  function emit(name, data, app) {
+    app = app || appOf[name] || (/^OFFER_/.test(name) ? "RENDERER_STUB" : "BECKON");
+    var list = (handlers[name] || []).concat(handlers["*"] || []);
+    for (var i = 0; i < list.length; i++) {
+      var b = list[i];
+      if (b.app !== "*" && b.app !== app) continue;
+      if (b.once) unbind(b);
+      var call = guard(function (b) { b.func.call(b.context, data, {eventName: name, appName: app}); });
+      if (b.async) setTimeout(call.bind(null, b), 0); else call(b);
+    }
+  }
+  function binding(a, b, c) {
+    if (a && typeof a === "object") {
+      return {app: a.appName || "*", name: a.eventName, func: a.func, context: a.context || null, once: !!a.triggerOnce, async: !!a.async};
+    }
+    if (typeof b === "function") return {app: "*", name: a, func: b, context: null};
+    return {app: a || "*", name: b, func: c, context: null};
+  }
+  function unbind(b) {
+    handlers[b.name] = (handlers[b.name] || []).filter(function (x) { return x !== b; });
   }
   api.events = {
-    bind: guard(function (name, callback) {
-      if (typeof callback === "function") (handlers[name] = handlers[name] || []).push(callback);
+    bind: guard(function (a, b, c) {
+      var x = binding(a, b, c);
+      if (typeof x.func !== "function" || !x.name) return null;
+      (handlers[x.name] = handlers[x.name] || []).push(x);
+      return x;
     }),
-    unbind: guard(function (name, callback) {
-      handlers[name] = (handlers[name] || []).filter(function (f) { return f !== callback; });
+    unbind: guard(function (a, b, c) {
+      // An id bind answered, or the same arguments bind was given.
+      if (a && a.func && a.name) return unbind(a);
+      var x = binding(a, b, c);
+      handlers[x.name] = (handlers[x.name] || []).filter(function (y) {
+        return !(y.func === x.func && (x.app === "*" || y.app === x.app));
+      });
     }),
-    trigger: guard(emit)
+    trigger: guard(function (a, b, c) {
+      if (c !== undefined || (typeof a === "string" && typeof b === "string")) emit(b, c, a);
+      else emit(a, b);
+    })
   };
 
   // POST with a text/plain body is a "simple" CORS request: no preflight round trip.
@@ -100,6 +132,8 @@
       sid = answer.sessionId;
       pageId = answer.pageId;
       writeIds();
+      // SDEs pushed while this page view was on its way go now, not with the next page view.
+      if (pending.length && !flush) flush = setTimeout(guard(flushAttributes), 0);
       var list = answer.engagementDetails || [];
       for (var i = 0; i < list.length; i++) guard(render)(list[i]);
       if (answer.retryAfterMs > 0) retry = setTimeout(guard(function () { pageView(true); }), answer.retryAfterMs);
@@ -274,24 +308,57 @@
   }
 
   var queued = api.sdes;
+  var pushedSDEs = [];
+  function addSDEs(args) {
+    for (var i = 0; i < args.length; i++) {
+      var sde = args[i];
+      // LivePerson's sdes.push takes an SDE or an array of them.
+      if (Object.prototype.toString.call(sde) === "[object Array]") { addSDEs(sde); continue; }
+      if (!sde || typeof sde !== "object") continue;
+      pending.push(sde);
+      pushedSDEs.push(sde);
+      emit("VAR_ADDED", sde);
+    }
+  }
   api.sdes = {
     push: guard(function () {
-      for (var i = 0; i < arguments.length; i++) {
-        var sde = arguments[i];
-        if (!sde || typeof sde !== "object") continue;
-        pending.push(sde);
-        emit("VAR_ADDED", sde);
-      }
+      addSDEs(arguments);
       if (started && pageId && !flush) flush = setTimeout(guard(flushAttributes), 0);
+    }),
+    // Sent at once rather than on the next tick.
+    send: guard(function () {
+      addSDEs(arguments);
+      if (started && pageId) flushAttributes();
+    }),
+    // What the page pushed, of one type or all.
+    get: guard(function (type) {
+      return pushedSDEs.filter(function (sde) { return !type || sde.type === type; });
     })
   };
   if (queued && queued.length) api.sdes.push.apply(null, queued);
   api.section = api.section || [];
 
   api.engagement = {
-    click: guard(function (id) { var e = shown[id]; if (e) accept(e.detail); }),
+    // true when the engagement is shown and the click went ahead (LivePerson's rendererStub.click).
+    click: guard(function (id) {
+      var e = shown[id];
+      if (!e || e.state !== "displayed") return false;
+      accept(e.detail);
+      return true;
+    }),
     info: guard(info),
     state: guard(function (id) { var e = shown[id]; return e ? e.state : null; })
+  };
+  // LivePerson's Engagement Trigger API names (lpTag.taglets.rendererStub): the same answers in its
+  // shapes; an engagement not on the page is {} as LivePerson answers.
+  api.taglets = api.taglets || {};
+  api.taglets.rendererStub = {
+    click: api.engagement.click,
+    getEngagementInfo: guard(function (id) { return info(id) || {}; }),
+    getEngagementState: guard(function (id) {
+      var e = shown[id];
+      return e ? {state: 1, desc: "online", engagementId: e.detail.engagementId} : {};
+    })
   };
   api.newPage = guard(function (pageUrl, options) {
     options = options || {};

@@ -37,3 +37,48 @@ def test_time_on_page_is_followed_with_retry_after(beckon, browser):
         o["engagementId"] == engagement["id"] and o["outcome"] == "behaviourPending" for o in e[2]["outcomes"]))
     assert pending, "the first decision was behaviourPending"
     no_errors(browser)
+
+
+def test_livepersons_page_api_forms_work(beckon, browser):
+    engagement = beckon.campaign("LP forms", {"entryPoint": {"include": [{"urlContains": "/lp-forms/"}]}})
+    # Consent required: the tag waits, so the bindings are in place before the first page view.
+    browser.get(f"{beckon.site_origin}/lp-forms/page.html?consent=required")
+    wait(browser, "return !!(window.beckon && beckon.events && beckon.consent)")
+    browser.execute_script("""
+        window.__lp = [];
+        // LivePerson's three-argument form, its object form (fired once), and "*" for every app.
+        beckon.events.bind("RENDERER_STUB", "OFFER_DISPLAY", function (data, info) { window.__lp.push("3:" + info.appName + ":" + data.engagementId); });
+        beckon.events.bind({appName: "lp_sdes", eventName: "VAR_ADDED", func: function (data) { window.__lp.push("obj:" + data.type); }, triggerOnce: true});
+        beckon.events.bind("*", "VAR_ADDED", function (data, info) { window.__lp.push("any:" + info.eventName); });
+        // sdes.push with an array of SDEs (LivePerson's form), then sdes.send.
+        beckon.sdes.push([{type: "cart", total: 10, numItems: 1}, {type: "ctmrinfo", info: {ctype: "vip"}}]);
+        beckon.sdes.send({type: "mrktInfo", info: {channel: "1"}});
+        beckon.consent(true);
+    """)
+    host(browser, engagement["id"])
+    wait(browser, "return window.__lp.filter(function (x) { return x.indexOf('3:') === 0; }).length === 1")
+    seen = browser.execute_script("return window.__lp")
+    assert f"3:RENDERER_STUB:{engagement['id']}" in seen
+    assert seen.count("obj:cart") == 1 and "obj:ctmrinfo" not in seen, "triggerOnce"
+    assert seen.count("any:VAR_ADDED") == 3, "the three pushed after binding"
+    assert browser.execute_script("return beckon.sdes.get('cart').length") == 1
+    assert browser.execute_script("return beckon.sdes.get().length") == 4
+    for kind in ["cart", "ctmrinfo", "mrktInfo"]:
+        assert beckon.wait_for_event(lambda e, kind=kind: e[0] == "attribute" and e[2]["attribute"]["type"] == kind), kind
+    # The Engagement Trigger API answers in LivePerson's shapes.
+    stub = browser.execute_script(f"return beckon.taglets.rendererStub.getEngagementState({engagement['id']})")
+    assert stub["engagementId"] == engagement["id"] and stub["desc"] == "online"
+    assert browser.execute_script("return beckon.taglets.rendererStub.getEngagementState(999)") == {}
+    assert browser.execute_script("return beckon.engagement.click(999)") is False
+    no_errors(browser)
+
+
+def test_an_sde_pushed_during_the_first_page_view_is_sent_when_it_answers(beckon, browser):
+    browser.get(f"{beckon.site_origin}/inflight/page.html?consent=required")
+    wait(browser, "return !!(window.beckon && beckon.consent)")
+    # Consent starts the first page view; the SDE is pushed while it is on its way.
+    browser.execute_script("beckon.consent(true); beckon.sdes.push({type: 'searchInfo', keywords: ['in', 'flight']})")
+    assert beckon.wait_for_event(lambda e: e[0] == "attribute" and e[2]["attribute"]["type"] == "searchInfo"
+                                 and e[2]["attribute"].get("keywords") == ["in", "flight"]), \
+        "sent without waiting for another page view"
+    no_errors(browser)
