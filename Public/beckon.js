@@ -54,10 +54,10 @@
 
   // Events, bound as LivePerson's lpTag.events: bind(eventName, fn), bind(appName, eventName, fn)
   // or bind({appName, eventName, func, context, triggerOnce, async}). The callback gets the data
-  // and {eventName, appName}. Apps: "RENDERER_STUB" (OFFER_*), "lp_sdes" (VAR_ADDED), "BECKON".
+  // and {eventName, appName}. Apps: "LP_OFFERS" (OFFER_*), "lp_sdes" (VAR_ADDED), "BECKON".
   var appOf = {VAR_ADDED: "lp_sdes", CALL_STATUS: "BECKON"};
   function emit(name, data, app) {
-    app = app || appOf[name] || (/^OFFER_/.test(name) ? "RENDERER_STUB" : "BECKON");
+    app = app || appOf[name] || (/^OFFER_/.test(name) ? "LP_OFFERS" : "BECKON");
     var list = (handlers[name] || []).concat(handlers["*"] || []);
     for (var i = 0; i < list.length; i++) {
       var b = list[i];
@@ -204,7 +204,7 @@
     var place = x.placement === "embedded" && x.target ? d.querySelector(x.target) : d.body;
     if (!place) return;
     place.appendChild(host);
-    var entry = shown[x.engagementId] = {detail: x, host: host, state: "displayed", timer: null};
+    var entry = shown[x.engagementId] = {detail: x, host: host, state: "displayed", timer: null, pageId: pageId};
     var targets = root.querySelectorAll("[data-beckon-click]");
     if (!targets.length) targets = [root.querySelector(".bk-body")];
     for (var i = 0; i < targets.length; i++) targets[i].addEventListener("click", guard(function (e) { e.preventDefault(); accept(x); }));
@@ -299,12 +299,21 @@
     }));
   }
 
+  // LivePerson's engagementType codes by placement.
+  var lpType = {overlay: 1, toaster: 2, slideout: 3, embedded: 5, sticky: 6};
+
+  // An engagement as LivePerson's OFFER_* events and Engagement Trigger API describe it (integer
+  // engagementType and agent state, contexts, confKey), plus Beckon's type, placement and status
+  // (displayed, clicked, closed, timeout, removed); {} when it is not on the page.
   function info(id) {
     var entry = shown[id];
-    if (!entry) return null;
+    if (!entry) return {};
     var x = entry.detail;
-    return {engagementId: x.engagementId, campaignId: x.campaignId, contextId: x.contextId, type: x.type,
-      placement: x.placement, state: entry.state};
+    return {engagementId: x.engagementId, campaignId: x.campaignId, engagementRevision: x.engagementRevision,
+      contextId: x.contextId, contexts: [{EngagementContext: {id: String(x.contextId)}}, {pageContext: {id: String(entry.pageId)}}],
+      engagementType: lpType[x.placement] === undefined ? 2 : lpType[x.placement], engagementName: x.engagementName || "",
+      confKey: x.campaignId + "_" + x.engagementId + "_" + x.engagementRevision, state: 1,
+      type: x.type, placement: x.placement, status: entry.state};
   }
 
   var queued = api.sdes;
@@ -347,18 +356,19 @@
       return true;
     }),
     info: guard(info),
-    state: guard(function (id) { var e = shown[id]; return e ? e.state : null; })
+    // LivePerson's shape ({state: 1, desc: "online", engagementId}) with Beckon's status.
+    state: guard(function (id) {
+      var e = shown[id];
+      return e ? {state: 1, desc: "online", engagementId: e.detail.engagementId, status: e.state} : {};
+    })
   };
   // LivePerson's Engagement Trigger API names (lpTag.taglets.rendererStub): the same answers in its
   // shapes; an engagement not on the page is {} as LivePerson answers.
   api.taglets = api.taglets || {};
   api.taglets.rendererStub = {
     click: api.engagement.click,
-    getEngagementInfo: guard(function (id) { return info(id) || {}; }),
-    getEngagementState: guard(function (id) {
-      var e = shown[id];
-      return e ? {state: 1, desc: "online", engagementId: e.detail.engagementId} : {};
-    })
+    getEngagementInfo: api.engagement.info,
+    getEngagementState: api.engagement.state
   };
   api.newPage = guard(function (pageUrl, options) {
     options = options || {};

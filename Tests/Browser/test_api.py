@@ -17,10 +17,15 @@ def test_events_and_the_engagement_api_follow_a_display_and_a_decline(beckon, br
     """)
     element = host(browser, engagement["id"])
     info = browser.execute_script(f"return beckon.engagement.info({engagement['id']})")
-    assert info["contextId"] and info["state"] == "displayed" and info["placement"] == "toaster"
+    assert info["contextId"] and info["status"] == "displayed" and info["placement"] == "toaster"
+    # LivePerson's fields: integer type (2: toaster) and agent state, contexts, confKey.
+    assert info["engagementType"] == 2 and info["state"] == 1 and info["contexts"][0] == {"EngagementContext": {"id": info["contextId"]}}
+    assert info["confKey"] == f"{info['campaignId']}_{engagement['id']}_{info['engagementRevision']}"
+    assert info["engagementName"] == "Events"
+    assert browser.execute_script("return beckon.engagement.info(999)") == {}
     # Keyboard: Escape inside the engagement declines it.
     element.shadow_root.find_element(By.CSS_SELECTOR, "[data-beckon-click]").send_keys(Keys.ESCAPE)
-    wait(browser, f"return beckon.engagement.state({engagement['id']}) === 'closed'")
+    wait(browser, f"return beckon.engagement.state({engagement['id']}).status === 'closed'")
     seen = browser.execute_script("return window.__seen")
     assert f"OFFER_DECLINED:{engagement['id']}" in seen and f"OFFER_REMOVE:{engagement['id']}" in seen
     assert beckon.wait_for_event(lambda e: e[0] == "impression" and e[2]["type"] == "impClose" and e[2]["engagementId"] == engagement["id"])
@@ -47,7 +52,7 @@ def test_livepersons_page_api_forms_work(beckon, browser):
     browser.execute_script("""
         window.__lp = [];
         // LivePerson's three-argument form, its object form (fired once), and "*" for every app.
-        beckon.events.bind("RENDERER_STUB", "OFFER_DISPLAY", function (data, info) { window.__lp.push("3:" + info.appName + ":" + data.engagementId); });
+        beckon.events.bind("LP_OFFERS", "OFFER_DISPLAY", function (data, info) { window.__lp.push("3:" + info.appName + ":" + data.engagementId); });
         beckon.events.bind({appName: "lp_sdes", eventName: "VAR_ADDED", func: function (data) { window.__lp.push("obj:" + data.type); }, triggerOnce: true});
         beckon.events.bind("*", "VAR_ADDED", function (data, info) { window.__lp.push("any:" + info.eventName); });
         // sdes.push with an array of SDEs (LivePerson's form), then sdes.send.
@@ -58,7 +63,7 @@ def test_livepersons_page_api_forms_work(beckon, browser):
     host(browser, engagement["id"])
     wait(browser, "return window.__lp.filter(function (x) { return x.indexOf('3:') === 0; }).length === 1")
     seen = browser.execute_script("return window.__lp")
-    assert f"3:RENDERER_STUB:{engagement['id']}" in seen
+    assert f"3:LP_OFFERS:{engagement['id']}" in seen
     assert seen.count("obj:cart") == 1 and "obj:ctmrinfo" not in seen, "triggerOnce"
     assert seen.count("any:VAR_ADDED") == 3, "the three pushed after binding"
     assert browser.execute_script("return beckon.sdes.get('cart').length") == 1

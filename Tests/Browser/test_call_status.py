@@ -71,7 +71,7 @@ def test_after_a_busy_line_the_visitor_can_click_again(beckon, browser):
             WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda d: d.execute_script(
                 "return arguments[0].shadowRoot.querySelector('.bk-status').textContent", element) == "Your line was busy.")
             WebDriverWait(browser, 2).until(lambda d: d.execute_script(
-                f"return beckon.engagement.state({engagement['id']})") == "displayed")
+                f"return beckon.engagement.state({engagement['id']}).status") == "displayed")
     assert tokens[0] != tokens[1], "the second click is a click-through of its own"
     clicks = [e for e in beckon.events("click") if e[2]["engagementId"] == engagement["id"]]
     assert len(clicks) == 2

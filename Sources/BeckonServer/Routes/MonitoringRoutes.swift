@@ -388,6 +388,8 @@ struct MonitoringRoutes {
         var contextId: String
         /// LivePerson's connector of the engagement's window; Beckon's is the engagement itself.
         var connectorId: Int64
+        /// The engagement's name, as LivePerson's OFFER_* events carry it.
+        var engagementName: String
         var status = "expose"
         var type: EngagementSettings.Kind
         var proactive: Bool
@@ -398,7 +400,7 @@ struct MonitoringRoutes {
         var timeoutSeconds: Int
 
         enum CodingKeys: String, CodingKey {
-            case campaignId, engagementId, engagementRevision, contextId, connectorId, windowId, status, type, proactive
+            case campaignId, engagementId, engagementRevision, contextId, connectorId, windowId, engagementName, status, type, proactive
             case placement, target, content, openMode, timeoutSeconds
         }
 
@@ -411,6 +413,7 @@ struct MonitoringRoutes {
             try container.encode(connectorId, forKey: .connectorId)
             // LivePerson's window id: Beckon opens the brand's page, not an LP window.
             try container.encodeNil(forKey: .windowId)
+            try container.encode(engagementName, forKey: .engagementName)
             try container.encode(status, forKey: .status)
             try container.encode(type, forKey: .type)
             try container.encode(proactive, forKey: .proactive)
@@ -440,7 +443,7 @@ struct MonitoringRoutes {
                 return EngagementDetail(
                     campaignId: offer.campaignId, engagementId: offer.engagement.id,
                     engagementRevision: offer.engagement.revision, contextId: offer.contextId,
-                    connectorId: offer.engagement.id, type: settings.type,
+                    connectorId: offer.engagement.id, engagementName: settings.name, type: settings.type,
                     proactive: settings.proactive, placement: settings.placement, target: settings.target,
                     content: settings.creative, openMode: settings.openMode, timeoutSeconds: settings.timeoutSeconds)
             }
