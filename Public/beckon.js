@@ -1,7 +1,7 @@
 /* Beckon website tag (SPEC §3): plain JavaScript, no dependencies. It never throws into the host
    page: every entry point is guarded, and a server that does not answer leaves the page as it was.
-   The server serves this file with the site's settings in place of the config object below and
-   strips the comment lines. */
+   scripts/build-tag minifies this file into beckon.min.js, which the server serves with the site's
+   settings in place of the config object below. */
 (function (w, d) {
   "use strict";
   var cfg = /*@config*/ {"accountId": "", "siteId": ""} /*@end*/;

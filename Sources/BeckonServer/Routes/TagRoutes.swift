@@ -4,9 +4,9 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// `GET /tag/v1/{accountId}/{siteId}.js` (SPEC §3): `Public/beckon.js` with the site's settings in
-/// place of its config placeholder, comment lines and indentation stripped, with an `ETag`, a
-/// five-minute cache lifetime and gzip when the browser accepts it. Rendered once per site.
+/// `GET /tag/v1/{accountId}/{siteId}.js` (SPEC §3): `Public/beckon.min.js` (made from `beckon.js` by
+/// `scripts/build-tag`) with the site's settings in place of its config placeholder, with an
+/// `ETag`, a five-minute cache lifetime and gzip when the browser accepts it. Rendered once per site.
 struct TagRoutes {
     let template: WebsiteTag
     let sites: SiteDirectory
@@ -52,16 +52,28 @@ final class WebsiteTag: Sendable {
     private let source: String
     private let cache = Mutex<[String: Rendered]>([:])
 
-    /// `source` is `beckon.js` as in the repository.
-    init(source: String) {
-        self.source = Self.minify(source)
+    /// `minified` is `beckon.min.js` as `scripts/build-tag` writes it: its header line is dropped
+    /// and `__BECKON_CONFIG__` stands where each site's settings go.
+    init(minified: String) throws {
+        var text = Substring(minified)
+        if text.hasPrefix("/*"), let end = text.firstIndex(of: "\n") { text = text[text.index(after: end)...] }
+        guard text.contains(Self.configToken) else {
+            throw BeckonError.invalidInput(field: "http.publicDir", reason: "beckon.min.js has no \(Self.configToken); run scripts/build-tag")
+        }
+        source = String(text)
     }
 
-    /// Reads `beckon.js` from `directory`, or from the first `Public` folder found: the working
+    static let configToken = "__BECKON_CONFIG__"
+
+    /// Reads `beckon.min.js` from `directory`, or from the first `Public` folder found: the working
     /// directory's, or the one of the repository the executable was built in.
     static func load(publicDirectory directory: String?) throws -> WebsiteTag {
         let folder = try PublicDirectory.find(configured: directory)
-        return WebsiteTag(source: try String(contentsOfFile: folder + "/beckon.js", encoding: .utf8))
+        let path = folder + "/beckon.min.js"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw BeckonError.invalidInput(field: "http.publicDir", reason: "no \(path); run scripts/build-tag")
+        }
+        return try WebsiteTag(minified: text)
     }
 
     func rendered(for site: Site) -> Rendered {
@@ -83,27 +95,11 @@ final class WebsiteTag: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let config = String(decoding: try! encoder.encode(Config(accountId: site.accountId.rawValue, siteId: site.id)), as: UTF8.self)
-        var text = source
-        if let start = text.range(of: "/*@config*/"), let end = text.range(of: "/*@end*/", range: start.upperBound..<text.endIndex) {
-            text.replaceSubrange(start.lowerBound..<end.upperBound, with: config)
-        }
-        let plain = Array(text.utf8)
+        let plain = Array(source.replacingOccurrences(of: Self.configToken, with: config).utf8)
         let digest = SHA256.hash(data: plain).prefix(12).map { String(format: "%02x", $0) }.joined()
         return Rendered(plain: plain, gzipped: Gzip.compress(plain), etag: "\"\(digest)\"")
     }
 
-    /// Drops the leading block comment, whole-line `//` comments, indentation and blank lines:
-    /// safe for this file, which keeps no string literal across lines.
-    static func minify(_ source: String) -> String {
-        var text = Substring(source)
-        if text.hasPrefix("/*"), let end = text.range(of: "*/") { text = text[end.upperBound...] }
-        return text.split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("//") }
-            .joined(separator: "\n") + "\n"
-    }
-
-    var minifiedSourceBytes: Int { source.utf8.count }
 }
 
 /// The folder with Beckon's browser files (`beckon.js`, `console/`): `http.publicDir`, else
