@@ -12,6 +12,10 @@
   var base = cfg.base || (script && script.src ? script.src.replace(/\/tag\/v1\/.*$/, "") : "");
   var path = base + "/api/account/" + cfg.accountId + "/app/" + cfg.siteId;
   var consented = !(script && script.getAttribute("data-consent") === "required");
+  // Under a Content-Security-Policy with a nonce, the styles the tag injects carry it (browsers
+  // hide a script's nonce attribute from getAttribute, so the property first, data-nonce else).
+  var nonce = String((script && (script.nonce || script.getAttribute("data-nonce"))) || "").replace(/[^A-Za-z0-9+\/=_-]/g, "");
+  function style(css) { return "<style" + (nonce ? " nonce=\"" + nonce + "\"" : "") + ">" + css + "</style>"; }
   var started = false, vid = null, sid = null, pageId = null, url = null, retry = null, flush = null;
   var handlers = {}, shown = {}, pending = [];
 
@@ -185,7 +189,7 @@
     element.setAttribute("data-beckon-close", "");
     element.className = "bk-close";
     element.attachShadow({mode: "open"}).innerHTML =
-      "<style>" + closeCSS + "</style><button type=\"button\" aria-label=\"Close\">\u00d7</button>";
+      style(closeCSS) + "<button type=\"button\" aria-label=\"Close\">\u00d7</button>";
     return element;
   }
 
@@ -196,8 +200,8 @@
     host.setAttribute("data-beckon-context", x.contextId);
     var root = host.attachShadow({mode: "open"});
     var label = x.type === "clickToCall" ? "Call offer" : "Offer";
-    root.innerHTML = "<style>" + (placementCSS[x.placement] || placementCSS.toaster) + baseCSS + "</style><style>" +
-      (x.content.css || "") + "</style><div class=\"bk-box\" role=\"dialog\" aria-label=\"" + label +
+    root.innerHTML = style((placementCSS[x.placement] || placementCSS.toaster) + baseCSS) + style(x.content.css || "") +
+      "<div class=\"bk-box\" role=\"dialog\" aria-label=\"" + label +
       "\"><div class=\"bk-body\">" + fill(x.content.html) + "</div><div class=\"bk-status\" role=\"status\" aria-live=\"polite\"></div></div>";
     var box = root.querySelector(".bk-box");
     box.insertBefore(closeButton(), box.firstChild);

@@ -2,6 +2,7 @@ import BeckonCore
 import BeckonServer
 import BeckonTesting
 import CZlib
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -44,6 +45,18 @@ import Testing
             // SPEC §3: at most 12 KB minified and 5 KB gzip.
             #expect(plain.body.readableBytes <= 12 * 1024, "\(plain.body.readableBytes) bytes")
             #expect(compressed.count <= 5 * 1024, "\(compressed.count) bytes gzip")
+        }
+    }
+
+    @Test func sriAnswersTheIntegrityOfTheServedFile() async throws {
+        try await TestApp.with { app, client in
+            let (site, _) = try await app.provisioning.createSite(accountId: "acme", name: "Shop", origins: ["https://www.acme.example"])
+            let plain = try await client.execute(uri: "/tag/v1/acme/\(site.id).js", method: .get)
+            #expect(plain.headers[.accessControlAllowOrigin] == "*")
+            let pin = try await client.execute(uri: "/tag/v1/acme/\(site.id).js?sri=1", method: .get)
+            let answer = try JSONDecoder().decode([String: String].self, from: Data(buffer: pin.body))
+            let expected = "sha384-" + Data(SHA384.hash(data: Array(plain.body.readableBytesView))).base64EncodedString()
+            #expect(answer == ["integrity": expected, "crossorigin": "anonymous"])
         }
     }
 

@@ -123,15 +123,28 @@ def make_handler(beckon):
                     src = f"http://127.0.0.1:{free_port()}/tag/v1/acme/{beckon.site_id}.js"
                 if "tag=deadapi" in self.path:
                     src = "/dead-tag.js"
-                tag = f'<script async src="{src}"{consent}></script>'
+                nonce, policy = "", None
+                if "csp=1" in self.path:
+                    # A strict policy: only scripts and styles with this page's nonce run.
+                    value = "dGVzdC1ub25jZS0x"
+                    nonce, policy = f' nonce="{value}"', f"script-src 'nonce-{value}'; style-src 'nonce-{value}'"
+                pin = ""
+                if "sri=1" in self.path:
+                    answer = json.load(urllib.request.urlopen(src + "?sri=1"))
+                    pin = f' integrity="{answer["integrity"]}" crossorigin="{answer["crossorigin"]}"'
+                tag = f'<script async src="{src}"{consent}{nonce}{pin}></script>'
                 body = (SITE / "page.html").read_text().replace("{{TAG}}", tag).replace("{{SECTIONS}}", sections) \
-                    .replace("{{TITLE}}", path.strip("/") or "home")
+                    .replace("{{TITLE}}", path.strip("/") or "home").replace("{{NONCE}}", nonce)
+                self.respond(body, "text/html", policy)
+                return
             self.respond(body, "text/html")
 
-        def respond(self, body, kind):
+        def respond(self, body, kind, policy=None):
             data = body.encode()
             self.send_response(200)
             self.send_header("Content-Type", kind + "; charset=utf-8")
+            if policy:
+                self.send_header("Content-Security-Policy", policy)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

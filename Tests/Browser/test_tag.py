@@ -119,6 +119,21 @@ def test_the_close_button_stays_visible_whatever_the_creative_styles(beckon, bro
     no_errors(browser)
 
 
+def test_the_banner_shows_under_a_strict_csp_with_a_nonce_and_a_pinned_tag(beckon, browser):
+    engagement = beckon.campaign("Strict CSP", {
+        "entryPoint": {"include": [{"urlContains": "/strict-csp/"}]},
+        "creative": {"html": "<p>We call you</p><button data-beckon-click>Call me</button>", "css": "p{font-weight:bold}"}})
+    # script-src and style-src allow only the page's nonce; the tag is pinned with SRI.
+    browser.get(f"{beckon.site_origin}/strict-csp/page.html?csp=1&sri=1")
+    element = host(browser, engagement["id"])
+    weight = browser.execute_script("return getComputedStyle(arguments[0].shadowRoot.querySelector('p')).fontWeight", element)
+    assert weight == "700", "the creative's style was applied (it carries the nonce)"
+    ratio = browser.execute_script(CONTRAST, element)
+    assert ratio >= 4.5, "the tag's own styles were applied too"
+    browser.save_screenshot(str(OUTPUT / "strict-csp.png"))
+    no_errors(browser)
+
+
 def click_to_call(beckon, name, open_mode):
     return beckon.campaign(name, {
         "type": "clickToCall", "openMode": open_mode, "entryPoint": {"include": [{"urlContains": f"/{name}/"}]},

@@ -22,9 +22,17 @@ struct TagRoutes {
             try await limits.request(request, context, endpoint: "tag", accountId: accountId)
             let site = try await sites.site(accountId: accountId, id: String(file.dropLast(3)))
             let tag = template.rendered(for: site)
+            if request.uri.queryParameters.get("sri") == "1" {
+                // Subresource Integrity: the value for `<script integrity=… crossorigin="anonymous">`.
+                return MonitoringRoutes.json(
+                    ["integrity": tag.integrity, "crossorigin": "anonymous"], status: .ok,
+                    headers: [.accessControlAllowOrigin: "*"])
+            }
             var headers: HTTPFields = [
                 .contentType: "application/javascript; charset=utf-8", .cacheControl: "public, max-age=300",
                 .eTag: tag.etag, .vary: "Accept-Encoding",
+                // Public code: a page may load it with crossorigin="anonymous" (needed for SRI).
+                .accessControlAllowOrigin: "*",
             ]
             if let match = request.headers[.ifNoneMatch],
                 match.split(separator: ",").contains(where: {
@@ -47,6 +55,8 @@ final class WebsiteTag: Sendable {
         var plain: [UInt8]
         var gzipped: [UInt8]?
         var etag: String
+        /// `sha384-…` of `plain`, for Subresource Integrity.
+        var integrity: String
     }
 
     private let source: String
@@ -97,7 +107,8 @@ final class WebsiteTag: Sendable {
         let config = String(decoding: try! encoder.encode(Config(accountId: site.accountId.rawValue, siteId: site.id)), as: UTF8.self)
         let plain = Array(source.replacingOccurrences(of: Self.configToken, with: config).utf8)
         let digest = SHA256.hash(data: plain).prefix(12).map { String(format: "%02x", $0) }.joined()
-        return Rendered(plain: plain, gzipped: Gzip.compress(plain), etag: "\"\(digest)\"")
+        let integrity = "sha384-" + Data(SHA384.hash(data: plain)).base64EncodedString()
+        return Rendered(plain: plain, gzipped: Gzip.compress(plain), etag: "\"\(digest)\"", integrity: integrity)
     }
 
 }
