@@ -26,7 +26,7 @@ import Testing
             let visitPath = "/api/account/acme/monitoring/visitors/\(reply.visitorId)/visits/current"
             _ = try await client.call(
                 .post, "\(visitPath)/events?v=1&sid=\(reply.sessionId)", key: app.acmeAdmin,
-                json: "[\(convStatus("CONNECTED", extra: #","agentId":"agent-7""#)),\(convStatus("RINGING"))]")
+                json: "[\(convStatus("REQUESTED", extra: #","callId":"call-9""#)),\(convStatus("CONNECTED", extra: #","agentId":"agent-7""#)),\(convStatus("RINGING"))]")
             app.clock.advance(by: 30)
 
             let response = try await client.call(.get, "\(visitPath)/state?v=1&sid=\(reply.sessionId)", key: app.acmeReader)
@@ -48,7 +48,8 @@ import Testing
             #expect(engagement["impressionAccepted"]?.array?.count == 1)
             let status = try #require(session["conversationStatus"])
             #expect(status["status"]?.string == "CONNECTED" && status["agentId"]?.string == "agent-7", "the late RINGING did not win")
-            #expect(session["events"]?.array?.count == 7)
+            #expect(status["callId"]?.string == "call-9", "the callId of the call's first report is kept")
+            #expect(session["events"]?.array?.count == 8)
 
             let agent = try await client.call(.get, "\(visitPath)/state?v=1&sid=\(reply.sessionId)&filter=agent", key: app.acmeReader)
             let agentSession = try #require(try agent.decoded(JSONValue.self)["appSessions"]?.array?.first)

@@ -126,23 +126,27 @@ public enum VisitInformation {
         }
     }
 
-    /// The current status of the visit's most recent call, with the details of its latest report.
+    /// The current status of the visit's most recent call, with the details of its reports: every
+    /// report of that call (since its click) in order, so a `callId` or `agentId` given once is
+    /// kept, then the latest report of the current status on top (a late, older status never wins).
     static func conversationStatus(_ visit: LiveVisit) -> JSONValue {
         guard let position = visit.contexts.lastIndex(where: { $0.callStatus != nil }),
             let status = visit.contexts[position].callStatus
         else { return .null }
         let contextId = String(position + 1)
-        let report = visit.attributes.last { reported in
+        let since = visit.contexts[position].clickedAt ?? 0
+        let reports = visit.attributes.filter { reported in
             reported.attribute.type == "convStatus" && reported.attribute.fields["contextId"]?.string == contextId
-                && reported.attribute.fields["status"]?.string == status.rawValue
+                && reported.at >= since
         }
-        var fields =
-            report.map { without(.object($0.attribute.fields), "type") }.flatMap { value -> [String: JSONValue]? in
-                if case .object(let object) = value { object } else { nil }
-            } ?? [:]
+        let current = reports.last { $0.attribute.fields["status"]?.string == status.rawValue }
+        var fields: [String: JSONValue] = [:]
+        for report in reports + (current.map { [$0] } ?? []) {
+            for (name, value) in report.attribute.fields where name != "type" { fields[name] = value }
+        }
         fields["contextId"] = .string(contextId)
         fields["status"] = .string(status.rawValue)
-        if let report { fields["updatedAt"] = .number(Double(report.at)) }
+        if let current { fields["updatedAt"] = .number(Double(current.at)) }
         return .object(fields)
     }
 
