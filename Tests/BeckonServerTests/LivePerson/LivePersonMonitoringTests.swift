@@ -37,6 +37,26 @@ import Testing
         }
     }
 
+    @Test func lpsTenDocumentedSDEsAreAllUnderstood() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let base = "/api/account/acme/app/\(fixture.site.id)"
+            let body = #"{"entryPoints":["sec://Sport"],"engagementAttributes":[\#(LivePersonExamples.tenSDEs.joined(separator: ","))]}"#
+            let response = try await client.call(.post, "\(base)/engagement?v=1.0", json: body)
+            #expect(response.status == .created)
+            let answer = try response.decoded(Answer.self)
+            #expect(answer.warnings == nil, "\(answer.warnings ?? [])")
+            let types = Self.visit(app, answer)?.attributes.map(\.attribute.type)
+            #expect(types == ["cart", "purchase", "prodView", "ctmrinfo", "mrktInfo", "personal", "lead", "service", "error", "searchInfo"])
+            // The same ten through a report.
+            let report = try await client.call(
+                .put, "\(base)/report?v=1.0&vid=\(answer.visitorId)&sid=\(answer.sessionId)",
+                json: #"{"engagementAttributes":[\#(LivePersonExamples.tenSDEs.joined(separator: ","))]}"#)
+            #expect(report.status == .ok)
+            #expect(try report.decoded(Answer.self).warnings == nil)
+        }
+    }
+
     @Test func onBehalfTheVisitorsAddressIsTheOneInTheBody() async throws {
         try await TestApp.with { app, client in
             let fixture = try await MonitoringFixture.make(app)
