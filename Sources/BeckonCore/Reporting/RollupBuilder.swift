@@ -412,7 +412,4 @@ public final class RollupMemory: @unchecked Sendable {
         visits.removeAll()
         visitors.removeAll()
     }
-
-    /// Visits and visitors remembered.
-    public var counts: (visits: Int, visitors: Int) { (visits.count, visitors.count) }
 }

@@ -167,8 +167,6 @@ final class SlowClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 logger.notice("connection closed: request \(part) not received in time", metadata: ["lateSoFar": "\(sum)"])
             }
         }
-
-        var total: Int { late.load(ordering: .relaxed) }
     }
 }
 

@@ -1,4 +1,6 @@
 import BeckonCore
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Prometheus
 
@@ -77,3 +79,14 @@ extension AppRequestContext {
         return remoteAddress?.ipAddress
     }
 }
+
+extension Request {
+    /// The host (and port) the client addressed: the first `X-Forwarded-Host` entry behind a
+    /// trusted proxy, else `Host`, else the request's authority; nil when none is known.
+    func clientHost(trustForwardedFor: Bool) -> String? {
+        let forwarded = trustForwardedFor ? headers[HTTPField.Name("X-Forwarded-Host")!] : nil
+        guard let host = forwarded ?? headers[HTTPField.Name("Host")!] ?? head.authority else { return nil }
+        return String(host.split(separator: ",").first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+}
+

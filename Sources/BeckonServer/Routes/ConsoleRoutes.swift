@@ -169,7 +169,7 @@ enum ConsoleSessionAuth {
     /// Refuses a browser request whose `Origin` is another site (sign-in CSRF).
     static func requireSameOrigin(_ request: Request, trustForwardedFor: Bool) throws {
         guard let origin = request.headers[.origin] else { return }
-        let host = (trustForwardedFor ? request.headers[.init("X-Forwarded-Host")!] : nil) ?? request.headers[HTTPField.Name("Host")!] ?? request.head.authority ?? ""
+        let host = request.clientHost(trustForwardedFor: trustForwardedFor) ?? ""
         guard let url = URL(string: origin), let originHost = url.host else {
             throw BeckonError.forbidden("cross-origin sign-in refused")
         }

@@ -1,6 +1,5 @@
 import BeckonCore
 import Foundation
-import HTTPTypes
 import Hummingbird
 
 /// LivePerson's Domain API (service discovery, SPEC §5): an SDK asks where each service of an
@@ -55,8 +54,6 @@ struct DomainRoutes {
         guard let accountId = try? AccountID(text) else { throw BeckonError.unauthorized("unknown account") }
         try await limits.request(request, context, endpoint: "domain", accountId: nil)
         guard try await accounts.account(id: accountId) != nil else { throw BeckonError.unauthorized("unknown account") }
-        let forwarded = trustForwardedFor ? request.headers[HTTPField.Name("X-Forwarded-Host")!] : nil
-        let host = forwarded ?? request.headers[HTTPField.Name("Host")!] ?? request.head.authority ?? "localhost"
-        return (accountId.rawValue, String(host.split(separator: ",").first ?? "").trimmingCharacters(in: .whitespaces))
+        return (accountId.rawValue, request.clientHost(trustForwardedFor: trustForwardedFor) ?? "localhost")
     }
 }

@@ -93,13 +93,14 @@ struct MonitoringRoutes {
 
     /// The page view, for the visitor its identities name when it gives no `vid` (a new
     /// visitor counts against the new-visitor limits); the identities are remembered with the
-    /// visitor when it is new to them.
+    /// visitor at the start of each visit.
     private func continuedVisit(
         _ pageView: inout VisitTracker.PageView, identities: [VisitorIdentities.Identity], request: Request,
         context: AppRequestContext
     ) async throws -> VisitTracker.PageViewAnswer {
+        let presented = pageView.visitorId.flatMap(VisitToken.init) != nil
         var known: String?
-        if pageView.visitorId.flatMap(VisitToken.init) == nil, !identities.isEmpty {
+        if !presented, !identities.isEmpty {
             known = try await self.identities.visitor(for: identities, accountId: pageView.accountId)
             if let known { (pageView.visitorId, pageView.sessionId) = (known, nil) }
         }
@@ -107,7 +108,8 @@ struct MonitoringRoutes {
             try await limits.newVisitor(request, context, accountId: pageView.accountId)
         }
         let answer = try await tracker.pageView(pageView)
-        if !identities.isEmpty, answer.created || known != answer.visitorId.description {
+        // Written once per visit (or when the lookup named another visitor), not on every page view.
+        if !identities.isEmpty, answer.created || (!presented && known != answer.visitorId.description) {
             try await self.identities.remember(
                 identities, visitorId: answer.visitorId.description, accountId: pageView.accountId, at: clock.now())
         }
