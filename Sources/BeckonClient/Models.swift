@@ -178,7 +178,7 @@ public struct VisitInformation: @unchecked Sendable {
     /// The pages of the visit, oldest first: URL and title.
     public var pages: [(url: String, title: String?)] {
         ((session?["pages"] as? [[String: Any]]) ?? []).compactMap { page in
-            (page["url"] as? String).map { ($0, page["title"] as? String) }
+            (page["url"] as? String).map { ($0, page["pageTitle"] as? String) }
         }
     }
 

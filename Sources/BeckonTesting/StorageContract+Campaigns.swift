@@ -54,10 +54,12 @@ extension StorageContract {
             #expect(updated.settings.status == .paused)
             #expect(updated.updatedAt == t0.addingTimeInterval(5))
             #expect(updated.createdAt == t0)
+            #expect(created.revision == 1 && updated.revision == 2, "every change counts the campaign's revision up")
             await #expect(throws: BeckonError.notFound("campaign \(created.id)")) {
                 try await storage.campaigns.updateCampaign(accountId: globex, id: created.id, settings: campaignSettings, at: t0)
             }
-            #expect(try await storage.campaigns.campaign(accountId: acme, id: created.id)?.settings.status == .paused)
+            let stored = try #require(try await storage.campaigns.campaign(accountId: acme, id: created.id))
+            #expect(stored.settings.status == .paused && stored.revision == 2)
         },
         check("engagementRevisionsAreKept") { storage in
             try await twoAccounts(storage)

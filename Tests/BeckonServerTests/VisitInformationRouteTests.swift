@@ -33,7 +33,8 @@ import Testing
             #expect(response.status == .ok)
             let document = try response.decoded(JSONValue.self)
             let session = try #require(document["appSessions"]?.array?.first)
-            #expect(session["id"]?.string == reply.sessionId)
+            #expect(session["id"]?.string == reply.sessionId && document["id"]?.string == reply.sessionId)
+            #expect(session["searchEngine"]?["searchEngine"]?.string == "Google", "from the search engine referrer")
             #expect(session["externalReferrer"]?.string == "https://www.google.com/")
             #expect(session["customerInfo"]?["customerInfo"]?["customerType"]?.string == "vip")
             #expect(session["personalInfo"]?["personalInfo"]?["name"]?.string == "Ana")
@@ -53,7 +54,7 @@ import Testing
 
             let agent = try await client.call(.get, "\(visitPath)/state?v=1&sid=\(reply.sessionId)&filter=agent", key: app.acmeReader)
             let agentSession = try #require(try agent.decoded(JSONValue.self)["appSessions"]?.array?.first)
-            #expect(agentSession["events"] == nil && agentSession["ipv4"] == nil && agentSession["customerInfo"] != nil)
+            #expect(agentSession["events"]?.array?.count == 8 && agentSession["customerInfo"] != nil, "LivePerson's agent example keeps the log")
         }
     }
 

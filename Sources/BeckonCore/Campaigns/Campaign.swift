@@ -8,13 +8,18 @@ public struct Campaign: Hashable, Sendable, Codable {
 
     public var id: Int64
     public var accountId: AccountID
+    /// 1 when created, one more on every change (LivePerson's `campaignEntity.revision`).
+    public var revision: Int
     public var settings: CampaignSettings
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: Int64, accountId: AccountID, settings: CampaignSettings, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: Int64, accountId: AccountID, revision: Int = 1, settings: CampaignSettings, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.accountId = accountId
+        self.revision = revision
         self.settings = settings
         self.createdAt = createdAt
         self.updatedAt = updatedAt

@@ -48,12 +48,16 @@ public struct DecisionEngine: Sendable {
             decision.trace.append(
                 TraceEntry(campaignId: engagement.campaignId, engagementId: engagement.id, outcome: outcome, reason: reason))
         }
-        func record(_ engagement: Engagement, _ outcome: DecisionOutcome, _ reason: String, contextId: String? = nil) {
+        func record(
+            _ engagement: Engagement, _ outcome: DecisionOutcome, _ reason: String, contextId: String? = nil,
+            shownIn campaign: Campaign? = nil
+        ) {
             decision.outcomes.append(
                 DecisionRecord.Outcome(
                     campaignId: engagement.campaignId, engagementId: engagement.id, revision: engagement.revision,
                     outcome: outcome, type: engagement.settings.type, proactive: engagement.settings.proactive,
-                    placement: engagement.settings.placement, contextId: contextId))
+                    placement: engagement.settings.placement, contextId: contextId, campaignRevision: campaign?.revision,
+                    goal: campaign?.settings.goal?.type))
             note(engagement, outcome.rawValue, reason)
         }
 
@@ -192,7 +196,7 @@ public struct DecisionEngine: Sendable {
                 offeredByCampaign[campaign.id, default: 0] += 1
                 offeredNow += 1
             }
-            record(engagement, .shown, "offered as context \(contextId)", contextId: contextId)
+            record(engagement, .shown, "offered as context \(contextId)", contextId: contextId, shownIn: campaign)
             decision.offers.append(Offer(contextId: contextId, campaignId: campaign.id, engagement: engagement))
         }
         return decision

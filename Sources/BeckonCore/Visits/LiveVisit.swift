@@ -20,6 +20,10 @@ public struct LiveVisit: Sendable, Equatable {
         public var revision: Int
         public var type: EngagementSettings.Kind
         public var proactive: Bool
+        public var placement: EngagementSettings.Placement
+        /// The campaign's revision and goal when it was offered (nil when journaled before kept).
+        public var campaignRevision: Int?
+        public var goal: Goal.Kind?
         public var pageId: String
         public var offeredAt: Int64
         public var displayedAt: Int64?

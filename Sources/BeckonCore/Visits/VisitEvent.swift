@@ -121,10 +121,15 @@ public struct DecisionRecord: Codable, Sendable, Equatable {
         public var proactive: Bool
         public var placement: EngagementSettings.Placement
         public var contextId: String?
+        /// For `shown` ones: the campaign's revision and goal at the offer (Visit Information's
+        /// `campaignEntity` and `goalEntity`); absent from events journaled before they were kept.
+        public var campaignRevision: Int?
+        public var goal: Goal.Kind?
 
         public init(
             campaignId: Int64, engagementId: Int64, revision: Int, outcome: DecisionOutcome, type: EngagementSettings.Kind,
-            proactive: Bool, placement: EngagementSettings.Placement, contextId: String? = nil
+            proactive: Bool, placement: EngagementSettings.Placement, contextId: String? = nil, campaignRevision: Int? = nil,
+            goal: Goal.Kind? = nil
         ) {
             self.campaignId = campaignId
             self.engagementId = engagementId
@@ -134,6 +139,8 @@ public struct DecisionRecord: Codable, Sendable, Equatable {
             self.proactive = proactive
             self.placement = placement
             self.contextId = contextId
+            self.campaignRevision = campaignRevision
+            self.goal = goal
         }
     }
 

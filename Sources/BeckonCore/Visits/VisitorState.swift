@@ -89,7 +89,8 @@ public struct VisitorState: Sendable, Equatable {
                 visits[index].contexts.append(
                     LiveVisit.Context(
                         campaignId: outcome.campaignId, engagementId: outcome.engagementId, revision: outcome.revision,
-                        type: outcome.type, proactive: outcome.proactive, pageId: record.pageId, offeredAt: at))
+                        type: outcome.type, proactive: outcome.proactive, placement: outcome.placement,
+                        campaignRevision: outcome.campaignRevision, goal: outcome.goal, pageId: record.pageId, offeredAt: at))
                 if outcome.proactive {
                     proactiveOfferTimes.append(at)
                     if proactiveOfferTimes.count > Self.maxOfferHistory { proactiveOfferTimes.removeFirst() }

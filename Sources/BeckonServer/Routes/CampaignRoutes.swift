@@ -174,17 +174,18 @@ struct CampaignRoutes {
     }
 }
 
-/// A campaign as the API shows it: its settings with `id` and timestamps alongside.
+/// A campaign as the API shows it: its settings with `id`, `revision` and timestamps alongside.
 struct CampaignView: Encodable, Sendable {
     var campaign: Campaign
     init(_ campaign: Campaign) { self.campaign = campaign }
 
-    enum Keys: String, CodingKey { case id, createdAt, updatedAt }
+    enum Keys: String, CodingKey { case id, revision, createdAt, updatedAt }
 
     func encode(to encoder: any Encoder) throws {
         try campaign.settings.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(campaign.id, forKey: .id)
+        try container.encode(campaign.revision, forKey: .revision)
         try container.encode(campaign.createdAt, forKey: .createdAt)
         try container.encode(campaign.updatedAt, forKey: .updatedAt)
     }

@@ -44,6 +44,7 @@ extension Migration {
         .m0009CreateAbuseDefences,
         .m0010CreateAuthState,
         .m0011CreateVisitorIdentities,
+        .m0012AddCampaignRevision,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -52,7 +52,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         -> Campaign
     {
         let rows = try await database.query(
-            "UPDATE campaigns SET status = ?, settings = ?, updated_at = ? WHERE account_id = ? AND id = ? RETURNING *",
+            "UPDATE campaigns SET status = ?, settings = ?, updated_at = ?, revision = revision + 1 WHERE account_id = ? AND id = ? RETURNING *",
             .text(settings.status.rawValue), .text(try JSONText.encode(settings)), .date(date), .text(accountId.rawValue),
             .integer(id))
         guard let row = rows.first else { throw BeckonError.notFound("campaign \(id)") }
@@ -151,7 +151,7 @@ public struct SQLCampaignRepository: CampaignRepository {
     private static func campaign(_ row: SQLRow) throws -> Campaign {
         Campaign(
             id: try row.int("id"), accountId: AccountID(trusted: try row.text("account_id")),
-            settings: try JSONText.decode(CampaignSettings.self, try row.text("settings")),
+            revision: Int(try row.int("revision")), settings: try JSONText.decode(CampaignSettings.self, try row.text("settings")),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 
