@@ -21,10 +21,11 @@ export async function settingsView() {
   const crossSession = select([[0, "Off"], [1, "1 day"], [7, "7 days"], [14, "14 days"], [31, "31 days"]], s.crossSessionDays);
   const attribution = select([["last", "Last touch"], ["first", "First touch"]], s.attribution);
   const retention = input({ type: "number", min: 1, value: s.retentionDays });
+  const language = input({ value: s.language || "en-US", placeholder: "en-US", maxlength: 35 });
   const abuse = abuseFields(s.abuse || {});
   const form = h("form", { class: "card", novalidate: true },
     h("fieldset", {}, h("legend", {}, "Account"),
-      h("div", { class: "row" }, field("Time zone", timeZone, { name: "timeZone", hint: "Reports count days and hours in it." }), field("Currency", currency, { name: "currency" }), field("Keep visit data for days", retention, { name: "retentionDays" }))),
+      h("div", { class: "row" }, field("Time zone", timeZone, { name: "timeZone", hint: "Reports count days and hours in it." }), field("Currency", currency, { name: "currency" }), field("Keep visit data for days", retention, { name: "retentionDays" }), field("Language", language, { name: "language", hint: "Of engagements that don't set their own, e.g. en-US." }))),
     h("fieldset", {}, h("legend", {}, "Caps"),
       h("div", { class: "row" }, field("Counting", mode, { name: "caps.mode" }), field("Engagements per visit", perVisit, { name: "caps.perVisit", hint: "Empty: unlimited." }), field("Chat per visit", perVisitChat, { name: "caps.perVisitChat" }), field("Content per visit", perVisitContent, { name: "caps.perVisitContent" })),
       h("div", { class: "row" }, field("After a visitor declines", afterDecline, { name: "caps.afterDecline" }), field("Per visitor: at most", visitorMax, { name: "caps.perVisitor.max" }), field("… within days", visitorDays, { name: "caps.perVisitor.days" }))),
@@ -39,6 +40,7 @@ export async function settingsView() {
     clearErrors(form);
     const body = {
       timeZone: timeZone.value.trim(), currency: currency.value.trim().toUpperCase(), retentionDays: Number(retention.value),
+      language: language.value.trim(),
       controlGroupPercent: Number(control.value), crossSessionDays: Number(crossSession.value), attribution: attribution.value,
       caps: {
         mode: mode.value, perVisit: optionalNumber(perVisit), perVisitChat: optionalNumber(perVisitChat), perVisitContent: optionalNumber(perVisitContent),

@@ -254,6 +254,7 @@ export async function engagementEditor(campaignId, id) {
   const target = input({ value: e.target || "", placeholder: "#call-box" });
   const openMode = select([["popup", "Popup window"], ["newTab", "New tab"], ["sameWindow", "Same window"]], e.openMode);
   const timeout = input({ type: "number", value: e.timeoutSeconds ?? 60, min: 0 });
+  const language = input({ value: e.language || "", placeholder: "the account's", maxlength: 35 });
   const entryRows = h("div", { class: "rules", dataset: { field: "entryPoint" } });
   for (const side of ["include", "exclude"]) for (const rule of e.entryPoint?.[side] || []) entryRows.append(entryRow(side, rule));
   const behaviourRows = h("div", { class: "rules", dataset: { field: "behaviour" } });
@@ -270,7 +271,7 @@ export async function engagementEditor(campaignId, id) {
   const form = h("form", { class: "card", novalidate: true },
     h("fieldset", {}, h("legend", {}, "Engagement"),
       h("div", { class: "row" }, field("Name", name, { name: "name" }), field("Type", type, { name: "type" }), field("Placement", placement, { name: "placement" })),
-      h("div", { class: "row" }, field("Embedded target (CSS selector)", target, { name: "target", hint: "Only for the embedded placement." }), field("Open the call page in", openMode, { name: "openMode" }), field("Hide after seconds (0: never)", timeout, { name: "timeoutSeconds" })),
+      h("div", { class: "row" }, field("Embedded target (CSS selector)", target, { name: "target", hint: "Only for the embedded placement." }), field("Open the call page in", openMode, { name: "openMode" }), field("Hide after seconds (0: never)", timeout, { name: "timeoutSeconds" }), field("Language", language, { name: "language", hint: "Of the creative, e.g. de-DE; empty: the account's." })),
       h("label", {}, proactive, " Proactive (the engagement offers itself; otherwise a button the visitor opens)")),
     h("fieldset", {}, h("legend", {}, "Where: entry point"),
       h("p", { class: "muted" }, "Shown on pages matching any include rule and no exclude rule. No include rule: every page."), entryRows,
@@ -302,7 +303,7 @@ export async function engagementEditor(campaignId, id) {
   onSubmit(form, () => {
       const body = {
         name: name.value.trim(), type: type.value, proactive: proactive.checked, placement: placement.value,
-        openMode: openMode.value, timeoutSeconds: Number(timeout.value || 0),
+        openMode: openMode.value, timeoutSeconds: Number(timeout.value || 0), language: language.value.trim() || null,
         entryPoint: { include: [], exclude: [] }, behaviour: { all: [...behaviourRows.children].map((row) => row.toRule()) },
         creative: { html: html.value, css: css.value },
       };

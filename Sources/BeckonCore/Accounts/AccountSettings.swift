@@ -79,11 +79,13 @@ public struct AccountSettings: Hashable, Sendable, Codable {
     public var retentionDays: Int
     /// Click velocity, dial authorization and per-address limits (SPEC §13).
     public var abuse: AbuseSettings
+    /// The language of the account's engagements unless one sets its own (BCP 47, `en-US`).
+    public var language: String
 
     public init(
         timeZone: String = Account.defaultTimeZone, currency: String = Account.defaultCurrency, caps: Caps = .init(),
         controlGroupPercent: Int = 0, crossSessionDays: Int = 7, attribution: Attribution = .last, retentionDays: Int = 90,
-        abuse: AbuseSettings? = nil
+        abuse: AbuseSettings? = nil, language: String = Self.defaultLanguage
     ) {
         self.abuse = abuse ?? .defaults(timeZone: timeZone)
         self.timeZone = timeZone
@@ -93,12 +95,15 @@ public struct AccountSettings: Hashable, Sendable, Codable {
         self.crossSessionDays = crossSessionDays
         self.attribution = attribution
         self.retentionDays = retentionDays
+        self.language = language
     }
+
+    public static let defaultLanguage = "en-US"
 
     public static let crossSessionWindows = [0, 1, 7, 14, 31]
 
     public enum CodingKeys: String, CodingKey {
-        case timeZone, currency, caps, controlGroupPercent, crossSessionDays, attribution, retentionDays, abuse
+        case timeZone, currency, caps, controlGroupPercent, crossSessionDays, attribution, retentionDays, abuse, language
     }
 
     /// Settings stored before `abuse` existed, or without `abuse.allowedCountries`, get the
@@ -119,6 +124,7 @@ public struct AccountSettings: Hashable, Sendable, Codable {
             abuse.allowedCountries = AbuseSettings.defaults(timeZone: timeZone).allowedCountries
         }
         self.abuse = abuse
+        language = try container.decodeIfPresent(String.self, forKey: .language) ?? Self.defaultLanguage
     }
 
     public func validate() throws(BeckonError) {
@@ -149,5 +155,6 @@ public struct AccountSettings: Hashable, Sendable, Codable {
             throw .invalidInput(field: "retentionDays", reason: "must be 1 to 3650")
         }
         try abuse.validate()
+        try LanguageTag.validate(language, field: "language")
     }
 }

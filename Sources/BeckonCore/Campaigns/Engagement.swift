@@ -118,11 +118,14 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
     public var timeoutSeconds: Int
     public var creative: Creative
     public var clickToCall: ClickToCall?
+    /// The language the creative is in (a BCP 47 tag like `en-US`), answered as LivePerson's
+    /// `engagementDetails[].language`; nil: the account's language.
+    public var language: String?
 
     public init(
         name: String, type: Kind, proactive: Bool = true, entryPoint: EntryPoint = .init(), behaviour: Behaviour = .init(),
         placement: Placement, target: String? = nil, openMode: OpenMode = .popup, timeoutSeconds: Int = 0,
-        creative: Creative, clickToCall: ClickToCall? = nil
+        creative: Creative, clickToCall: ClickToCall? = nil, language: String? = nil
     ) {
         self.name = name
         self.type = type
@@ -135,10 +138,12 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
         self.timeoutSeconds = timeoutSeconds
         self.creative = creative
         self.clickToCall = clickToCall
+        self.language = language
     }
 
     enum CodingKeys: String, CodingKey {
         case name, type, proactive, entryPoint, behaviour, placement, target, openMode, timeoutSeconds, creative, clickToCall
+        case language
     }
 
     /// `name`, `type`, `placement` and `creative` are required; the rest default to a proactive
@@ -156,6 +161,7 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
         timeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .timeoutSeconds) ?? 0
         creative = try container.decode(Creative.self, forKey: .creative)
         clickToCall = try container.decodeIfPresent(ClickToCall.self, forKey: .clickToCall)
+        language = try container.decodeIfPresent(String.self, forKey: .language)
     }
 
     public static let maxCreativeBytes = 64 * 1024
@@ -169,6 +175,7 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
                 throw .invalidInput(field: "target", reason: "an embedded engagement names the element to go into, e.g. #call-box")
             }
         }
+        if let language { try LanguageTag.validate(language, field: "language") }
         guard (0...3600).contains(timeoutSeconds) else {
             throw .invalidInput(field: "timeoutSeconds", reason: "must be 0 (no timeout) to 3600")
         }

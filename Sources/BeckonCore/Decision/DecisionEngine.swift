@@ -15,6 +15,8 @@ public struct DecisionEngine: Sendable {
         public var contextId: String
         public var campaignId: Int64
         public var engagement: Engagement
+        /// The engagement's language, or the account's.
+        public var language: String
     }
 
     public struct TraceEntry: Sendable, Equatable, Codable {
@@ -197,7 +199,10 @@ public struct DecisionEngine: Sendable {
                 offeredNow += 1
             }
             record(engagement, .shown, "offered as context \(contextId)", contextId: contextId, shownIn: campaign)
-            decision.offers.append(Offer(contextId: contextId, campaignId: campaign.id, engagement: engagement))
+            decision.offers.append(
+                Offer(
+                    contextId: contextId, campaignId: campaign.id, engagement: engagement,
+                    language: settings.language ?? index.settings.language))
         }
         return decision
     }

@@ -13,7 +13,7 @@ struct CampaignRoutes {
     ]
     static let engagementFields: Set<String> = [
         "name", "type", "proactive", "entryPoint", "behaviour", "placement", "target", "openMode", "timeoutSeconds",
-        "creative", "clickToCall",
+        "creative", "clickToCall", "language",
     ]
 
     func register(on group: RouterGroup<AppRequestContext>) {

@@ -392,6 +392,8 @@ struct MonitoringRoutes {
         var connectorId: Int64
         /// The engagement's name, as LivePerson's OFFER_* events carry it.
         var engagementName: String
+        /// LivePerson's `language`: the engagement's, or the account's.
+        var language: String
         var status = "expose"
         var type: EngagementSettings.Kind
         var proactive: Bool
@@ -402,7 +404,8 @@ struct MonitoringRoutes {
         var timeoutSeconds: Int
 
         enum CodingKeys: String, CodingKey {
-            case campaignId, engagementId, engagementRevision, contextId, connectorId, windowId, engagementName, status, type, proactive
+            case campaignId, engagementId, engagementRevision, contextId, connectorId, windowId, language, engagementName, status, type
+            case proactive
             case placement, target, content, openMode, timeoutSeconds
         }
 
@@ -415,6 +418,7 @@ struct MonitoringRoutes {
             try container.encode(connectorId, forKey: .connectorId)
             // LivePerson's window id: Beckon opens the brand's page, not an LP window.
             try container.encodeNil(forKey: .windowId)
+            try container.encode(language, forKey: .language)
             try container.encode(engagementName, forKey: .engagementName)
             try container.encode(status, forKey: .status)
             try container.encode(type, forKey: .type)
@@ -445,7 +449,7 @@ struct MonitoringRoutes {
                 return EngagementDetail(
                     campaignId: offer.campaignId, engagementId: offer.engagement.id,
                     engagementRevision: offer.engagement.revision, contextId: offer.contextId,
-                    connectorId: offer.engagement.id, engagementName: settings.name, type: settings.type,
+                    connectorId: offer.engagement.id, engagementName: settings.name, language: offer.language, type: settings.type,
                     proactive: settings.proactive, placement: settings.placement, target: settings.target,
                     content: settings.creative, openMode: settings.openMode, timeoutSeconds: settings.timeoutSeconds)
             }

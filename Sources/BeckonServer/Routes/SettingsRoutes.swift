@@ -9,6 +9,7 @@ struct SettingsRoutes {
 
     static let fields: Set<String> = [
         "timeZone", "currency", "caps", "controlGroupPercent", "crossSessionDays", "attribution", "retentionDays", "abuse",
+        "language",
     ]
 
     /// The fields of `abuse` and of its objects, so a misspelt limit is refused, not ignored.

@@ -102,6 +102,33 @@ import Testing
             ).first
             #expect(detail?["connectorId"] as? Int64 == fixture.engagement.id)
             #expect(detail?.keys.contains("windowId") == true && detail?["windowId"] is NSNull)
+            #expect(detail?["language"] as? String == "en-US", "the account's language by default")
+        }
+    }
+
+    @Test func engagementDetailsCarryTheEngagementsLanguageOrTheAccounts() async throws {
+        try await TestApp.with { app, client in
+            var german = CampaignFixtures.engagement(
+                1, campaign: 0, proactive: false, placement: .sticky, entryPoint: EntryPoint(include: [.urlContains("/product/")])
+            ).settings
+            german.language = "de-DE"
+            let fixture = try await MonitoringFixture.make(app)
+            _ = try await app.storage.campaigns.createEngagement(
+                accountId: fixture.campaign.accountId, campaignId: fixture.campaign.id, settings: german, at: app.clock.now())
+            let bad = try await client.call(
+                .patch, "/api/v1/accounts/acme/settings", key: app.acmeAdmin, json: #"{"language":"not a language"}"#)
+            #expect(bad.status == .badRequest && bad.envelope?.message.contains("language") == true)
+            let french = try await client.call(.patch, "/api/v1/accounts/acme/settings", key: app.acmeAdmin, json: #"{"language":"fr-FR"}"#)
+            #expect(french.status == .ok)
+            let path = "/api/v1/accounts/acme/engagements/\(fixture.engagement.id)"
+            let badEngagement = try await client.call(.patch, path, key: app.acmeAdmin, json: #"{"language":"english!"}"#)
+            #expect(badEngagement.status == .badRequest && badEngagement.envelope?.message.contains("language") == true)
+
+            let reply = try await client.pageView(fixture.engagementPath).decoded(JSONValue.self)
+            let languages = (reply["engagementDetails"]?.array ?? []).map { ($0["engagementId"]?.number ?? 0, $0["language"]?.string) }
+            #expect(languages.count == 2)
+            #expect(languages.first { $0.0 == Double(fixture.engagement.id) }?.1 == "fr-FR", "the account's, changed")
+            #expect(languages.first { $0.0 != Double(fixture.engagement.id) }?.1 == "de-DE", "the engagement's own")
         }
     }
 
