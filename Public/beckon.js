@@ -18,6 +18,10 @@
   function style(css) { return "<style" + (nonce ? " nonce=\"" + nonce + "\"" : "") + ">" + css + "</style>"; }
   var started = false, vid = null, sid = null, pageId = null, url = null, retry = null, flush = null;
   var handlers = {}, shown = {}, pending = [];
+  // The console's preview (/tag/v1/preview.js): the engagement in the page's
+  // <script type="application/json" id="beckon-preview">, drawn by the same code as on a site,
+  // talking to no server.
+  var preview = !!cfg.preview;
 
   function guard(fn) {
     return function () {
@@ -104,7 +108,7 @@
 
   // POST with a text/plain body is a "simple" CORS request: no preflight round trip.
   function send(endpoint, body, done) {
-    if (!consented || !w.fetch) return;
+    if (preview || !consented || !w.fetch) return;
     var query = "?v=1.0" + (vid ? "&vid=" + vid : "") + (sid ? "&sid=" + sid : "");
     w.fetch(path + endpoint + query, {
       method: "POST", body: JSON.stringify(body), headers: {"Content-Type": "text/plain;charset=UTF-8"},
@@ -175,9 +179,12 @@
     sticky: ":host{position:fixed;left:0;right:0;bottom:0;z-index:2147483000}",
     embedded: ":host{display:block}"
   };
+  // The tag draws the card (the creative styles what is in it); the close button floats in its
+  // corner, so text flows beside it instead of leaving a column empty.
   var baseCSS = ".bk-box{position:relative;background:#fff;color:#111;font:15px/1.4 system-ui,sans-serif;" +
-    "padding:16px 40px 16px 16px;border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.25)}" +
-    "beckon-close{position:absolute;top:6px;right:6px;display:block}" +
+    "padding:16px;border-radius:8px;box-shadow:0 4px 24px rgba(0,0,0,.25)}" +
+    "beckon-close{float:right;margin:-12px -12px 4px 8px;display:block}.bk-body>:first-child{margin-top:0}" +
+    ".bk-body>:last-child{margin-bottom:0}" +
     "[data-beckon-click]:focus-visible{outline:2px solid #1a5fd0;outline-offset:2px}";
   // The close button is the tag's own chrome: it lives in a shadow root of its own, so the
   // creative's CSS (a `button{color:#fff}`, say) cannot make it invisible.
@@ -246,7 +253,7 @@
   // brand page once the server has answered with the signed click-through.
   function accept(x) {
     var entry = shown[x.engagementId];
-    if (!entry || entry.state === "clicked") return;
+    if (preview || !entry || entry.state === "clicked") return;
     entry.state = "clicked";
     clearTimeout(entry.timer);
     var popup = null;
@@ -392,6 +399,12 @@
   function start() {
     if (started || !consented) return;
     started = true;
+    if (preview) {
+      var data = JSON.parse(d.getElementById("beckon-preview").textContent);
+      api.vars = data.values || {};
+      render(data.engagement);
+      return;
+    }
     readIds();
     pageView(false);
   }

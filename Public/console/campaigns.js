@@ -237,7 +237,8 @@ const behaviourKinds = [
 ];
 
 const defaultCreative = `<div class="banner">\n  <p>Questions about your quote, {{name}}? We call you now, free.</p>\n  <button data-beckon-click>Call me</button>\n</div>`;
-const defaultCSS = `.banner { background: #fff; border: 1px solid #d1d5db; border-radius: 10px; padding: 16px 20px; max-width: 320px; box-shadow: 0 6px 24px rgb(0 0 0 / 15%); }\nbutton { background: #1d4ed8; color: #fff; border: 0; border-radius: 6px; padding: 8px 14px; }`;
+// The tag draws the card and its close button; a creative styles only what is inside.
+const defaultCSS = `.banner p { margin: 0 0 12px; }\nbutton { background: #1d4ed8; color: #fff; border: 0; border-radius: 6px; padding: 8px 14px; font: inherit; cursor: pointer; }`;
 
 export async function engagementEditor(campaignId, id) {
   const campaign = await api("GET", `campaigns/${campaignId}`);
@@ -266,7 +267,8 @@ export async function engagementEditor(campaignId, id) {
   const validity = input({ type: "number", value: e.clickToCall?.validitySeconds ?? 600, min: 30 });
   // Empty: no limit within the validity (LivePerson's behaviour); the default is 1.
   const validations = input({ type: "number", value: e.clickToCall ? (e.clickToCall.maxValidations ?? "") : 1, min: 1, placeholder: "no limit" });
-  const preview = h("iframe", { class: "preview", title: "Live preview of the creative", sandbox: "" });
+  // The website tag draws the preview (its preview mode); scripts run in an opaque origin.
+  const preview = h("iframe", { class: "preview", title: "Live preview of the creative", sandbox: "allow-scripts" });
 
   const form = h("form", { class: "card", novalidate: true },
     h("fieldset", {}, h("legend", {}, "Engagement"),
@@ -293,11 +295,11 @@ export async function engagementEditor(campaignId, id) {
   async function refreshPreview() {
     const values = Object.fromEntries(sample.value.split(",").map((pair) => pair.split("=").map((s) => s.trim())).filter((p) => p.length === 2 && p[0]));
     try {
-      const response = await api("POST", "engagements/preview", { name: name.value || "Preview", placement: placement.value, creative: { html: html.value, css: css.value }, values }, { raw: true });
+      const response = await api("POST", "engagements/preview", { name: name.value || "Preview", type: type.value, placement: placement.value, creative: { html: html.value, css: css.value }, values }, { raw: true });
       preview.srcdoc = await response.text();
     } catch (error) { preview.srcdoc = ""; }
   }
-  for (const control of [html, css, sample, placement, name]) control.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refreshPreview, 250); });
+  for (const control of [html, css, sample, placement, name, type]) control.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refreshPreview, 250); });
   placement.addEventListener("change", refreshPreview);
 
   onSubmit(form, () => {

@@ -146,8 +146,7 @@ public enum BeckonDemo {
         <button data-beckon-click>Call me now</button><p class="bk-status" role="status"></p></div>
         """
     static let creativeCSS = """
-        .banner { background: #fff; border: 2px solid #0f766e; border-radius: 12px; padding: 16px 20px; max-width: 300px; \
-        box-shadow: 0 8px 30px rgb(0 0 0 / 18%); font: 15px/1.4 system-ui, sans-serif; color: #1f2937; }
+        .banner { max-width: 300px; color: #1f2937; }
         .title { font-weight: 700; font-size: 17px; margin: 0 0 4px; }
         button { background: #0f766e; color: #fff; border: 0; border-radius: 8px; padding: 9px 16px; font: inherit; font-weight: 600; cursor: pointer; }
         .bk-status { margin: 8px 0 0; color: #0f766e; font-weight: 600; }

@@ -264,7 +264,7 @@ import Testing
 }
 
 @Suite struct EngagementPreviewTests {
-    @Test func previewRendersTheCreativeInAnOpenShadowRootSafely() async throws {
+    @Test func previewIsDrawnByTheTagInASandboxWhereOnlyTheTagRuns() async throws {
         try await TestApp.with { app, client in
             let campaign = try await CampaignRouteTests.createCampaign(app, client)
             let json = CampaignRouteTests.engagementJSON.replacingOccurrences(
@@ -276,13 +276,20 @@ import Testing
                 .get, "/api/v1/accounts/acme/engagements/\(engagement.id)/preview?name=%3Cb%3EAna%3C%2Fb%3E", key: app.acmeReader)
             #expect(preview.status == .ok)
             #expect(preview.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(preview.headers[.contentSecurityPolicy]?.hasPrefix("sandbox;") == true)
+            let policy = try #require(preview.headers[.contentSecurityPolicy])
+            #expect(policy.hasPrefix("sandbox allow-scripts;"), "an opaque origin: the creative can't reach Beckon's")
+            let nonce = try #require(policy.firstMatch(of: /script-src 'nonce-([A-Za-z0-9_-]+)'/)?.1)
             let page = preview.text
-            #expect(page.contains(#"<template shadowrootmode="open">"#))
-            #expect(page.contains(#"data-beckon-engagement="\#(engagement.id)""#))
-            #expect(page.contains("<p>Hi &lt;b&gt;Ana&lt;/b&gt;!</p>"))
-            #expect(page.contains("<button data-beckon-click>Call me</button>"))
-            #expect(page.contains(#"aria-label="Close""#))
+            #expect(page.contains(#"<script nonce="\#(nonce)" src="/tag/v1/preview.js"></script>"#), "only the tag runs")
+            #expect(page.contains(#"<meta http-equiv="Content-Security-Policy""#), "the same policy in a srcdoc frame")
+            let data = try #require(page.firstMatch(of: /<script type="application\/json" id="beckon-preview">([^<]*)<\/script>/)?.1)
+            let detail = try JSONDecoder().decode(JSONValue.self, from: Data(String(data).utf8))
+            #expect(detail["engagement"]?["engagementId"]?.number == Double(engagement.id))
+            #expect(detail["engagement"]?["content"]?["html"]?.string?.contains("<p>Hi {{name}}!</p>") == true)
+            #expect(detail["values"]?["name"]?.string == "<b>Ana</b>", "the tag fills and escapes it, as on a site")
+            #expect(!data.contains("<"), "nothing in the data can end its script element")
+            let tag = try await client.execute(uri: "/tag/v1/preview.js", method: .get)
+            #expect(tag.status == .ok && String(buffer: tag.body).contains(#""preview":true"#))
             let other = try await client.call(.get, "/api/v1/accounts/globex/engagements/\(engagement.id)/preview", key: app.globexAdmin)
             #expect(other.status == .notFound)
             #expect(try await client.call(.get, "/api/v1/accounts/acme/engagements/\(engagement.id)/preview").status == .unauthorized)

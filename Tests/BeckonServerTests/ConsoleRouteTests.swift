@@ -169,9 +169,9 @@ extension TestClientProtocol {
                 .post, "/api/v1/accounts/acme/engagements/preview", key: app.acmeReader,
                 json: #"{"placement":"overlay","creative":{"html":"<p>Hi {{name}}</p>","css":"p{color:red}"},"values":{"name":"<b>Ana</b>"}}"#)
             #expect(preview.status == .ok)
-            #expect(preview.text.contains("<p>Hi &lt;b&gt;Ana&lt;/b&gt;</p>"))
-            #expect(preview.text.contains(#"class="overlay""#) && preview.text.contains("p{color:red}"))
-            #expect(preview.headers[.contentSecurityPolicy]?.hasPrefix("sandbox") == true)
+            #expect(preview.text.contains(#""values":{"name":"\u003cb>Ana\u003c/b>"}"#))
+            #expect(preview.text.contains(#""placement":"overlay""#) && preview.text.contains("p{color:red}"))
+            #expect(preview.headers[.contentSecurityPolicy]?.hasPrefix("sandbox allow-scripts;") == true)
             let bad = try await client.call(.post, "/api/v1/accounts/acme/engagements/preview", key: app.acmeReader, json: #"{"placement":"x"}"#)
             #expect(bad.status == .badRequest)
         }

@@ -10,6 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import OUTPUT
+import pixels
 
 
 def shot(browser, name):
@@ -98,8 +99,13 @@ def test_a_campaign_built_in_the_console_is_shown_clicked_and_reported(beckon, b
     type_into(browser, "Your call page URL", f"{beckon.site_origin}/call.html")
     type_into(browser, "Sample values for the preview", "name=Console <Tester>")
     frame = browser.find_element(By.CSS_SELECTOR, "iframe.preview")
-    wait(browser).until(lambda d: "Console &lt;Tester&gt;" in (frame.get_attribute("srcdoc") or ""))
-    assert frame.get_attribute("sandbox") == ""
+    wait(browser).until(lambda d: "Console \\u003cTester>" in (frame.get_attribute("srcdoc") or ""))
+    assert frame.get_attribute("sandbox") == "allow-scripts", "scripts run, in an opaque origin"
+    browser.switch_to.frame(frame)
+    drawn = wait(browser).until(lambda d: d.execute_script(
+        "const h = document.querySelector('[data-beckon-engagement]'); return h && h.shadowRoot.querySelector('.bk-body')"))
+    assert drawn.text.startswith("Questions about your quote, Console <Tester>?"), "the tag filled and escaped the value"
+    browser.switch_to.default_content()
     assert unlabelled_controls(browser) == []
     shot(browser, "engagement-editor")
     browser.find_element(By.XPATH, "//button[text()='Create engagement']").click()
@@ -319,3 +325,44 @@ def test_the_main_flow_works_with_the_keyboard_alone(beckon, browser):
     tab_to(browser, lambda e: e.text == "Pause Keyboard campaign", limit=200).send_keys(Keys.ENTER)
     wait(browser).until(lambda d: beckon.api("GET", f"/api/v1/accounts/acme/campaigns/{created[0]['id']}")["status"] == "paused")
     shot(browser, "keyboard-paused")
+
+
+def test_the_preview_looks_exactly_like_the_live_banner(beckon, browser):
+    # The console's default creative, as a visitor sees it on the site and as the editor previews it.
+    css = ".banner p { margin: 0 0 12px; }\nbutton { background: #1d4ed8; color: #fff; border: 0; border-radius: 6px; padding: 8px 14px; font: inherit; cursor: pointer; }"
+    html = '<div class="banner">\n  <p>Questions about your quote, {{name}}? We call you now, free.</p>\n  <button data-beckon-click>Call me</button>\n</div>'
+    engagement = beckon.campaign("Same look", {
+        "type": "clickToCall", "entryPoint": {"include": [{"urlContains": "/same-look/"}]},
+        "creative": {"html": html, "css": css}, "clickToCall": {"brandPageUrl": f"{beckon.site_origin}/call.html"}})
+
+    browser.get(f"{beckon.site_origin}/same-look/page.html")
+    live_host = wait(browser).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, f'[data-beckon-engagement="{engagement["id"]}"]')))
+    live_box = wait(browser).until(lambda d: live_host.shadow_root.find_element(By.CSS_SELECTOR, ".bk-box"))
+    live = live_box.screenshot_as_png
+    live_text = live_box.text
+    (OUTPUT / "same-look-live.png").write_bytes(live)
+    # One frame: the creative draws no card of its own inside the tag's.
+    inner = browser.execute_script(
+        "return getComputedStyle(arguments[0].shadowRoot.querySelector('.banner')).backgroundColor", live_host)
+    assert inner in ("rgba(0, 0, 0, 0)", "transparent")
+
+    sign_in(browser, beckon, "admin@acme.example", beckon.admin_password)
+    browser.get(f"{beckon.base}/console#/campaigns/{engagement['campaignId']}/engagements/{engagement['id']}")
+    heading(browser, "Same look")
+    type_into(browser, "Sample values for the preview", "name=Ana <b>")
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe.preview")
+    wait(browser).until(lambda d: "Ana \\u003cb>" in (frame.get_attribute("srcdoc") or ""))
+    browser.switch_to.frame(frame)
+    preview_host = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-beckon-engagement]")))
+    preview_box = wait(browser).until(lambda d: preview_host.shadow_root.find_element(By.CSS_SELECTOR, ".bk-box"))
+    assert preview_box.text == live_text, "the same words, placeholders filled the same way"
+    preview = preview_box.screenshot_as_png
+    browser.switch_to.default_content()
+    (OUTPUT / "same-look-preview.png").write_bytes(preview)
+
+    # The rounded corners show what is behind the card (the site's page, the preview's grey), so
+    # they are left out; everything else must match.
+    share, live_size, preview_size = pixels.difference(live, preview, inset=8)
+    assert live_size == preview_size, f"live {live_size}, preview {preview_size}"
+    assert share < 0.01, f"{share:.1%} of the pixels differ (see .build/browser-output/same-look-*.png)"

@@ -107,10 +107,11 @@ struct CampaignRoutes {
         group.post("engagements/preview") { request, context in
             _ = try context.requireAuthenticated()
             let body = try await StrictJSON.decode(
-                PreviewInput.self, allowedFields: ["name", "placement", "creative", "values"], from: request, context: context)
+                PreviewInput.self, allowedFields: ["name", "type", "placement", "creative", "values"], from: request,
+                context: context)
             return PreviewPage.response(
-                name: body.name ?? "Preview", id: 0, revision: 0, placement: body.placement ?? .toaster, creative: body.creative,
-                values: body.values ?? [:])
+                name: body.name ?? "Preview", id: 0, revision: 0, type: body.type ?? .clickToCall,
+                placement: body.placement ?? .toaster, creative: body.creative, values: body.values ?? [:])
         }
         group.post("engagements/:engagementId/duplicate") { _, context in
             let principal = try context.require(.campaignsWrite)
@@ -142,6 +143,7 @@ struct CampaignRoutes {
     /// A path id; anything but a positive integer is simply not found.
     struct PreviewInput: Decodable {
         var name: String?
+        var type: EngagementSettings.Kind?
         var placement: EngagementSettings.Placement?
         var creative: EngagementSettings.Creative
         var values: [String: String]?

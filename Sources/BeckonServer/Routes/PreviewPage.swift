@@ -1,59 +1,71 @@
 import BeckonCore
+import Foundation
 import Hummingbird
 
-/// `GET …/engagements/{id}/preview`: an HTML page showing the creative as the tag shows it —
-/// in a host element with an open shadow root (declarative shadow DOM), placeholders filled
-/// from the query (`?name=Ana`) and escaped, with a close button. The page is served with a
-/// sandboxing Content-Security-Policy: brand HTML runs in an opaque origin and no script runs,
-/// so a creative can never act on Beckon's own origin.
+/// `GET …/engagements/{id}/preview` and the console's live preview: a page on which the website
+/// tag itself (`/tag/v1/preview.js`, the same `beckon.js` in preview mode) draws the engagement,
+/// so what the console shows is what a visitor sees — one rendering path (SPEC §3, §11).
+/// Placeholders are filled by the tag from the given values (`?name=Ana`) and escaped as on a site.
+///
+/// The page is sandboxed (`sandbox allow-scripts`: an opaque origin, so brand HTML can never act
+/// on Beckon's own origin) and only the tag, by its nonce, may run; the same policy is in a meta
+/// element for the console, which shows the page in an `<iframe srcdoc sandbox="allow-scripts">`.
 enum PreviewPage {
-    static let contentSecurityPolicy =
-        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:"
+    static func contentSecurityPolicy(nonce: String, sandbox: Bool) -> String {
+        (sandbox ? "sandbox allow-scripts; " : "")
+            + "default-src 'none'; script-src 'nonce-\(nonce)'; style-src 'nonce-\(nonce)'; img-src https: data:; font-src https: data:"
+    }
 
     static func response(for engagement: Engagement, values: [String: String]) -> Response {
         let settings = engagement.settings
         return response(
-            name: settings.name, id: engagement.id, revision: engagement.revision, placement: settings.placement,
-            creative: settings.creative, values: values)
+            name: settings.name, id: engagement.id, revision: engagement.revision, type: settings.type,
+            placement: settings.placement, creative: settings.creative, values: values)
     }
 
-    /// The page for a creative not saved yet (the console's live preview).
+    /// What the tag's preview mode reads: an engagement as the monitoring API answers it, and the
+    /// values for its placeholders.
+    struct Data: Encodable {
+        var engagement: MonitoringRoutes.EngagementDetail
+        var values: [String: String]
+    }
+
+    /// The page for any creative, saved (`id`, `revision`) or not (0, 0: the console's live preview).
     static func response(
-        name: String, id: Int64, revision: Int, placement: EngagementSettings.Placement, creative: EngagementSettings.Creative,
-        values: [String: String]
+        name: String, id: Int64, revision: Int, type: EngagementSettings.Kind = .clickToCall,
+        placement: EngagementSettings.Placement, creative: EngagementSettings.Creative, values: [String: String]
     ) -> Response {
-        let html = CreativeRenderer.fill(creative.html, values: values)
-        // `</style>` inside brand CSS would end the style element early.
-        let css = creative.css.replacingOccurrences(of: "</", with: "<\\/")
-        let placement = placement.rawValue
+        let nonce = RandomToken.make()
+        let detail = MonitoringRoutes.EngagementDetail(
+            campaignId: 0, engagementId: id, engagementRevision: revision, contextId: "preview", connectorId: id,
+            engagementName: name, language: AccountSettings.defaultLanguage, type: type, proactive: true, placement: placement,
+            target: placement == .embedded ? "#beckon-preview-slot" : nil, content: creative, openMode: .popup, timeoutSeconds: 0)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Inside <script>: no `<` at all, so neither `</script>` nor `<!--` can end it early.
+        let data = String(decoding: (try? encoder.encode(Data(engagement: detail, values: values))) ?? Foundation.Data("{}".utf8), as: UTF8.self)
+            .replacingOccurrences(of: "<", with: "\\u003c")
+        let policy = contentSecurityPolicy(nonce: nonce, sandbox: false)
         let page = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
-            <title>Preview: \(CreativeRenderer.escape(name)) (revision \(revision))</title>
-            <style>
+            <meta http-equiv="Content-Security-Policy" content="\(policy)">
+            <title>Preview: \(CreativeRenderer.escape(name))\(revision > 0 ? " (revision \(revision))" : "")</title>
+            <style nonce="\(nonce)">
             body { margin: 0; min-height: 100vh; font: 14px system-ui, sans-serif; background: #f3f4f6; }
-            .page { padding: 24px; color: #6b7280; }
-            [data-beckon-engagement] { position: fixed; z-index: 2147483000; }
-            .overlay { inset: 0; display: grid; place-items: center; background: rgb(0 0 0 / 40%); }
-            .toaster { right: 16px; bottom: 16px; }
-            .slideout { right: 0; top: 30%; }
-            .sticky { left: 0; right: 0; bottom: 0; }
-            .embedded { position: static; margin: 24px; }
+            .page { padding: 24px; color: #4b5563; }
+            #beckon-preview-slot { margin: 24px; }
             </style></head>
-            <body><div class="page">Preview of a \(placement) engagement\(revision > 0 ? ", revision \(revision)" : " (not saved)").</div>
-            <div class="\(placement)" data-beckon-engagement="\(id)" data-beckon-context="preview" role="dialog" aria-label="\(CreativeRenderer.escape(name))">
-            <template shadowrootmode="open"><style>
-            :host { all: initial; }
-            .beckon-frame { position: relative; font: 14px system-ui, sans-serif; }
-            .beckon-close { position: absolute; top: 4px; right: 4px; border: 0; background: none; font-size: 18px; cursor: pointer; }
-            \(css)
-            </style><div class="beckon-frame"><button class="beckon-close" type="button" aria-label="Close">×</button>\(html)</div></template>
-            </div></body></html>
+            <body><div class="page">Preview of a \(placement.rawValue) engagement\(revision > 0 ? ", revision \(revision)" : " (not saved)"), as the website tag draws it.</div>
+            <div id="beckon-preview-slot"></div>
+            <script type="application/json" id="beckon-preview">\(data)</script>
+            <script nonce="\(nonce)" src="/tag/v1/preview.js"></script>
+            </body></html>
             """
         return Response(
             status: .ok,
             headers: [
-                .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy,
+                .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy(nonce: nonce, sandbox: true),
                 .init("X-Content-Type-Options")!: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(string: page)))

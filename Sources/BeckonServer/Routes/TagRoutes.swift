@@ -13,6 +13,18 @@ struct TagRoutes {
     let limits: AddressLimits
 
     func register(on router: Router<AppRequestContext>) {
+        // The tag in preview mode, for the console's preview page (PreviewPage): it draws the
+        // engagement the page holds and talks to no server. Public code, no data.
+        router.get("tag/v1/preview.js") { request, _ in
+            let tag = template.preview
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/javascript; charset=utf-8", .cacheControl: "public, max-age=300",
+                    .eTag: tag.etag, .accessControlAllowOrigin: "*",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: tag.plain)))
+        }
         router.get("tag/v1/:accountId/:file") { request, context in
             let accountText = try context.parameters.require("accountId")
             let file = try context.parameters.require("file")
@@ -61,6 +73,8 @@ final class WebsiteTag: Sendable {
 
     private let source: String
     private let cache = Mutex<[String: Rendered]>([:])
+    /// The tag with `preview: true` in its settings (see `TagRoutes`).
+    let preview: Rendered
 
     /// `minified` is `beckon.min.js` as `scripts/build-tag` writes it: its header line is dropped
     /// and `__BECKON_CONFIG__` stands where each site's settings go.
@@ -71,6 +85,7 @@ final class WebsiteTag: Sendable {
             throw BeckonError.invalidInput(field: "http.publicDir", reason: "beckon.min.js has no \(Self.configToken); run scripts/build-tag")
         }
         source = String(text)
+        preview = Self.render(source, Config(accountId: "", siteId: "", preview: true))
     }
 
     static let configToken = "__BECKON_CONFIG__"
@@ -89,7 +104,7 @@ final class WebsiteTag: Sendable {
     func rendered(for site: Site) -> Rendered {
         let key = "\(site.accountId.rawValue)/\(site.id)"
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        let rendered = render(site)
+        let rendered = Self.render(source, Config(accountId: site.accountId.rawValue, siteId: site.id))
         cache.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[key] = rendered
@@ -97,14 +112,16 @@ final class WebsiteTag: Sendable {
         return rendered
     }
 
-    func render(_ site: Site) -> Rendered {
-        struct Config: Encodable {
-            var accountId: String
-            var siteId: String
-        }
+    struct Config: Encodable {
+        var accountId: String
+        var siteId: String
+        var preview: Bool?
+    }
+
+    static func render(_ source: String, _ settings: Config) -> Rendered {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let config = String(decoding: try! encoder.encode(Config(accountId: site.accountId.rawValue, siteId: site.id)), as: UTF8.self)
+        let config = String(decoding: try! encoder.encode(settings), as: UTF8.self)
         let plain = Array(source.replacingOccurrences(of: Self.configToken, with: config).utf8)
         let digest = SHA256.hash(data: plain).prefix(12).map { String(format: "%02x", $0) }.joined()
         let integrity = "sha384-" + Data(SHA384.hash(data: plain)).base64EncodedString()
