@@ -65,14 +65,20 @@ public actor RollupService: Service {
         }
     }
 
-    /// Counts every journal event not counted yet; answers how many. Concurrent callers share
-    /// one pass.
+    /// Counts every journal event durable when it is called (and any after); answers how many.
+    /// A pass already running may have read the journal before those events were durable, so it
+    /// is waited for and a new one runs; callers arriving during that new pass share it.
     @discardableResult
     public func catchUp() async throws -> Int {
-        if let running { return try await running.value }
+        if let running {
+            let earlier = running
+            _ = try? await earlier.value
+            // Another caller may have started the next pass meanwhile: it began after this call.
+            if let next = self.running, next != earlier { return try await next.value }
+        }
         let task = Task { try await self.pass() }
         running = task
-        defer { running = nil }
+        defer { if running == task { running = nil } }
         return try await task.value
     }
 
