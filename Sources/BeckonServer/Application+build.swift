@@ -38,7 +38,7 @@ public struct AppDependencies: Sendable {
         self.logger = logger
         self.visits = VisitTracker(
             store: LiveVisitStore(capacity: maxVisitors),
-            catalog: CampaignCatalog(campaigns: storage.campaigns, accounts: storage.accounts), journal: journal,
+            catalog: CampaignCatalog(storage: storage), journal: journal,
             keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
             clock: clock, settings: visitSettings, abuse: storage.abuse)
         self.loginThrottle = LoginThrottle(repository: storage.authState)
@@ -131,7 +131,6 @@ public func buildRouter(
     }
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
-        .add(middleware: CampaignCatalogInvalidator(catalog: dependencies.visits.catalog))
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     UserRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)
     CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)

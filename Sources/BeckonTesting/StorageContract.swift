@@ -17,6 +17,7 @@ public enum StorageContract {
     public static let checks: [StorageContractCheck] =
         accountChecks + siteChecks + apiKeyChecks + journalChecks + campaignChecks + settingsChecks + clickKeyChecks
         + rollupChecks + consoleSessionChecks + userChecks + erasureChecks + abuseChecks + authStateChecks + identityChecks
+        + changeChecks
 
     static let t0 = Date(millisecondsSince1970: 1_790_000_000_000)
 

@@ -2,21 +2,35 @@ import Foundation
 import Synchronization
 
 /// The compiled `CampaignIndex` of every account that has had page views, built on first use and
-/// rebuilt after `invalidate` (every change of campaigns, engagements or account settings
-/// calls it). Concurrent page views during a rebuild share one build.
+/// rebuilt after a change of the account's campaigns, engagements or settings, which it hears from
+/// the storage's change feed (SPEC §14). Concurrent page views during a rebuild share one build.
 public final class CampaignCatalog: Sendable {
     private let campaigns: any CampaignRepository
     private let accounts: any AccountRepository
     private let entries = Mutex<(next: UInt64, builds: [AccountID: Entry])>((0, [:]))
+    private let subscription = Mutex<ChangeFeed.Subscription?>(nil)
 
     private struct Entry {
         var id: UInt64
         var build: Task<CampaignIndex, any Error>
     }
 
-    public init(campaigns: any CampaignRepository, accounts: any AccountRepository) {
+    public init(campaigns: any CampaignRepository, accounts: any AccountRepository, changes: ChangeFeed? = nil) {
         self.campaigns = campaigns
         self.accounts = accounts
+        let subscription = changes?.subscribe { [weak self] change in
+            switch change {
+            case .campaigns(let id), .settings(let id): self?.invalidate(id)
+            case .everything: self?.invalidateAll()
+            case .sites, .apiKeys: break
+            }
+        }
+        self.subscription.withLock { $0 = subscription }
+    }
+
+    /// The catalog of `storage`, kept current by its change feed.
+    public convenience init(storage: Storage) {
+        self.init(campaigns: storage.campaigns, accounts: storage.accounts, changes: storage.changes)
     }
 
     /// The account's index; throws `.unknownAccount` when there is no such account.
@@ -42,6 +56,11 @@ public final class CampaignCatalog: Sendable {
     /// Forgets the account's index; the next page view builds a new one from storage.
     public func invalidate(_ accountId: AccountID) {
         _ = entries.withLock { $0.builds.removeValue(forKey: accountId) }
+    }
+
+    /// Forgets every index (changes may have been missed).
+    public func invalidateAll() {
+        entries.withLock { $0.builds.removeAll() }
     }
 
     private func makeBuild(_ accountId: AccountID) -> Task<CampaignIndex, any Error> {

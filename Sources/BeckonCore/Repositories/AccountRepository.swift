@@ -49,10 +49,13 @@ public protocol APIKeyRepository: Sendable {
 
 /// Everything durable, as one value handed to the server and the commands.
 public struct Storage: Sendable {
-    public var accounts: any AccountRepository
-    public var sites: any SiteRepository
-    public var apiKeys: any APIKeyRepository
-    public var campaigns: any CampaignRepository
+    /// Configuration repositories announce every successful write on `changes` (SPEC §14).
+    public private(set) var accounts: any AccountRepository
+    public private(set) var sites: any SiteRepository
+    public private(set) var apiKeys: any APIKeyRepository
+    public private(set) var campaigns: any CampaignRepository
+    /// Where `accounts`, `sites`, `apiKeys` and `campaigns` announce their writes; caches subscribe.
+    public let changes: ChangeFeed
     public var clickKeys: any ClickKeyRepository
     public var journal: any JournalStore
     public var rollups: any RollupRepository
@@ -79,12 +82,13 @@ public struct Storage: Sendable {
         rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,
         authState: any AuthStateRepository, identities: any VisitorIdentityRepository,
         ping: @escaping @Sendable () async throws -> Void,
-        close: @escaping @Sendable () async throws -> Void
+        close: @escaping @Sendable () async throws -> Void, changes: ChangeFeed = ChangeFeed()
     ) {
-        self.accounts = accounts
-        self.sites = sites
-        self.apiKeys = apiKeys
-        self.campaigns = campaigns
+        self.changes = changes
+        self.accounts = PublishingAccountRepository(base: accounts, feed: changes)
+        self.sites = PublishingSiteRepository(base: sites, feed: changes)
+        self.apiKeys = PublishingAPIKeyRepository(base: apiKeys, feed: changes)
+        self.campaigns = PublishingCampaignRepository(base: campaigns, feed: changes)
         self.clickKeys = clickKeys
         self.journal = journal
         self.rollups = rollups

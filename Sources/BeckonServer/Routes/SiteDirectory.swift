@@ -2,18 +2,30 @@ import BeckonCore
 import Foundation
 import Synchronization
 
-/// Sites looked up by the public monitoring API on every page view, cached for a short time so
-/// the hot path does not read the database; a site created or changed is seen within `ttl`.
+/// Sites looked up by the public monitoring API on every page view, cached so the hot path does
+/// not read the database. A site created or changed is forgotten when the storage's change feed
+/// says so (SPEC §14); `ttl` bounds how long an entry lives even so (for writes of other nodes
+/// until their changes are relayed).
 final class SiteDirectory: Sendable {
     private let storage: Storage
     private let clock: any WallClock
     private let ttl: TimeInterval
     private let cache = Mutex<[String: (site: Site?, until: Date)]>([:])
+    private let subscription = Mutex<ChangeFeed.Subscription?>(nil)
 
     init(storage: Storage, clock: any WallClock, ttl: TimeInterval = 10) {
         self.storage = storage
         self.clock = clock
         self.ttl = ttl
+        let subscription = storage.changes.subscribe { [weak self] change in
+            switch change {
+            // A new account: an earlier "no such account" answer must not stay.
+            case .sites(let id), .settings(let id): self?.forget(accountId: id)
+            case .everything: self?.forgetAll()
+            case .campaigns, .apiKeys: break
+            }
+        }
+        self.subscription.withLock { $0 = subscription }
     }
 
     /// The site; throws `.unknownAccount` or `.notFound` (site) otherwise.
@@ -34,6 +46,10 @@ final class SiteDirectory: Sendable {
             throw BeckonError.unknownAccount(accountId.rawValue)
         }
         throw BeckonError.notFound("site '\(id)' of account '\(accountId.rawValue)'")
+    }
+
+    func forgetAll() {
+        cache.withLock { $0.removeAll() }
     }
 
     func forget(accountId: AccountID) {

@@ -1,0 +1,88 @@
+import Synchronization
+
+/// A change of an account's configuration (SPEC §14): what caches of it must forget.
+public enum ConfigurationChange: Sendable, Hashable {
+    /// A campaign or one of its engagements was created, changed or archived.
+    case campaigns(AccountID)
+    /// The account's settings changed.
+    case settings(AccountID)
+    /// A site was created or changed.
+    case sites(AccountID)
+    /// An API key was created or revoked.
+    case apiKeys(AccountID)
+    /// Changes may have been missed (a lost connection to the other nodes): forget everything.
+    case everything
+
+    /// The account it is about; nil for `.everything`.
+    public var accountId: AccountID? {
+        switch self {
+        case .campaigns(let id), .settings(let id), .sites(let id), .apiKeys(let id): id
+        case .everything: nil
+        }
+    }
+}
+
+/// Where configuration changes are announced and heard (SPEC §14). The repositories publish
+/// (`Storage.publishing(to:)`): every write of campaigns, engagements, settings, sites and keys
+/// that succeeded. Caches subscribe instead of being cleared by the route that made the write.
+///
+/// Subscribers are called synchronously, in publishing order, before the write returns: a node
+/// reads its own writes (the answer to a PATCH is followed by page views decided on the new
+/// campaigns). `changes()` offers the same as an `AsyncSequence` for consumers that do slower
+/// work. Several nodes (issue 18): a relay subscribes here to send each change to the others
+/// (PostgreSQL `NOTIFY`) and publishes what it hears from them, and `.everything` after it lost its
+/// connection.
+public final class ChangeFeed: Sendable {
+    public typealias Handler = @Sendable (ConfigurationChange) -> Void
+
+    private struct State {
+        var next = 0
+        var handlers: [Int: Handler] = [:]
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Tells every subscriber, in the order they subscribed.
+    public func publish(_ change: ConfigurationChange) {
+        let handlers = state.withLock { state in state.handlers.sorted { $0.key < $1.key }.map(\.value) }
+        for handler in handlers { handler(change) }
+    }
+
+    /// Calls `handler` with every change published from now on, until the subscription is
+    /// cancelled or released.
+    public func subscribe(_ handler: @escaping Handler) -> Subscription {
+        let id = state.withLock { state in
+            state.next += 1
+            state.handlers[state.next] = handler
+            return state.next
+        }
+        return Subscription { [weak self] in _ = self?.state.withLock { $0.handlers.removeValue(forKey: id) } }
+    }
+
+    /// The changes published from now on, as an asynchronous sequence (buffered; it ends when the
+    /// iterating task is cancelled).
+    public func changes() -> AsyncStream<ConfigurationChange> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ConfigurationChange.self)
+        let subscription = subscribe { continuation.yield($0) }
+        continuation.onTermination = { _ in subscription.cancel() }
+        return stream
+    }
+
+    /// A subscription; cancelled when released.
+    public final class Subscription: Sendable {
+        private let end: Mutex<(@Sendable () -> Void)?>
+
+        init(_ end: @escaping @Sendable () -> Void) { self.end = Mutex(end) }
+
+        public func cancel() {
+            let end = self.end.withLock { end -> (@Sendable () -> Void)? in
+                defer { end = nil }
+                return end
+            }
+            end?()
+        }
+
+        deinit { cancel() }
+    }
+}
