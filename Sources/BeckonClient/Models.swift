@@ -141,7 +141,9 @@ public struct Attribute: @unchecked Sendable {
     public init(_ fields: [String: Any]) { self.fields = fields }
 
     /// `convStatus` for a clicked context.
-    public static func callStatus(contextId: String, _ status: BeckonClient.CallStatus, disposition: String? = nil, extra: [String: Any] = [:])
+    public static func callStatus(
+        contextId: String, _ status: BeckonClient.CallStatus, disposition: String? = nil, extra: [String: Any] = [:]
+    )
         -> Attribute
     {
         var fields = extra

@@ -62,7 +62,7 @@ public enum BeckonDemo {
             let siteOrigin = "http://\(options.host):\(options.sitePort)"
             let callPageURL = "http://\(options.host):\(options.callPagePort)/call"
             let seeded = try await seed(dependencies, siteOrigins: [siteOrigin, "http://localhost:\(options.sitePort)"], callPage: callPageURL)
-            let beckon = buildApplication(configuration: configuration, dependencies: dependencies)
+            let beckon = try buildApplication(configuration: configuration, dependencies: dependencies)
             let client = BeckonClient(baseURL: URL(string: base)!, accountId: accountId, credentials: .bearer(seeded.callPageKey))
             let callPage = Application(
                 router: CallPage(beckon: client, dialer: SimulatedDialer(speed: options.callSpeed), logger: logger).router(),
@@ -166,7 +166,7 @@ public enum BeckonDemo {
 }
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The sample brand website: three pages with the tag, reporting a product view and a cart.

@@ -58,14 +58,15 @@ public struct AppDependencies: Sendable {
 
 /// Builds the HTTP application: routes, middleware, and the services it runs (storage's
 /// connection pool, the journal writer, the rollups). The server starts after its services and
-/// stops before them.
+/// stops before them. Throws when the browser files (`beckon.min.js`, the console) are missing:
+/// a server that cannot serve its tag must not start and report itself ready.
 public func buildApplication(
     configuration: BeckonConfiguration, dependencies: AppDependencies
-)
+) throws
     -> some ApplicationProtocol
 {
     let registry = PrometheusCollectorRegistry()
-    let router = buildRouter(configuration: configuration, dependencies: dependencies, registry: registry)
+    let router = try buildRouter(configuration: configuration, dependencies: dependencies, registry: registry)
     var app = Application(
         router: router,
         server: cappedHTTP1(configuration, logger: dependencies.logger, registry: registry),
@@ -88,7 +89,7 @@ public func buildApplication(
 public func buildRouter(
     configuration: BeckonConfiguration, dependencies: AppDependencies,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
-) -> Router<AppRequestContext> {
+) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestMetricsMiddleware(registry: registry)
@@ -104,14 +105,11 @@ public func buildRouter(
     MonitoringRoutes(
         tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor, limits: limits,
         identities: VisitorIdentities(repository: dependencies.storage.identities, hasher: dependencies.numberHasher),
-        clock: dependencies.clock)
+        clock: dependencies.clock
+    )
+    .register(on: router)
+    TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites, limits: limits)
         .register(on: router)
-    do {
-        TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites, limits: limits)
-            .register(on: router)
-    } catch {
-        dependencies.logger.error("the website tag is not served", metadata: ["error": "\(error)"])
-    }
     ClickKeyRoutes(keyring: dependencies.visits.keyring, limits: limits).register(on: router)
     DomainRoutes(accounts: dependencies.storage.accounts, trustForwardedFor: configuration.trustForwardedFor, limits: limits)
         .register(on: router)
@@ -120,15 +118,11 @@ public func buildRouter(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
         nonces: NonceRegistry(repository: dependencies.storage.authState), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
         trustForwardedFor: configuration.trustForwardedFor)
-    do {
-        ConsoleRoutes(
-            storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
-            clock: dependencies.clock, assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory),
-            trustForwardedFor: configuration.trustForwardedFor, limits: limits
-        ).register(on: router)
-    } catch {
-        dependencies.logger.error("the console is not served", metadata: ["error": "\(error)"])
-    }
+    ConsoleRoutes(
+        storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
+        clock: dependencies.clock, assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory),
+        trustForwardedFor: configuration.trustForwardedFor, limits: limits
+    ).register(on: router)
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
     AccountAdminRoutes(storage: dependencies.storage, provisioning: dependencies.provisioning).register(on: account)

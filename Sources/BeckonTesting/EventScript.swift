@@ -68,4 +68,3 @@ public struct EventScript {
         add(.attribute(AttributeRecord(pageId: nil, source: .brand, attribute: sde)))
     }
 }
-

@@ -11,7 +11,11 @@ extension StorageContract {
             let heard = Mutex<[ConfigurationChange]>([])
             let subscription = storage.changes.subscribe { change in heard.withLock { $0.append(change) } }
             defer { subscription.cancel() }
-            func take() -> [ConfigurationChange] { heard.withLock { heard in defer { heard = [] }; return heard } }
+            func take() -> [ConfigurationChange] {
+                heard.withLock { heard in
+                    defer { heard = [] }; return heard
+                }
+            }
 
             try await twoAccounts(storage)
             #expect(take() == [.settings(acme), .settings(globex)], "a new account")

@@ -20,9 +20,13 @@ extension StorageContract {
             kept.sequence = 2
             try await storage.rollups.apply([:], facts: [acme: [fact, kept], globex: [fact]], from: 0, through: 4)
             #expect(try await storage.rollups.deleteFacts(accountId: acme, visitorId: "v1") == 1)
-            let left = try await storage.rollups.facts(ReportFactQuery(accountId: acme, type: ReportFact.displayType, from: .distantPast, to: .distantFuture))
+            let left = try await storage.rollups.facts(
+                ReportFactQuery(accountId: acme, type: ReportFact.displayType, from: .distantPast, to: .distantFuture))
             #expect(left.map(\.visitorId) == ["v2"])
-            #expect(try await storage.rollups.facts(ReportFactQuery(accountId: globex, type: ReportFact.displayType, from: .distantPast, to: .distantFuture)).count == 1)
+            #expect(
+                try await storage.rollups.facts(
+                    ReportFactQuery(accountId: globex, type: ReportFact.displayType, from: .distantPast, to: .distantFuture)
+                ).count == 1)
         }
     ]
 }

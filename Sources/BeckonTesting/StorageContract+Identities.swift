@@ -19,6 +19,6 @@ extension StorageContract {
             #expect(try await repository.forget(accountId: acme, visitorId: "v3") == 1)
             #expect(try await repository.visitor(accountId: acme, hashes: [a]) == nil)
             #expect(try await repository.visitor(accountId: acme, hashes: []) == nil)
-        },
+        }
     ]
 }

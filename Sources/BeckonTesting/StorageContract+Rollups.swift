@@ -66,10 +66,10 @@ extension StorageContract {
             #expect(rows == [RollupRow(hour: 3, campaignId: 1, metrics: metrics)])
             #expect(
                 try await storage.rollups.rows(
-                    RollupQuery(accountId: globex, from: t0, to: t0.addingTimeInterval(3600), level: .campaign)).isEmpty)
+                    RollupQuery(accountId: globex, from: t0, to: t0.addingTimeInterval(3600), level: .campaign)
+                ).isEmpty)
         },
     ]
-
 
     static func rollupService(_ storage: Storage, batchSize: Int, memory: RollupMemory = RollupMemory()) -> RollupService {
         RollupService(

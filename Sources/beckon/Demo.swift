@@ -39,24 +39,25 @@ struct Demo: AsyncParsableCommand {
                     out.write((try? encoder.encode(started)) ?? Data())
                     out.write(Data("\n".utf8))
                 } else {
-                    out.write(Data(
-                        """
+                    out.write(
+                        Data(
+                            """
 
-                        Beckon demo is running. Open these in a browser:
+                            Beckon demo is running. Open these in a browser:
 
-                          1. The brand's website:   \(started.product)
-                             Wait two seconds: a Click to Call banner appears. Click "Call me now".
-                          2. The call page opens:   enter any number with its country code (e.g. +1 555 010 0123),
-                             agree to be called, and watch the call go from ringing to completed — on the call
-                             page and, at the same time, on the website.
-                          3. The console:           \(started.console)
-                             email \(started.consoleEmail)   password \(started.consolePassword)
-                             Reports shows the exposure, the click and the completed call; Visitors shows the visit.
+                              1. The brand's website:   \(started.product)
+                                 Wait two seconds: a Click to Call banner appears. Click "Call me now".
+                              2. The call page opens:   enter any number with its country code (e.g. +1 555 010 0123),
+                                 agree to be called, and watch the call go from ringing to completed — on the call
+                                 page and, at the same time, on the website.
+                              3. The console:           \(started.console)
+                                 email \(started.consoleEmail)   password \(started.consolePassword)
+                                 Reports shows the exposure, the click and the completed call; Visitors shows the visit.
 
-                        Numbers ending in 0000 are not answered, 1111 are busy, 2222 fail.
-                        Data: \(dataDirectory) (fresh on every start). Ctrl-C stops.
+                            Numbers ending in 0000 are not answered, 1111 are busy, 2222 fail.
+                            Data: \(dataDirectory) (fresh on every start). Ctrl-C stops.
 
-                        """.utf8))
+                            """.utf8))
                 }
             }
         }

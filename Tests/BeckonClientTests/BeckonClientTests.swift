@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The brand SDK against a running Beckon (a real server on a free port; no mocks of Beckon).
@@ -92,7 +92,9 @@ import Testing
             // A wrong secret is refused.
             let wrong = BeckonClient(
                 baseURL: beckon.baseURL, accountId: "acme",
-                credentials: .oauth1(consumerKey: beckonServer.admin.oauth1.consumerKey, consumerSecret: "nope", token: beckonServer.admin.oauth1.token, tokenSecret: "nope"),
+                credentials: .oauth1(
+                    consumerKey: beckonServer.admin.oauth1.consumerKey, consumerSecret: "nope", token: beckonServer.admin.oauth1.token,
+                    tokenSecret: "nope"),
                 retry: .init(retries: 3, initialDelay: 0.01))
             await #expect(throws: BeckonClientError.refused(status: 401, message: "OAuth signature does not match")) {
                 _ = try await wrong.visitInformation(visitorId: click.visitorId, sessionId: click.sessionId)
@@ -161,7 +163,10 @@ import Testing
     }
 
     @Test func aClickThroughIsReadFromTheBrandPagesURL() throws {
-        let url = URL(string: "https://brand.example/call?src=x&accountId=acme&visitorId=v&sessionId=s&campaignId=7&engagementId=11&engagementRevision=2&contextId=1&token=a.b.c")!
+        let url = URL(
+            string:
+                "https://brand.example/call?src=x&accountId=acme&visitorId=v&sessionId=s&campaignId=7&engagementId=11&engagementRevision=2&contextId=1&token=a.b.c"
+        )!
         let click = try #require(ClickThrough(url: url))
         #expect(click.campaignId == 7 && click.engagementRevision == 2 && click.token == "a.b.c")
         #expect(ClickThrough(url: URL(string: "https://brand.example/call?accountId=acme")!) == nil)

@@ -72,10 +72,12 @@ import Testing
             let action = try #require(html.range(of: #"action="/call/"#).map { html[$0.upperBound...].prefix(32) })
             let callPath = "/call/\(action)"
             // Checked before anything is placed: the number's shape, then consent.
-            let bad = try await callPage.execute(uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=555-CALL-ME&consent=yes"))
+            let bad = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=555-CALL-ME&consent=yes"))
             #expect(bad.status == .badRequest && String(buffer: bad.body).contains("country code"))
             #expect(String(buffer: bad.body).contains(#"value="555-CALL-ME""#))
-            let noConsent = try await callPage.execute(uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+555+010+0123"))
+            let noConsent = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B1+555+010+0123"))
             #expect(noConsent.status == .badRequest && String(buffer: noConsent.body).contains("agree to be called"))
             #expect(try await Self.statuses(beckon, click).isEmpty)
             let placed = try await callPage.execute(
@@ -99,7 +101,8 @@ import Testing
     @Test func anUnansweredCallEndsAsNoAnswer() async throws {
         try await Self.withCallPage(dialer: { _ in SimulatedDialer(speed: 0.01) }) { beckon, click, path, callPage, _ in
             let callPath = try await Self.openForm(callPage, path)
-            _ = try await callPage.execute(uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B15550100000&consent=yes"))
+            _ = try await callPage.execute(
+                uri: callPath, method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B15550100000&consent=yes"))
             #expect(try await Self.waitForFinal(callPage, callPath)["status"] as? String == "NO_ANSWER")
             #expect(try await Self.statuses(beckon, click).last == "NO_ANSWER")
         }
@@ -163,18 +166,26 @@ import Testing
                     connectURL: publicURL.appendingPathComponent("connect"))
             }) { beckon, click, path, callPage, publicURL in
                 let id = String(try await Self.openForm(callPage, path).dropFirst("/call/".count))
-                _ = try await callPage.execute(uri: "/call/\(id)", method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B4930123456789&consent=yes"))
+                _ = try await callPage.execute(
+                    uri: "/call/\(id)", method: .post, headers: Self.form, body: ByteBuffer(string: "phone=%2B4930123456789&consent=yes"))
                 let (authorization, form) = try #require(provider.requests.first)
                 #expect(authorization == "Basic " + Data("AC1:secret-token".utf8).base64EncodedString())
                 #expect(form.contains("To=%2B4930123456789") && form.contains("From=%2B15550009999"))
-                #expect(form.contains("StatusCallback=" + CloudTelephonyDialer.formEncode(publicURL.appendingPathComponent("dialer/callback/\(id)").absoluteString)))
+                #expect(
+                    form.contains(
+                        "StatusCallback=" + CloudTelephonyDialer.formEncode(publicURL.appendingPathComponent("dialer/callback/\(id)").absoluteString))
+                )
                 // The provider's callbacks drive the statuses Beckon receives.
                 for status in ["ringing", "in-progress", "completed"] {
                     let answer = try await callPage.execute(
-                        uri: "/dialer/callback/\(id)", method: .post, headers: Self.form, body: ByteBuffer(string: "CallSid=CA1&CallStatus=\(status)"))
+                        uri: "/dialer/callback/\(id)", method: .post, headers: Self.form, body: ByteBuffer(string: "CallSid=CA1&CallStatus=\(status)")
+                    )
                     #expect(answer.status == .noContent)
                 }
-                #expect(try await callPage.execute(uri: "/dialer/callback/unknown", method: .post, headers: Self.form, body: ByteBuffer(string: "CallStatus=ringing")).status == .notFound)
+                #expect(
+                    try await callPage.execute(
+                        uri: "/dialer/callback/unknown", method: .post, headers: Self.form, body: ByteBuffer(string: "CallStatus=ringing")
+                    ).status == .notFound)
                 #expect(try await Self.waitForFinal(callPage, "/call/\(id)")["status"] as? String == "COMPLETED")
                 #expect(try await Self.statuses(beckon, click) == ["REQUESTED", "RINGING", "CONNECTED", "COMPLETED"])
             }

@@ -8,7 +8,7 @@ import HummingbirdTesting
 import Logging
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// A real Beckon on a free port of 127.0.0.1 over fresh SQLite: account `acme` (and `globex`),
@@ -47,7 +47,7 @@ struct RunningBeckon: Sendable {
                 settings: CampaignFixtures.engagement(1, campaign: campaign.id, entryPoint: EntryPoint(include: [.urlContains("/product/")]))
                     .settings,
                 at: clock.now())
-            let app = buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
+            let app = try buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
             try await app.test(.live) { client in
                 guard let port = client.port else { throw BeckonError.storageUnavailable("no port") }
                 try await body(
@@ -84,7 +84,8 @@ struct RunningBeckon: Sendable {
             #"{"type":"\#(type)","campaign":\#(campaign),"engId":\#(engagement),"revision":\#(revision),"eContext":[{"type":"engagementContext","id":"\#(context)"}]}"#
         }
         let report = try await json(
-            "PUT", "\(site)/report?v=1.0&vid=\(visitor)&sid=\(session)", "{\"engagementAttributes\":[\(impression("impDisplay")),\(impression("impAccept"))]}")
+            "PUT", "\(site)/report?v=1.0&vid=\(visitor)&sid=\(session)",
+            "{\"engagementAttributes\":[\(impression("impDisplay")),\(impression("impAccept"))]}")
         guard let url = (report["clickThrough"] as? [String: Any])?["url"] as? String, let parsed = URL(string: url) else {
             throw BeckonClientError.malformed("no click-through: \(report)")
         }

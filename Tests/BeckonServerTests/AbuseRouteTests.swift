@@ -37,7 +37,9 @@ extension TestClientProtocol {
     func dial(_ app: TestApp, _ visit: ClickedVisit, _ number: String, key: IssuedAPIKey? = nil) async throws -> TestResponse {
         try await call(
             .post, "/api/account/acme/clicktocall/dial-authorizations", key: key ?? app.acmeAdmin,
-            json: #"{"visitorId":"\#(visit.reply.visitorId)","sessionId":"\#(visit.reply.sessionId)","contextId":"\#(visit.detail.contextId)","phoneNumber":"\#(number)"}"#)
+            json:
+                #"{"visitorId":"\#(visit.reply.visitorId)","sessionId":"\#(visit.reply.sessionId)","contextId":"\#(visit.detail.contextId)","phoneNumber":"\#(number)"}"#
+        )
     }
 }
 
@@ -65,8 +67,10 @@ extension TestClientProtocol {
             #expect((eighth.retryAfterSeconds ?? 0) > 800 && (eighth.retryAfterSeconds ?? 0) <= 900)
 
             // A new visit of the same visitor is still limited: Click to Call not shown, the content is.
-            let next = try await client.pageView(fixture.engagementPath + "&vid=\(visit.reply.visitorId)&debug=1", headers: [.init("X-Beckon-Debug-Key")!: fixture.debugKey])
-                .decoded(EngagementReply.self)
+            let next = try await client.pageView(
+                fixture.engagementPath + "&vid=\(visit.reply.visitorId)&debug=1", headers: [.init("X-Beckon-Debug-Key")!: fixture.debugKey]
+            )
+            .decoded(EngagementReply.self)
             #expect(next.sessionId != visit.reply.sessionId)
             #expect(next.engagementDetails?.map(\.type) == ["content"])
             #expect(next.decisions?.first { $0.engagementId == fixture.engagement.id }?.outcome == "abuseBlocked")
@@ -115,7 +119,8 @@ extension TestClientProtocol {
             #expect(hidden.engagementDetails == nil)
 
             // Another account can neither see nor lift it; a reader may list but not lift.
-            #expect(try await client.call(.get, "/api/v1/accounts/globex/abuse/blocks", key: app.globexAdmin).decoded(BlockListReply.self).items.isEmpty)
+            #expect(
+                try await client.call(.get, "/api/v1/accounts/globex/abuse/blocks", key: app.globexAdmin).decoded(BlockListReply.self).items.isEmpty)
             #expect(try await client.call(.delete, "/api/v1/accounts/globex/abuse/blocks/\(block.id)", key: app.globexAdmin).status == .notFound)
             #expect(try await client.call(.delete, "/api/v1/accounts/acme/abuse/blocks/\(block.id)", key: app.acmeReader).status == .forbidden)
 
@@ -144,17 +149,24 @@ extension TestClientProtocol {
             let blocked = try await client.call(
                 .post, "/api/v1/accounts/acme/abuse/blocked-numbers", key: app.acmeAdmin, json: #"{"phoneNumber":"+14155550177"}"#)
             #expect(blocked.status == .created && !blocked.text.contains("5550177"))
-            #expect(try await client.call(
-                .post, "/api/v1/accounts/acme/abuse/blocked-numbers", key: app.acmeAdmin, json: #"{"phoneNumber":"+14155550177"}"#
-            ).status == .conflict)
-            #expect(try await client.dial(app, try await ClickedVisit.make(client, fixture), "+14155550177").decoded(DialReply.self).reason == "numberBlocked")
+            #expect(
+                try await client.call(
+                    .post, "/api/v1/accounts/acme/abuse/blocked-numbers", key: app.acmeAdmin, json: #"{"phoneNumber":"+14155550177"}"#
+                ).status == .conflict)
+            #expect(
+                try await client.dial(app, try await ClickedVisit.make(client, fixture), "+14155550177").decoded(DialReply.self).reason
+                    == "numberBlocked")
 
             let patch = try await client.call(
                 .patch, "/api/v1/accounts/acme/settings", key: app.acmeAdmin,
                 json: #"{"abuse":{"allowedCountries":["US","CA"],"dailyCallBudget":4}}"#)
             #expect(patch.status == .ok)
-            #expect(try await client.dial(app, try await ClickedVisit.make(client, fixture), "+442071838750").decoded(DialReply.self).reason == "countryNotAllowed")
-            #expect(try await client.dial(app, try await ClickedVisit.make(client, fixture), "+19005550123").decoded(DialReply.self).reason == "premiumPrefix")
+            #expect(
+                try await client.dial(app, try await ClickedVisit.make(client, fixture), "+442071838750").decoded(DialReply.self).reason
+                    == "countryNotAllowed")
+            #expect(
+                try await client.dial(app, try await ClickedVisit.make(client, fixture), "+19005550123").decoded(DialReply.self).reason
+                    == "premiumPrefix")
             #expect(try await client.dial(app, try await ClickedVisit.make(client, fixture), "+16045550123").decoded(DialReply.self).country == "CA")
             let budget = try await client.dial(app, try await ClickedVisit.make(client, fixture), "+14155550150")
             #expect(try budget.decoded(DialReply.self).reason == "accountCallBudget")
@@ -169,7 +181,9 @@ extension TestClientProtocol {
             let unknownField = try await client.call(
                 .post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: #"{"phone":"+14155550100"}"#)
             #expect(unknownField.status == .badRequest)
-            #expect(try await client.call(.post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: "{").status == .badRequest)
+            #expect(
+                try await client.call(.post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: "{").status == .badRequest
+            )
             #expect(try await client.dial(app, visit, "+14155550100", key: app.acmeReader).status == .unauthorized)
             let badSetting = try await client.call(
                 .patch, "/api/v1/accounts/acme/settings", key: app.acmeAdmin, json: #"{"abuse":{"clicks":{"perMinute":3}}}"#)

@@ -197,7 +197,8 @@ extension TestClientProtocol {
             #expect(calls?.first?["status"] as? String == "COMPLETED" && calls?.first?["disposition"] as? String == "sale")
             #expect((visits?.first?["pages"] as? [[String: Any]])?.count == 1)
             // Another account cannot see it; bad and unknown ids are told apart.
-            #expect(try await client.call(.get, "/api/v1/accounts/globex/visitors/\(visit.reply.visitorId)", key: app.globexAdmin).status == .notFound)
+            #expect(
+                try await client.call(.get, "/api/v1/accounts/globex/visitors/\(visit.reply.visitorId)", key: app.globexAdmin).status == .notFound)
             #expect(try await client.call(.get, "/api/v1/accounts/acme/visitors/not-an-id", key: app.acmeReader).status == .badRequest)
             #expect(try await client.call(.get, "/api/v1/accounts/acme/visitors/\(VisitToken.random())", key: app.acmeReader).status == .notFound)
         }
@@ -245,9 +246,11 @@ struct NewUserReply: Decodable {
                 let answer = try await client.call(.post, path, key: app.acmeAdmin, json: body)
                 #expect(answer.status == .badRequest && answer.text.contains(#""field":"\#(field)""#), "\(body): \(answer.text)")
             }
-            #expect(try await client.call(.post, path, key: app.acmeAdmin, json: #"{"email":"admin@acme.example","role":"analyst"}"#).status == .conflict)
+            #expect(
+                try await client.call(.post, path, key: app.acmeAdmin, json: #"{"email":"admin@acme.example","role":"analyst"}"#).status == .conflict)
             // acme's only admin (from `account create`) can be neither demoted nor removed.
-            let users = try JSONSerialization.jsonObject(with: Data(buffer: try await client.call(.get, path, key: app.acmeAdmin).body)) as? [String: Any]
+            let users =
+                try JSONSerialization.jsonObject(with: Data(buffer: try await client.call(.get, path, key: app.acmeAdmin).body)) as? [String: Any]
             let only = try #require((users?["items"] as? [[String: Any]])?.first?["id"] as? String)
             #expect(try await client.call(.patch, "\(path)/\(only)", key: app.acmeAdmin, json: #"{"role":"analyst"}"#).status == .conflict)
             #expect(try await client.call(.delete, "\(path)/\(only)", key: app.acmeAdmin).status == .conflict)
@@ -268,7 +271,8 @@ struct NewUserReply: Decodable {
             let path = "/api/v1/accounts/acme/visitors/\(visit.reply.visitorId)"
             // Only an admin erases; another account does not know the visitor.
             #expect(try await client.call(.delete, path, key: app.acmeReader).status == .forbidden)
-            #expect(try await client.call(.delete, "/api/v1/accounts/globex/visitors/\(visit.reply.visitorId)", key: app.globexAdmin).status == .notFound)
+            #expect(
+                try await client.call(.delete, "/api/v1/accounts/globex/visitors/\(visit.reply.visitorId)", key: app.globexAdmin).status == .notFound)
             let erased = try await client.call(.delete, path, key: app.acmeAdmin)
             #expect(erased.status == .ok)
             #expect(erased.text.contains(#""erasedEvents":"#) && !erased.text.contains(#""erasedEvents":0"#))
@@ -277,7 +281,8 @@ struct NewUserReply: Decodable {
             #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status == .notFound)
             let acme = AccountID(trusted: "acme")
             #expect(try await app.storage.journal.events(accountId: acme, visitorId: visit.reply.visitorId, since: .distantPast, limit: 10).isEmpty)
-            let facts = try await app.storage.rollups.facts(ReportFactQuery(accountId: acme, type: ReportFact.displayType, from: .distantPast, to: .distantFuture))
+            let facts = try await app.storage.rollups.facts(
+                ReportFactQuery(accountId: acme, type: ReportFact.displayType, from: .distantPast, to: .distantFuture))
             #expect(facts.map(\.visitorId) == [other.reply.visitorId])
             // The other visitor is untouched; the counts (which name nobody) stay.
             #expect(try await client.call(.get, "/api/v1/accounts/acme/visitors/\(other.reply.visitorId)", key: app.acmeReader).status == .ok)

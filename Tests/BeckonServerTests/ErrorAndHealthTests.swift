@@ -59,7 +59,7 @@ final class SwitchableJournalStore: JournalStore {
             let dependencies = AppDependencies(
                 storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
                 clock: ManualClock(), passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
-            let app = buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
+            let app = try buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
             try await app.test(.router) { client in
                 let event = JournalEvent(accountId: AccountID(trusted: "acme"), kind: .pageView, occurredAt: Date(), visitorId: "v")
                 #expect(try await client.call(.get, "/readyz").status == .ok)
@@ -74,6 +74,28 @@ final class SwitchableJournalStore: JournalStore {
                 try await journal.append([event])
                 #expect(try await storage.journal.count() == 2)
             }
+        }
+    }
+
+    @Test func theServerDoesNotStartWithoutItsBrowserFiles() async throws {
+        try await TestStorage.withSQLite { storage, _ in
+            let logger = Logger(label: "beckon.test")
+            let dependencies = AppDependencies(
+                storage: storage, journal: GroupCommitJournal(store: storage.journal, logger: logger),
+                secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()), clock: ManualClock(),
+                passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-public-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            func start() throws {
+                _ = try buildApplication(configuration: BeckonConfiguration(port: 0, publicDirectory: folder.path), dependencies: dependencies)
+            }
+            // A configured folder is used alone: no quiet fallback to another Public folder.
+            #expect(throws: BeckonError.invalidInput(field: "http.publicDir", reason: "no beckon.js in \(folder.path)")) { try start() }
+            // The source without the built file: the message says how to make it.
+            try "/* tag */".write(to: folder.appendingPathComponent("beckon.js"), atomically: true, encoding: .utf8)
+            #expect(throws: BeckonError.self) { try start() }
+            do { try start() } catch { #expect("\(error)".contains("scripts/build-tag")) }
         }
     }
 

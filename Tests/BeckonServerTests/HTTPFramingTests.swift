@@ -1,10 +1,11 @@
 import BeckonCore
 import BeckonTesting
-@testable import BeckonServer
 import Foundation
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import BeckonServer
 
 /// Refusals of the HTTP layer carry LivePerson's envelope too (SPEC §13a).
 @Suite struct HTTPFramingTests {

@@ -10,7 +10,7 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("docs/openapi.yaml")
         let text = try String(contentsOf: docs, encoding: .utf8)
         try await TestApp.with { app, _ in
-            let router = buildRouter(configuration: app.configuration, dependencies: app.dependencies)
+            let router = try buildRouter(configuration: app.configuration, dependencies: app.dependencies)
             #expect(!router.routes.isEmpty)
             for route in router.routes {
                 let path =

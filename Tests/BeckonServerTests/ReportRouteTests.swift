@@ -215,7 +215,8 @@ func seedReportHistory(_ app: TestApp) async throws {
             #expect(try await client.call(.get, path, key: app.globexAdmin).status == .forbidden)
             let analyst = try await app.provisioning.createAPIKey(accountId: "acme", name: "analyst", scopes: [.reportsRead])
             #expect(try await client.call(.get, path, key: analyst).status == .ok)
-            #expect(try await client.call(.get, "/api/v1/accounts/acme/reports/custom?\(Self.november)&attribute=lead.topic", key: analyst).status == .ok)
+            #expect(
+                try await client.call(.get, "/api/v1/accounts/acme/reports/custom?\(Self.november)&attribute=lead.topic", key: analyst).status == .ok)
             // globex's own copy of the history is counted apart (its zone is UTC, so b1 falls on 11-03).
             let globex = try await client.call(
                 .get, "/api/v1/accounts/globex/reports/funnel?\(Self.november)&groupBy=day", key: app.globexAdmin

@@ -49,7 +49,7 @@ struct TestApp {
                 acmeReader: try await provisioning.createAPIKey(accountId: "acme", name: "reader", scopes: [.visitRead]),
                 globexAdmin: try await provisioning.createAPIKey(accountId: "globex", name: "admin", scopes: [.admin]),
                 configuration: configuration, dependencies: dependencies)
-            let app = buildApplication(configuration: configuration, dependencies: dependencies)
+            let app = try buildApplication(configuration: configuration, dependencies: dependencies)
             try await app.test(live ? .live : .router) { client in try await body(testApp, client) }
         }
     }
@@ -58,12 +58,12 @@ struct TestApp {
 extension TestApp {
     /// The application as it starts again on the same database (a restart, or another node):
     /// new in-memory state, the same storage, secrets and clock.
-    func restarted() -> some ApplicationProtocol {
+    func restarted() throws -> some ApplicationProtocol {
         let logger = dependencies.logger
         let fresh = AppDependencies(
             storage: storage, journal: GroupCommitJournal(store: storage.journal, logger: logger), secretBox: dependencies.secretBox,
             clock: clock, passwordHasher: dependencies.passwordHasher, logger: logger)
-        return buildApplication(configuration: configuration, dependencies: fresh)
+        return try buildApplication(configuration: configuration, dependencies: fresh)
     }
 }
 

@@ -26,7 +26,9 @@ import Testing
             let visitPath = "/api/account/acme/monitoring/visitors/\(reply.visitorId)/visits/current"
             _ = try await client.call(
                 .post, "\(visitPath)/events?v=1&sid=\(reply.sessionId)", key: app.acmeAdmin,
-                json: "[\(convStatus("REQUESTED", extra: #","callId":"call-9""#)),\(convStatus("CONNECTED", extra: #","agentId":"agent-7""#)),\(convStatus("RINGING"))]")
+                json:
+                    "[\(convStatus("REQUESTED", extra: #","callId":"call-9""#)),\(convStatus("CONNECTED", extra: #","agentId":"agent-7""#)),\(convStatus("RINGING"))]"
+            )
             app.clock.advance(by: 30)
 
             let response = try await client.call(.get, "\(visitPath)/state?v=1&sid=\(reply.sessionId)", key: app.acmeReader)

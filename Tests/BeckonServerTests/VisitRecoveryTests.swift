@@ -40,11 +40,11 @@ import Testing
             let clock = ManualClock()
             let box = try SecretBox(masterKey: SecretBox.generateMasterKey())
             let logger = Logger(label: "beckon.test")
-            func app() -> some ApplicationProtocol {
+            func app() throws -> some ApplicationProtocol {
                 let dependencies = AppDependencies(
                     storage: storage, journal: GroupCommitJournal(store: storage.journal, logger: logger), secretBox: box,
                     clock: clock, passwordHasher: PasswordHasher(iterations: 1000), logger: logger)
-                return buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
+                return try buildApplication(configuration: BeckonConfiguration(port: 0), dependencies: dependencies)
             }
             let provisioning = Provisioning(
                 storage: storage, issuer: APIKeyIssuer(secretBox: box, clock: clock), hasher: PasswordHasher(iterations: 1000),

@@ -1,7 +1,8 @@
-@testable import BeckonStorage
 import BeckonTesting
 import Synchronization
 import Testing
+
+@testable import BeckonStorage
 
 /// A database that never answers (a lost network, a pool waiting for a connection) until its
 /// caller gives up.

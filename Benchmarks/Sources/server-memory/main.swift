@@ -7,7 +7,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 // server-memory: what live visitors cost the whole server process (SPEC §13a, §16).

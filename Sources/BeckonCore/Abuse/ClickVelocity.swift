@@ -17,7 +17,9 @@ public enum ClickVelocity {
     }
 
     /// Why a visitor gets no Click to Call now, if it does not: a block, or too many clicks.
-    public static func refusal(_ visitor: VisitorState, limits: AbuseSettings.Clicks, now: Int64) -> (
+    public static func refusal(
+        _ visitor: VisitorState, limits: AbuseSettings.Clicks, now: Int64
+    ) -> (
         reason: String, retryAfterMs: Int64?
     )? {
         if let block = visitor.block, block.holds(at: now) {

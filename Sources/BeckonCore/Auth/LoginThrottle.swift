@@ -47,5 +47,9 @@ public struct LoginThrottle: Sendable {
 /// Counts calls, to run housekeeping every so often.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
 }

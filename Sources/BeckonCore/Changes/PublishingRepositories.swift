@@ -25,7 +25,9 @@ struct PublishingCampaignRepository: CampaignRepository {
     func updateCampaign(accountId: AccountID, id: Int64, settings: CampaignSettings, at: Date) async throws -> Campaign {
         try await announce(accountId) { try await base.updateCampaign(accountId: accountId, id: id, settings: settings, at: at) }
     }
-    func createEngagement(accountId: AccountID, campaignId: Int64, settings: EngagementSettings, at: Date) async throws
+    func createEngagement(
+        accountId: AccountID, campaignId: Int64, settings: EngagementSettings, at: Date
+    ) async throws
         -> Engagement
     {
         try await announce(accountId) {

@@ -112,11 +112,12 @@ public struct DecisionEngine: Sendable {
                 continue
             }
             if engagement.settings.type == .clickToCall,
-                let refusal = clickRefusal ?? {
-                    let refusal = ClickVelocity.refusal(visitor, limits: index.settings.abuse.clicks, now: nowMs)
-                    clickRefusal = .some(refusal)
-                    return refusal
-                }()
+                let refusal = clickRefusal
+                    ?? {
+                        let refusal = ClickVelocity.refusal(visitor, limits: index.settings.abuse.clicks, now: nowMs)
+                        clickRefusal = .some(refusal)
+                        return refusal
+                    }()
             {
                 record(
                     engagement, .abuseBlocked,

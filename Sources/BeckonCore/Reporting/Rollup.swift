@@ -127,7 +127,8 @@ public struct RollupKey: Hashable, Sendable {
         self.level = level
         self.campaignId = level == .account ? 0 : campaignId
         self.engagement =
-            level == .engagement ? engagement ?? EngagementRef(engagementId: 0, revision: 0, placement: "")
+            level == .engagement
+            ? engagement ?? EngagementRef(engagementId: 0, revision: 0, placement: "")
             : EngagementRef(engagementId: 0, revision: 0, placement: "")
     }
 }

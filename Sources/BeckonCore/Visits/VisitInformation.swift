@@ -89,13 +89,14 @@ public enum VisitInformation {
             ]
             if !forAgent { engagementEntity["beckonType"] = .string(context.type.rawValue) }
             let campaignRevision = optional(context.campaignRevision.map(Double.init))
-            let goal: JSONValue = context.goal.map { kind in
-                .object([
-                    "id": .number(Double(context.campaignId)), "revision": campaignRevision,
-                    "type": .number(Double(LivePersonCodes.goalType(kind))),
-                    "indicatorType": .number(Double(LivePersonCodes.goalType(kind))),
-                ])
-            } ?? .null
+            let goal: JSONValue =
+                context.goal.map { kind in
+                    .object([
+                        "id": .number(Double(context.campaignId)), "revision": campaignRevision,
+                        "type": .number(Double(LivePersonCodes.goalType(kind))),
+                        "indicatorType": .number(Double(LivePersonCodes.goalType(kind))),
+                    ])
+                } ?? .null
             var item: [String: JSONValue] = [
                 "id": .string(String(offset + 1)),
                 "engagement": .object([
@@ -151,8 +152,10 @@ public enum VisitInformation {
             fields["customerAge"] = shaped(
                 renamed(
                     age,
-                    ["age": "customerAgeInYears", "year": "customerYearOfBirth", "month": "customerMonthOfBirth",
-                     "day": "customerDateOfBirth"]),
+                    [
+                        "age": "customerAgeInYears", "year": "customerYearOfBirth", "month": "customerMonthOfBirth",
+                        "day": "customerDateOfBirth",
+                    ]),
                 ["customerAgeInYears", "customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"])
             info = .object(fields)
         }

@@ -24,7 +24,9 @@ extension VisitTracker {
 
     /// Journals what the abuse defences did for a visitor and applies it to the visitor in
     /// memory (a block hides Click to Call from its next page view); answers once durable.
-    public func recordAbuse(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, _ records: [AbuseRecord])
+    public func recordAbuse(
+        accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, _ records: [AbuseRecord]
+    )
         async throws
     {
         guard !records.isEmpty else { return }

@@ -17,8 +17,7 @@ extension VisitTracker {
     public func erase(
         accountId: AccountID, visitorId: VisitToken, journalStore: any JournalStore, rollups: any RollupRepository,
         identities: any VisitorIdentityRepository
-    ) async throws -> Int?
-    {
+    ) async throws -> Int? {
         let key = LiveVisitStore.Key(accountId: accountId, visitorId: visitorId)
         let wasLive = store.withVisitor(key) { state -> Bool in
             defer { state = nil }

@@ -71,7 +71,8 @@ public struct ConfigurationKey: Sendable, Hashable {
         name: "limits.statusStreams.perNode", defaultValue: "10000", isSecret: false)
 
     public static let all: [ConfigurationKey] = [
-        httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpHeadTimeoutSeconds, httpBodyTimeoutSeconds, httpMaxConnections, httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
+        httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpHeadTimeoutSeconds, httpBodyTimeoutSeconds, httpMaxConnections,
+        httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
         visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, storageDeadlineMs, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,

@@ -7,9 +7,9 @@ import Prometheus
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// HTTP/1 with the idle, head and body timeouts and the node's connection cap (below the
@@ -129,7 +129,6 @@ final class ConnectionGate: Sendable {
         return refusals.add(1, ordering: .relaxed).newValue
     }
 
-
     /// How long a refused connection waits for the request it is answering before closing.
     static let refusalLinger = Duration.milliseconds(100)
 
@@ -144,9 +143,9 @@ final class ConnectionGate: Sendable {
     static func effectiveCap(configured: Int) -> (cap: Int, fileLimit: Int?) {
         var limit = rlimit()
         #if canImport(Glibc)
-            let read = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let read = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         #else
-            let read = getrlimit(RLIMIT_NOFILE, &limit)
+        let read = getrlimit(RLIMIT_NOFILE, &limit)
         #endif
         // RLIM_INFINITY is all ones: it fails the second test too.
         guard read == 0, limit.rlim_cur < UInt64(Int32.max) else { return (configured, nil) }

@@ -32,14 +32,18 @@ struct AddressLimits: Sendable {
     func request(_ request: Request, _ context: AppRequestContext, endpoint: String, accountId: AccountID?) async throws {
         try await take(request, context, endpoint: endpoint, accountId: accountId, what: "requests") {
             $0.requestsPerMinute
-        } node: { $0.requestsPerMinute }
+        } node: {
+            $0.requestsPerMinute
+        }
     }
 
     /// Takes a new-visitor token (a page view without a visitor id the server gave out).
     func newVisitor(_ request: Request, _ context: AppRequestContext, accountId: AccountID) async throws {
         try await take(request, context, endpoint: "monitoring.newVisitor", accountId: accountId, what: "newVisitors") {
             $0.newVisitorsPerMinute
-        } node: { $0.newVisitorsPerMinute }
+        } node: {
+            $0.newVisitorsPerMinute
+        }
     }
 
     private func take(
@@ -89,4 +93,3 @@ extension Request {
         return String(host.split(separator: ",").first ?? "").trimmingCharacters(in: .whitespaces)
     }
 }
-

@@ -63,7 +63,9 @@ struct BrandEventRoutes {
 
     /// What the abuse defences learn from the brand (SPEC §13): contacts' phone numbers count
     /// toward the visitor's distinct numbers, and a final call status ends an authorized call.
-    private func recordAbuseFacts(_ attributes: [EngagementAttribute], accountId: AccountID, visitorId: String, sessionId: String)
+    private func recordAbuseFacts(
+        _ attributes: [EngagementAttribute], accountId: AccountID, visitorId: String, sessionId: String
+    )
         async throws
     {
         let now = tracker.clock.now()

@@ -127,7 +127,9 @@ struct ConsoleAssets: Sendable {
     static func load(publicDirectory: String?) throws -> ConsoleAssets {
         let folder = try PublicDirectory.find(configured: publicDirectory) + "/console"
         var files: [String: (String, [UInt8])] = [:]
-        let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml"]
+        let types = [
+            "html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8", "svg": "image/svg+xml",
+        ]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
             guard let type = types[(name as NSString).pathExtension] else { continue }
             files[name] = (type, Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))))

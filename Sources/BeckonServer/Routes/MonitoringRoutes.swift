@@ -171,7 +171,6 @@ struct MonitoringRoutes {
         var sections: [String]?
     }
 
-
     struct ReportRequest: Decodable {
         var identities: [Identity]?
         var consumerId: String?
@@ -259,7 +258,6 @@ struct MonitoringRoutes {
         else { throw BeckonError.forbidden("debug=1 needs the site's debug key (X-Beckon-Debug-Key)") }
         return true
     }
-
 
     /// A page's SDE, or nil with a warning naming what is wrong with it.
     static func pageAttribute(_ item: JSONValue, field: String, warnings: inout [Warning]) -> EngagementAttribute? {

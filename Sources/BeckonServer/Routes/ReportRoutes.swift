@@ -167,7 +167,8 @@ struct ReportRoutes {
     private func funnelRows(range: Range, account: AccountID, groupBy: [RollupDimension], campaignId: Int64?) async throws -> [RollupRow] {
         let dimensions = Set(groupBy)
         let level: RollupLevel =
-            !dimensions.isDisjoint(with: RollupDimension.engagementLevel) ? .engagement
+            !dimensions.isDisjoint(with: RollupDimension.engagementLevel)
+            ? .engagement
             : dimensions.contains(.campaign) || campaignId != nil ? .campaign : .account
         var rows = try await storage.rollups.rows(
             RollupQuery(

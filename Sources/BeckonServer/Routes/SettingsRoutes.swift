@@ -14,8 +14,10 @@ struct SettingsRoutes {
 
     /// The fields of `abuse` and of its objects, so a misspelt limit is refused, not ignored.
     static let abuseFields: [String: Set<String>] = [
-        "": Set(["clicks", "distinctNumbers", "sameNumber", "allowedCountries", "premiumPrefixes", "dailyCallBudget",
-            "concurrentCalls", "perAddress"]),
+        "": Set([
+            "clicks", "distinctNumbers", "sameNumber", "allowedCountries", "premiumPrefixes", "dailyCallBudget",
+            "concurrentCalls", "perAddress",
+        ]),
         "clicks": ["per15Minutes", "perHour", "perDay"],
         "distinctNumbers": ["perHour", "perDay", "blockHours"],
         "sameNumber": ["max", "hours"],

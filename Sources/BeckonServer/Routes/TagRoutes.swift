@@ -130,12 +130,18 @@ final class WebsiteTag: Sendable {
 
 }
 
-/// The folder with Beckon's browser files (`beckon.js`, `console/`): `http.publicDir`, else
-/// `./Public`, else the `Public` folder of the repository the executable was built in.
+/// The folder with Beckon's browser files (`beckon.js`, `console/`): `http.publicDir` when set
+/// (and then only it: a wrong setting is an error, not a quiet fallback), else `./Public`, else the
+/// `Public` folder of the repository the executable was built in.
 enum PublicDirectory {
     static func find(configured directory: String?) throws -> String {
+        if let directory, !directory.isEmpty {
+            guard FileManager.default.fileExists(atPath: directory + "/beckon.js") else {
+                throw BeckonError.invalidInput(field: "http.publicDir", reason: "no beckon.js in \(directory)")
+            }
+            return directory
+        }
         var candidates: [String] = []
-        if let directory, !directory.isEmpty { candidates.append(directory) }
         candidates.append(FileManager.default.currentDirectoryPath + "/Public")
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
         var folder = executable.deletingLastPathComponent()

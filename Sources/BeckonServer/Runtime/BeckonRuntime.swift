@@ -20,13 +20,14 @@ public enum BeckonRuntime {
         let dependencies = AppDependencies(
             storage: storage, journal: journal, secretBox: secretBox, visitSettings: configuration.visits,
             maxVisitors: configuration.maxVisitors, rollupInterval: configuration.rollupInterval, logger: logger)
-        let app = buildApplication(configuration: configuration, dependencies: dependencies)
-        logger.info(
-            "Beckon starting",
-            metadata: [
-                "address": "\(configuration.host):\(configuration.port)", "storage": "\(configuration.storage.driver.rawValue)",
-            ])
         do {
+            // Throws before anything starts when the browser files are missing.
+            let app = try buildApplication(configuration: configuration, dependencies: dependencies)
+            logger.info(
+                "Beckon starting",
+                metadata: [
+                    "address": "\(configuration.host):\(configuration.port)", "storage": "\(configuration.storage.driver.rawValue)",
+                ])
             try await app.runService()
         } catch {
             try? await storage.close()

@@ -199,7 +199,9 @@ public struct SQLAbuseRepository: AbuseRepository {
         try await Self.numberBlocked(accountId, hashes: hashes, at: now, in: database)
     }
 
-    static func numberBlocked(_ accountId: AccountID, hashes: [[UInt8]], at now: Date, in executor: any SQLExecutor) async throws
+    static func numberBlocked(
+        _ accountId: AccountID, hashes: [[UInt8]], at now: Date, in executor: any SQLExecutor
+    ) async throws
         -> Bool
     {
         guard !hashes.isEmpty else { return false }

@@ -42,7 +42,8 @@ public struct SQLAuthStateRepository: AuthStateRepository {
                         RETURNING attempts
                         """, .text(limit.key), .date(now), windowStart, windowStart, .integer(Int64(limit.limit)))
                     guard counted.isEmpty else { continue }
-                    let last = try await tx.query("SELECT last_at FROM sign_in_attempts WHERE throttle_key = ?", .text(limit.key))
+                    let last =
+                        try await tx.query("SELECT last_at FROM sign_in_attempts WHERE throttle_key = ?", .text(limit.key))
                         .first.map { try $0.date("last_at") } ?? now
                     throw Refused(wait: max(1, window - now.timeIntervalSince(last)))
                 }

@@ -168,4 +168,3 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         }
     }
 }
-

@@ -62,7 +62,7 @@ final class TransactionBatcher<Work: Sendable, Answer: Sendable>: Sendable {
             do {
                 let answers = try await run(batch.map(\.work))
                 for (pending, answer) in zip(batch, answers) { pending.continuation.resume(returning: answer) }
-            } catch where batch.count > 1 {
+            } catch  where batch.count > 1 {
                 for pending in batch {
                     do {
                         pending.continuation.resume(returning: try await run([pending.work])[0])

@@ -96,9 +96,12 @@ enum LivePersonExamples {
 
     /// MonitoringAPI/Methods/report.md, the impression events (ImpressionAcceptEvent,
     /// ImpressionDisplayEvent carry eContext; the expanded, timeout and close events do not).
-    static let impDisplay = #"{"type":"impDisplay","campaign":{campaign},"engId":{engId},"revision":{revision},"eContext":[{"type":"engagementContext","id":"1"}]}"#
-    static let impAccept = #"{"type":"impAccept","campaign":{campaign},"engId":{engId},"revision":{revision},"eContext":[{"type":"engagementContext","id":"1"}]}"#
-    static let impExpanded = #"{"type":"impExpanded","expanded":null,"userInit":null,"actionableItems":null,"campaign":{campaign},"engId":{engId},"revision":{revision}}"#
+    static let impDisplay =
+        #"{"type":"impDisplay","campaign":{campaign},"engId":{engId},"revision":{revision},"eContext":[{"type":"engagementContext","id":"1"}]}"#
+    static let impAccept =
+        #"{"type":"impAccept","campaign":{campaign},"engId":{engId},"revision":{revision},"eContext":[{"type":"engagementContext","id":"1"}]}"#
+    static let impExpanded =
+        #"{"type":"impExpanded","expanded":null,"userInit":null,"actionableItems":null,"campaign":{campaign},"engId":{engId},"revision":{revision}}"#
     static let impTimeout = #"{"type":"impTimeout","campaign":{campaign},"engId":{engId},"revision":{revision}}"#
     static let impClose = #"{"type":"impClose","campaign":{campaign},"engId":{engId},"revision":{revision}}"#
 

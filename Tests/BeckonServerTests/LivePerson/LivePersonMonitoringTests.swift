@@ -1,10 +1,11 @@
 import BeckonCore
-@testable import BeckonServer
 import BeckonTesting
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import BeckonServer
 
 /// The monitoring API against LivePerson's documented requests and answers (SPEC §4, "LP
 /// exactness"): what a strict LivePerson client sends works as it does there.
@@ -153,7 +154,9 @@ import Testing
             #expect(context?.closedAt != nil, "the close applied to context 1")
             // A display or a click still has to name its context.
             let noContext = try await client.report(
-                report, "[\(event(LivePersonExamples.impDisplay).replacingOccurrences(of: #","eContext":[{"type":"engagementContext","id":"1"}]"#, with: ""))]")
+                report,
+                "[\(event(LivePersonExamples.impDisplay).replacingOccurrences(of: #","eContext":[{"type":"engagementContext","id":"1"}]"#, with: ""))]"
+            )
             #expect(noContext.status == .badRequest && noContext.envelope?.message.contains("eContext") == true)
             // A close for an engagement never offered in the visit is refused.
             let foreign = try await client.report(
@@ -167,10 +170,13 @@ import Testing
             let fixture = try await MonitoringFixture.make(app)
             let response = try await client.pageView(
                 fixture.engagementPath,
-                extra: #","engagementAttributes":[{"type":"cart","total":"lots","numItems":1},"oops",{"type":"convStatus","contextId":"1","status":"COMPLETED"},{"type":"ctmrinfo","info":{"ctype":"vip"}}]"#)
+                extra:
+                    #","engagementAttributes":[{"type":"cart","total":"lots","numItems":1},"oops",{"type":"convStatus","contextId":"1","status":"COMPLETED"},{"type":"ctmrinfo","info":{"ctype":"vip"}}]"#
+            )
             #expect(response.status == .created)
             let answer = try response.decoded(Answer.self)
-            #expect(answer.warnings?.map(\.field) == ["engagementAttributes[0].cart.total", "engagementAttributes[1]", "engagementAttributes[2].type"])
+            #expect(
+                answer.warnings?.map(\.field) == ["engagementAttributes[0].cart.total", "engagementAttributes[1]", "engagementAttributes[2].type"])
             let visit = try #require(Self.visit(app, answer))
             #expect(visit.attributes.map(\.attribute.type) == ["ctmrinfo"], "the good SDE in the batch counted")
             // The same in a report, with LivePerson's documented report body.
@@ -202,7 +208,9 @@ import Testing
             // Impressions still need a context the visit was offered (LivePerson's limitation too).
             let early = try await client.call(
                 .put, "\(base)/report?v=1.0",
-                json: #"{"engagementAttributes":[\#(LivePersonExamples.impression(LivePersonExamples.impDisplay, campaign: 1, engagement: 1, revision: 1))]}"#)
+                json:
+                    #"{"engagementAttributes":[\#(LivePersonExamples.impression(LivePersonExamples.impDisplay, campaign: 1, engagement: 1, revision: 1))]}"#
+            )
             #expect(early.status == .badRequest)
         }
     }
@@ -222,7 +230,8 @@ import Testing
             #expect(byConsumer.visitorId == first.visitorId)
             // Another subject, or the same subject in another account, is another visitor.
             let stranger = try await client.call(
-                .post, base, json: #"{"identities":[{"iss":"TMO","acr":"loa1","sub":"somebodyElse"}]}"#).decoded(Answer.self)
+                .post, base, json: #"{"identities":[{"iss":"TMO","acr":"loa1","sub":"somebodyElse"}]}"#
+            ).decoded(Answer.self)
             #expect(stranger.visitorId != first.visitorId)
             // An identity without a subject is refused, naming it.
             let missing = try await client.call(.post, base, json: #"{"identities":[{"iss":"TMO","acr":"loa1"}]}"#)
@@ -238,7 +247,8 @@ import Testing
     static func visit(_ app: TestApp, _ answer: Answer) -> LiveVisit? {
         guard let visitor = VisitToken(answer.visitorId), let session = VisitToken(answer.sessionId) else { return nil }
         return app.dependencies.visits.store.withVisitor(
-            LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: visitor)) { $0?.visit(session) }
+            LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: visitor)
+        ) { $0?.visit(session) }
     }
 }
 
@@ -250,7 +260,8 @@ import Testing
     @Test func eachServiceBeckonServesIsFoundHere() async throws {
         try await TestApp.with { _, client in
             let one = try await client.execute(
-                uri: "/api/account/acme/service/smt/baseURI.json?version=1.0", method: .get, headers: [HTTPField.Name("Host")!: "beckon.example:8443"])
+                uri: "/api/account/acme/service/smt/baseURI.json?version=1.0", method: .get, headers: [HTTPField.Name("Host")!: "beckon.example:8443"]
+            )
             #expect(one.status == .ok)
             #expect(try one.decoded(Entry.self) == Entry(service: "smt", account: "acme", baseURI: "beckon.example:8443"))
             let all = try await client.execute(

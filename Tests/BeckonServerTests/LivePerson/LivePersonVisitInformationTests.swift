@@ -37,7 +37,8 @@ import Testing
             _ = try await app.storage.campaigns.createEngagement(
                 accountId: fixture.campaign.accountId, campaignId: fixture.campaign.id,
                 settings: CampaignFixtures.engagement(
-                    2, campaign: fixture.campaign.id, proactive: false, placement: .sticky, entryPoint: EntryPoint(include: [.urlContains("/product/")])
+                    2, campaign: fixture.campaign.id, proactive: false, placement: .sticky,
+                    entryPoint: EntryPoint(include: [.urlContains("/product/")])
                 ).settings, at: app.clock.now())
             let extra = #"""
                 ,"clientProperties":{"osName":"MAC_OSX","deviceFamily":"DESKTOP","ipAddress":"195.62.30.20"},
@@ -69,7 +70,8 @@ import Testing
             #expect(session["ipv4"]?.string == "195.62.30.20" && session["deviceOS"]?.string == "MAC_OSX")
             let engagements = try #require(session["engagements"]?.array)
             #expect(engagements.map { $0["impressionAccepted"] != nil } == [false, true])
-            let engagement = try #require(engagements.first { $0["engagement"]?["engagementEntity"]?["id"]?.number == Double(clicked.engagementId) }?["engagement"])
+            let engagement = try #require(
+                engagements.first { $0["engagement"]?["engagementEntity"]?["id"]?.number == Double(clicked.engagementId) }?["engagement"])
             #expect(engagement["engagementEntity"]?["type"]?.number == 6, "a sticky is LivePerson's engagementType 6")
             #expect(engagement["engagementEntity"]?["channel"]?.number == 1)
             #expect(engagement["engagementEntity"]?["beckonType"]?.string == "clickToCall")
