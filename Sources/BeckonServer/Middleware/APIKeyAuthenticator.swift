@@ -126,12 +126,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
 
     /// `scheme://host[:port]/path` as the client addressed it (RFC 5849 §3.4.1.2).
     private func baseURL(_ request: Request) -> String {
-        func first(_ name: String) -> String? {
-            request.headers[HTTPField.Name(name)!]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        let scheme = ((trustForwardedFor ? first("X-Forwarded-Proto") : nil) ?? request.uri.scheme?.rawValue ?? "http").lowercased()
-        var host = ((trustForwardedFor ? first("X-Forwarded-Host") : nil) ?? request.head.authority ?? first("Host") ?? "")
-            .lowercased()
+        let scheme = request.clientScheme(trustForwardedFor: trustForwardedFor)
+        var host = (request.clientHost(trustForwardedFor: trustForwardedFor) ?? "").lowercased()
         if scheme == "http", host.hasSuffix(":80") { host.removeLast(3) }
         if scheme == "https", host.hasSuffix(":443") { host.removeLast(4) }
         return "\(scheme)://\(host)\(request.uri.path)"

@@ -71,25 +71,3 @@ struct RateLimitedError: Error {
     var retryAfterSeconds: Int
     var what: String
 }
-
-extension AppRequestContext {
-    /// The client's address: the first `X-Forwarded-For` entry when a trusted proxy sets it,
-    /// otherwise the peer's.
-    func clientAddress(_ request: Request, trustForwardedFor: Bool) -> String? {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
-            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
-            if let first, !first.isEmpty { return first }
-        }
-        return remoteAddress?.ipAddress
-    }
-}
-
-extension Request {
-    /// The host (and port) the client addressed: the first `X-Forwarded-Host` entry behind a
-    /// trusted proxy, else `Host`, else the request's authority; nil when none is known.
-    func clientHost(trustForwardedFor: Bool) -> String? {
-        let forwarded = trustForwardedFor ? headers[HTTPField.Name("X-Forwarded-Host")!] : nil
-        guard let host = forwarded ?? headers[HTTPField.Name("Host")!] ?? head.authority else { return nil }
-        return String(host.split(separator: ",").first ?? "").trimmingCharacters(in: .whitespaces)
-    }
-}

@@ -180,8 +180,8 @@ enum ConsoleSessionAuth {
     }
 
     static func isPlainLocalhost(_ request: Request, trustForwardedFor: Bool) -> Bool {
-        if trustForwardedFor, let proto = request.headers[.init("X-Forwarded-Proto")!], proto.lowercased() == "https" { return false }
-        let host = (request.headers[HTTPField.Name("Host")!] ?? request.head.authority ?? "").lowercased()
+        if request.clientScheme(trustForwardedFor: trustForwardedFor) == "https" { return false }
+        let host = (request.clientHost(trustForwardedFor: false) ?? "").lowercased()
         let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.split(separator: ":").first ?? "")
         return ["localhost", "127.0.0.1", "[::1]"].contains(name)
     }

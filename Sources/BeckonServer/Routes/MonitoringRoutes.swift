@@ -514,5 +514,4 @@ struct LPVersionError: Error {
 extension HTTPField.Name {
     static let methodOverride = Self("X-HTTP-Method-Override")!
     static let debugKey = Self("X-Beckon-Debug-Key")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
 }
