@@ -25,7 +25,7 @@ struct TestApp {
     static func with(
         maxBodyBytes: Int = 4096, live: Bool = false, idleTimeout: Duration = .seconds(75), maxConnections: Int = 8000,
         headTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30), maxVisitors: Int = 2_000_000,
-        _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
+        trustForwardedFor: Bool = false, _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestStorage.withSQLite { storage, _ in
             let clock = ManualClock()
@@ -38,7 +38,7 @@ struct TestApp {
             for account in ["acme", "globex"] {
                 _ = try await provisioning.createAccount(id: account, name: nil, adminEmail: "admin@\(account).example")
             }
-            var configuration = BeckonConfiguration(port: 0, maxBodyBytes: maxBodyBytes)
+            var configuration = BeckonConfiguration(port: 0, maxBodyBytes: maxBodyBytes, trustForwardedFor: trustForwardedFor)
             configuration.idleTimeout = idleTimeout
             configuration.maxConnections = maxConnections
             configuration.headTimeout = headTimeout

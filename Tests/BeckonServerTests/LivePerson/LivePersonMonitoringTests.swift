@@ -278,4 +278,19 @@ import Testing
             #expect(version.status == .badRequest && version.envelope?.internalCode == 33)
         }
     }
+
+    @Test func behindATrustedProxyTheForwardedHostIsAnswered() async throws {
+        let headers: HTTPFields = [
+            HTTPField.Name("Host")!: "10.0.0.5:8080", HTTPField.Name("X-Forwarded-Host")!: "beckon.brand.example, proxy.internal",
+        ]
+        let path = "/api/account/acme/service/smt/baseURI.json?version=1.0"
+        try await TestApp.with(trustForwardedFor: true) { _, client in
+            let answer = try await client.execute(uri: path, method: .get, headers: headers)
+            #expect(try answer.decoded(Entry.self).baseURI == "beckon.brand.example", "the first entry, the client's")
+        }
+        try await TestApp.with { _, client in
+            let answer = try await client.execute(uri: path, method: .get, headers: headers)
+            #expect(try answer.decoded(Entry.self).baseURI == "10.0.0.5:8080", "not trusted: the Host header")
+        }
+    }
 }
