@@ -4,25 +4,27 @@ import Logging
 import NIOCore
 import Prometheus
 
-/// What the application is built from. Anything a test replaces (clock, storage, hashing cost)
-/// is here, with the production value chosen by `BeckonRuntime`.
+/// What the application is built from, built once in `init` (every service from the same storage,
+/// clock and secrets; nothing can be swapped afterwards and leave a service on the old one).
+/// What a test chooses (clock, storage, hashing cost) is an `init` argument, with the production
+/// value chosen by `BeckonRuntime`.
 public struct AppDependencies: Sendable {
-    public var storage: Storage
-    public var journal: GroupCommitJournal
-    public var secretBox: SecretBox
-    public var clock: any WallClock
-    public var passwordHasher: PasswordHasher
-    public var logger: Logger
+    public let storage: Storage
+    public let journal: GroupCommitJournal
+    public let secretBox: SecretBox
+    public let clock: any WallClock
+    public let passwordHasher: PasswordHasher
+    public let logger: Logger
     /// Live visits, the campaign catalog and click signing: the monitoring API's state.
-    public var visits: VisitTracker
+    public let visits: VisitTracker
     /// The hourly report rollups, kept up with the journal.
-    public var rollups: RollupService
+    public let rollups: RollupService
     /// Console sign-in attempts, for lock-out (in storage).
-    public var loginThrottle: LoginThrottle
+    public let loginThrottle: LoginThrottle
     /// Phone numbers as keyed hashes, per account (SPEC §13).
-    public var numberHasher: NumberHasher
+    public let numberHasher: NumberHasher
     /// Token buckets per client address on the public endpoints.
-    public var addressLimiter: AddressRateLimiter
+    public let addressLimiter: AddressRateLimiter
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
