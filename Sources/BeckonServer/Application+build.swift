@@ -25,13 +25,20 @@ public struct AppDependencies: Sendable {
     public let numberHasher: NumberHasher
     /// Token buckets per client address on the public endpoints.
     public let addressLimiter: AddressRateLimiter
+    /// Behind `/metrics`: the HTTP metrics and, through swift-metrics, the domain ones.
+    public let registry: PrometheusCollectorRegistry
+    /// Decisions, clicks, validations and journal commits, into `registry`.
+    public let metrics: DomainMetrics
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
         passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitTracker.Settings = .init(),
         maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), trackedAddresses: Int = 100_000,
-        logger: Logger
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger
     ) {
+        self.registry = registry
+        let metrics = DomainMetrics(registry: registry)
+        self.metrics = metrics
         self.storage = storage
         self.journal = journal
         self.secretBox = secretBox
@@ -42,7 +49,7 @@ public struct AppDependencies: Sendable {
             store: LiveVisitStore(capacity: maxVisitors),
             catalog: CampaignCatalog(storage: storage), journal: journal,
             keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
-            clock: clock, settings: visitSettings, abuse: storage.abuse)
+            clock: clock, settings: visitSettings, abuse: storage.abuse, metrics: metrics)
         self.loginThrottle = LoginThrottle(repository: storage.authState)
         self.numberHasher = NumberHasher(repository: storage.abuse, box: secretBox, clock: clock)
         self.addressLimiter = AddressRateLimiter(capacity: trackedAddresses, clock: clock)
@@ -67,8 +74,8 @@ public func buildApplication(
 ) throws
     -> some ApplicationProtocol
 {
-    let registry = PrometheusCollectorRegistry()
-    let router = try buildRouter(configuration: configuration, dependencies: dependencies, registry: registry)
+    let registry = dependencies.registry
+    let router = try buildRouter(configuration: configuration, dependencies: dependencies)
     var app = Application(
         router: router,
         server: cappedHTTP1(configuration, logger: dependencies.logger, registry: registry),
@@ -89,9 +96,9 @@ public func buildApplication(
 }
 
 public func buildRouter(
-    configuration: BeckonConfiguration, dependencies: AppDependencies,
-    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    configuration: BeckonConfiguration, dependencies: AppDependencies
 ) throws -> Router<AppRequestContext> {
+    let registry = dependencies.registry
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestMetricsMiddleware(registry: registry)
@@ -157,4 +164,11 @@ public func buildRouter(
     let lpVisits = router.group("api/account/:accountId").add(middleware: visitAuthenticator)
     VisitInformationRoutes(tracker: dependencies.visits, clock: dependencies.clock).register(on: lpVisits)
     return router
+}
+
+extension DomainMetrics {
+    /// The domain metrics, exported with the rest at `/metrics`.
+    public init(registry: PrometheusCollectorRegistry) {
+        self.init(factory: PrometheusMetricsFactory(registry: registry))
+    }
 }

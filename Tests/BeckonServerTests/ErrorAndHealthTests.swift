@@ -112,6 +112,24 @@ final class SwitchableJournalStore: JournalStore {
         }
     }
 
+    @Test func metricsCountDecisionsClicksValidationsAndJournalCommits() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await MonitoringFixture.make(app)
+            let visit = try await ClickedVisit.make(client, fixture)
+            _ = try await client.pageView(fixture.engagementPath, url: "https://www.acme.example/elsewhere")
+            #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status == .ok)
+            #expect(try await client.call(.get, visit.validatePath(), key: app.acmeAdmin).status != .ok, "single use")
+            let text = try await client.call(.get, "/metrics").text
+            #expect(text.contains(#"beckon_decisions_total{outcome="shown"} 1"#), "\(text)")
+            #expect(text.contains(#"beckon_clicks_total 1"#))
+            #expect(text.contains(#"beckon_validations_total{result="valid"} 1"#))
+            #expect(text.contains(#"beckon_validations_total{result="invalid"} 1"#), "the second use of a single-use click")
+            #expect(text.contains("beckon_journal_batch_events_count"))
+            #expect(text.contains("beckon_journal_commit_seconds_count"))
+            #expect(!text.contains(visit.reply.visitorId), "no visitor ids in metrics")
+        }
+    }
+
     @Test func metricsCountRequestsByRouteTemplateAndStatus() async throws {
         try await TestApp.with { app, client in
             _ = try await client.call(.get, "/healthz")

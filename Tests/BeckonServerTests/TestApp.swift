@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Prometheus
 
 /// An application over fresh SQLite storage with two accounts, `acme` and `globex`, each with an
 /// admin key and a read-only key, and a manual clock.
@@ -30,10 +31,12 @@ struct TestApp {
         try await TestStorage.withSQLite { storage, _ in
             let clock = ManualClock()
             let logger = Logger(label: "beckon.test")
-            let journal = GroupCommitJournal(store: storage.journal, logger: logger)
+            let registry = PrometheusCollectorRegistry()
+            let journal = GroupCommitJournal(store: storage.journal, logger: logger, metrics: DomainMetrics(registry: registry))
             let dependencies = AppDependencies(
                 storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
-                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), maxVisitors: maxVisitors, logger: logger)
+                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), maxVisitors: maxVisitors, registry: registry,
+                logger: logger)
             let provisioning = dependencies.provisioning
             for account in ["acme", "globex"] {
                 _ = try await provisioning.createAccount(id: account, name: nil, adminEmail: "admin@\(account).example")

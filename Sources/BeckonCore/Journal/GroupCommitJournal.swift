@@ -62,12 +62,16 @@ public final class GroupCommitJournal: EventJournal, Service {
     private let store: any JournalStore
     private let configuration: Configuration
     private let logger: Logger
+    private let metrics: DomainMetrics
     private let state = Mutex(State())
 
-    public init(store: any JournalStore, configuration: Configuration = .init(), logger: Logger) {
+    public init(
+        store: any JournalStore, configuration: Configuration = .init(), logger: Logger, metrics: DomainMetrics = DomainMetrics()
+    ) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func append(_ events: [JournalEvent]) async throws {
@@ -223,7 +227,9 @@ public final class GroupCommitJournal: EventJournal, Service {
         state.withLock { $0.commitStarted = .now }
         let events = batch.flatMap(\.events)
         do {
+            let started = ContinuousClock.now
             try await store.write(events)
+            metrics.committed(events: events.count, in: ContinuousClock.now - started)
             let recovered = state.withLock { state -> Int in
                 defer { (state.lastCommitFailed, state.failures, state.commitStarted) = (false, 0, nil) }
                 return state.failures

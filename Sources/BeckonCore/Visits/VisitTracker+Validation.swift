@@ -41,6 +41,12 @@ extension VisitTracker {
     /// by default, so a forwarded or replayed link cannot start a second call; `maxValidations:
     /// null` lifts the limit, as LivePerson has none). A valid answer uses one up, durably.
     public func validate(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
+        let validation = try await checkAndUse(click, method: method)
+        metrics.validated(validation.valid)
+        return validation
+    }
+
+    private func checkAndUse(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
         guard let visitorId = VisitToken(click.visitorId) else { return .invalid("unknown visitor") }
         guard let sessionId = VisitToken(click.sessionId) else { return .invalid("unknown visit") }
         let now = clock.now()
@@ -98,6 +104,7 @@ extension VisitTracker {
                 case .expired: "the token expired"
                 case .otherAccount: "the token belongs to another account"
                 }
+            metrics.validated(false)
             return (nil, .invalid(reason))
         }
         let claims = verified.claims

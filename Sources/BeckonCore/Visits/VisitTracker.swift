@@ -43,13 +43,16 @@ public final class VisitTracker: Sendable {
     private let engine = DecisionEngine()
     /// Visitor blocks older than the journal a rebuild reads (a permanent block) come from here.
     let abuse: (any AbuseRepository)?
+    /// Decisions by outcome, clicks, validations.
+    let metrics: DomainMetrics
 
     public init(
         store: LiveVisitStore, catalog: CampaignCatalog, journal: GroupCommitJournal, keyring: ClickKeyring,
         campaigns: any CampaignRepository, clock: any WallClock, settings: Settings = .init(),
-        abuse: (any AbuseRepository)? = nil
+        abuse: (any AbuseRepository)? = nil, metrics: DomainMetrics = DomainMetrics()
     ) {
         self.abuse = abuse
+        self.metrics = metrics
         self.callStatus = CallStatusHub(limits: settings.streamLimits)
         self.store = store
         self.catalog = catalog
@@ -110,6 +113,8 @@ public final class VisitTracker: Sendable {
         public var offers: [DecisionEngine.Offer]
         public var retryAfterMs: Int64?
         public var trace: [DecisionEngine.TraceEntry]?
+        /// Every targeted engagement's outcome (for the metrics).
+        var outcomes: [DecisionRecord.Outcome] = []
     }
 
     public func pageView(_ request: PageView) async throws -> PageViewAnswer {
@@ -165,11 +170,12 @@ public final class VisitTracker: Sendable {
             return (
                 PageViewAnswer(
                     created: created, visitorId: visitorId, sessionId: sessionId, pageId: pageId, offers: decision.offers,
-                    retryAfterMs: decision.retryAfterMs, trace: request.trace ? decision.trace : nil),
+                    retryAfterMs: decision.retryAfterMs, trace: request.trace ? decision.trace : nil, outcomes: decision.outcomes),
                 receipt
             )
         }
         try await receipt.durable()
+        metrics.decided(answer.outcomes)
         return answer
     }
 
@@ -349,6 +355,7 @@ public final class VisitTracker: Sendable {
                 clickThrough = Self.clickThrough(
                     brandPage: brand.brandPageUrl, accountId: request.accountId, visitorId: visitorId, sessionId: sessionId,
                     context: context, contextId: contextId, signer: signer, now: now, expiresAt: expiresAt)
+                metrics.clicked()
             }
             state = change.visitor
             let receipt = journal.enqueue(change.entries.map(\.journalEvent))

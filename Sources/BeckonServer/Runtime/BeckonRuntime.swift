@@ -2,6 +2,7 @@ import BeckonCore
 import BeckonStorage
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// What the `beckon` commands do, so the executable stays a thin argument parser.
@@ -16,10 +17,12 @@ public enum BeckonRuntime {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
         let secretBox = try configuration.resolveMasterKey()
         let storage = try await StorageFactory.connect(configuration.storage, schema: policy, logger: logger)
-        let journal = GroupCommitJournal(store: storage.journal, configuration: configuration.journal, logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let journal = GroupCommitJournal(
+            store: storage.journal, configuration: configuration.journal, logger: logger, metrics: DomainMetrics(registry: registry))
         let dependencies = AppDependencies(
             storage: storage, journal: journal, secretBox: secretBox, visitSettings: configuration.visits,
-            maxVisitors: configuration.maxVisitors, rollupInterval: configuration.rollupInterval, logger: logger)
+            maxVisitors: configuration.maxVisitors, rollupInterval: configuration.rollupInterval, registry: registry, logger: logger)
         do {
             // Throws before anything starts when the browser files are missing.
             let app = try buildApplication(configuration: configuration, dependencies: dependencies)

@@ -1,0 +1,47 @@
+import CoreMetrics
+import Foundation
+
+/// What Beckon does, counted through swift-metrics (SPEC §15): the server hands in the factory
+/// behind `/metrics` (Prometheus); tests hand in one they read; the default is swift-metrics'
+/// global factory (a no-op until bootstrapped). Every metric is made once here, so the hot path
+/// only increments.
+public struct DomainMetrics: Sendable {
+    /// `beckon_decisions_total{outcome}`: every targeted engagement's outcome on a page view.
+    private let decisions: [DecisionOutcome: CoreMetrics.Counter]
+    /// `beckon_clicks_total`: Click to Call clicks that got a signed click-through.
+    private let clicks: CoreMetrics.Counter
+    /// `beckon_validations_total{result}`: Validate Engagement and token verification answers.
+    private let validations: [Bool: CoreMetrics.Counter]
+    /// `beckon_journal_batch_events`: events per journal commit.
+    private let batchSize: Recorder
+    /// `beckon_journal_commit_seconds`: how long a journal commit took.
+    private let commitTime: CoreMetrics.Timer
+
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        var decisions: [DecisionOutcome: CoreMetrics.Counter] = [:]
+        for outcome in DecisionOutcome.allCases {
+            decisions[outcome] = CoreMetrics.Counter(label: "beckon_decisions_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        self.decisions = decisions
+        clicks = CoreMetrics.Counter(label: "beckon_clicks_total", dimensions: [], factory: factory)
+        validations = [
+            true: CoreMetrics.Counter(label: "beckon_validations_total", dimensions: [("result", "valid")], factory: factory),
+            false: CoreMetrics.Counter(label: "beckon_validations_total", dimensions: [("result", "invalid")], factory: factory),
+        ]
+        batchSize = Recorder(label: "beckon_journal_batch_events", dimensions: [], aggregate: true, factory: factory)
+        commitTime = CoreMetrics.Timer(label: "beckon_journal_commit_seconds", dimensions: [], factory: factory)
+    }
+
+    func decided(_ outcomes: [DecisionRecord.Outcome]) {
+        for outcome in outcomes { decisions[outcome.outcome]?.increment() }
+    }
+
+    func clicked() { clicks.increment() }
+
+    func validated(_ valid: Bool) { validations[valid]?.increment() }
+
+    func committed(events: Int, in duration: Duration) {
+        batchSize.record(events)
+        commitTime.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+}
