@@ -167,6 +167,7 @@ public enum BeckonDemo {
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import UnixSignals
 #endif
 
 /// The sample brand website: three pages with the tag, reporting a product view and a cart.

@@ -1,4 +1,5 @@
 import BeckonCore
+import Crypto
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BeckonCore
 import BeckonServer
+import Logging
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BeckonDemo
 import Foundation
+import Logging
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

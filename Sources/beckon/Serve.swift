@@ -1,5 +1,7 @@
 import ArgumentParser
 import BeckonServer
+import BeckonStorage
+import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,6 +9,7 @@ import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import BeckonCore
 #endif
 
 /// The brand SDK against a running Beckon (a real server on a free port; no mocks of Beckon).

@@ -1,5 +1,7 @@
 import BeckonCore
+import BeckonTesting
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 

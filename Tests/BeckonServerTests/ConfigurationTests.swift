@@ -1,6 +1,8 @@
 import BeckonCore
 import BeckonServer
+import BeckonStorage
 import Foundation
+import Logging
 import Testing
 
 @Suite struct ConfigurationTests {

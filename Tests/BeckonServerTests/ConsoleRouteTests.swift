@@ -1,9 +1,11 @@
 import BeckonCore
+import BeckonServer
 import BeckonTesting
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
 import Testing
 
 struct SignedIn {

@@ -2,6 +2,7 @@ import BeckonCore
 import BeckonServer
 import BeckonTesting
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import Synchronization

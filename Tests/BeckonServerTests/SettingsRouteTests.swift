@@ -1,5 +1,6 @@
 import BeckonCore
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 

@@ -1,5 +1,7 @@
 import BeckonCore
+import BeckonServer
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 

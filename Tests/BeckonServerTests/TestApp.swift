@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOFoundationCompat
 import Prometheus
 
 /// An application over fresh SQLite storage with two accounts, `acme` and `globex`, each with an

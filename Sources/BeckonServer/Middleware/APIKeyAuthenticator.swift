@@ -2,6 +2,7 @@ import BeckonCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Authenticates the account-scoped APIs with an API key presented either way SPEC §9 allows:
 /// `Authorization: Bearer bk_<keyId>_<secret>`, or an OAuth 1.0a HMAC-SHA1 signature (RFC 5849)

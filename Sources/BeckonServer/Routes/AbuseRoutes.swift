@@ -1,6 +1,7 @@
 import BeckonCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// The abuse defences' APIs (SPEC §13): the dial authorization a brand asks for before it dials
 /// (LivePerson-style path, scope `engagement:validate`), and the account's blocks (list with

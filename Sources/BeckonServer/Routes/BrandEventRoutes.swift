@@ -1,6 +1,7 @@
 import BeckonCore
 import Foundation
 import Hummingbird
+import NIOFoundationCompat
 
 /// LivePerson's Engagement Attributes API and Beckon's close request (SPEC §5–§7), scope
 /// `events:write`. Both answer 200 `{}`. The body of `events` is a JSON array of SDEs; POST is

@@ -2,6 +2,7 @@ import BeckonCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The console (SPEC §11): its files under `/console/` and its sign-in at `/console/api/session`.
 /// Everything else the console does goes through the management and report APIs, which accept

@@ -1,5 +1,6 @@
 import BeckonCore
 import Hummingbird
+import Logging
 import Prometheus
 
 /// Operations endpoints: liveness, readiness (storage answers and the journal commits),

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOFoundationCompat
 
 /// The monitoring API (SPEC §4), LivePerson-compatible: the tag's (and apps') endpoint on every
 /// page view. Public — no credentials — so it checks what it can: the account and site exist,

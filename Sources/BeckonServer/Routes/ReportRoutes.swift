@@ -1,6 +1,7 @@
 import BeckonCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// `GET /api/v1/accounts/{accountId}/reports/funnel` and `…/reports/custom` (SPEC §8a, §10),
 /// scope `reports:read`. JSON, or CSV with `Accept: text/csv` (or `?format=csv`, for links).

@@ -1,6 +1,7 @@
 import BeckonCore
 import Foundation
 import Hummingbird
+import NIOFoundationCompat
 
 /// Decoding for request bodies whose contract is Beckon's own: malformed JSON, a wrong type
 /// and an unknown field are refused (400) with the field named, rather than silently ignored.

@@ -1,6 +1,7 @@
 import BeckonCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// `GET /api/v1/accounts/{accountId}/visitors/{visitorId}` (SPEC §8a, scope `visit:read`): the
 /// visitor's visits within the account's retention, from the journal. `DELETE` (scope `admin`)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Request bodies exactly as LivePerson's developer documentation gives them (public repository
 /// LivePersonInc/developer-center, pages/Documents/WebsiteMonitoring/…), so the tests send what a
 /// strict LivePerson client sends. Ids in impression events are replaced by the test's own

@@ -45,7 +45,9 @@ public struct CallPage: Sendable {
         }
         router.get("call/:id/status") { _, context in
             let call = try calls.require(try context.parameters.require("id"))
-            let json: [String: Any] = ["status": call.status?.rawValue ?? "NOT_STARTED", "disposition": call.disposition ?? NSNull(), "final": call.status?.isFinal ?? false]
+            let json: [String: Any] = [
+                "status": call.status?.rawValue ?? "NOT_STARTED", "disposition": call.disposition ?? NSNull(), "final": call.status?.isFinal ?? false,
+            ]
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))))
             response.headers[.contentType] = "application/json"
             response.headers[.cacheControl] = "no-store"
@@ -65,19 +67,25 @@ public struct CallPage: Sendable {
     private func clickThrough(_ request: Request) async throws -> Response {
         let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first }
         guard let click = ClickThrough(query: query) else {
-            return html(Pages.message("This link is incomplete", "Please go back to the website and click the call button again.", brand: brandName), status: .badRequest)
+            return html(
+                Pages.message("This link is incomplete", "Please go back to the website and click the call button again.", brand: brandName),
+                status: .badRequest)
         }
         let check: Validation
         do {
             check = try await beckon.verify(click)
         } catch {
             logger.error("click could not be verified with Beckon", metadata: ["error": "\(error)"])
-            return html(Pages.message("We cannot check your request right now", "Please try again in a minute.", brand: brandName), status: .serviceUnavailable)
+            return html(
+                Pages.message("We cannot check your request right now", "Please try again in a minute.", brand: brandName),
+                status: .serviceUnavailable)
         }
         guard check.valid else {
             logger.notice("click refused", metadata: ["reason": "\(check.reason ?? "")", "context": "\(click.contextId)"])
             return html(
-                Pages.message("This call link is no longer valid", "It has expired or was already used. Please click the call button on the website again.", brand: brandName),
+                Pages.message(
+                    "This call link is no longer valid", "It has expired or was already used. Please click the call button on the website again.",
+                    brand: brandName),
                 status: .forbidden)
         }
         // What the agent will see: the visit's pages (read once, for the call's record).
@@ -114,7 +122,8 @@ public struct CallPage: Sendable {
         } catch {
             calls.release(call.id)
             logger.error("the dial could not be authorized with Beckon", metadata: ["error": "\(error)"])
-            return html(Pages.message("We cannot place calls right now", "Please try again in a minute.", brand: brandName), status: .serviceUnavailable)
+            return html(
+                Pages.message("We cannot place calls right now", "Please try again in a minute.", brand: brandName), status: .serviceUnavailable)
         }
         guard authorization.allowed else {
             let refusal = authorization.refusal
@@ -139,7 +148,9 @@ public struct CallPage: Sendable {
             } catch {
                 logger.warning("call status not reported to Beckon", metadata: ["status": "\(event.status.rawValue)", "error": "\(error)"])
             }
-            calls.update(call.id) { $0.status = event.status; $0.disposition = event.disposition }
+            calls.update(call.id) {
+                $0.status = event.status; $0.disposition = event.disposition
+            }
         }
         await report(DialEvent(.requested))
         do {
@@ -156,7 +167,8 @@ public struct CallPage: Sendable {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; form-action 'self'",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; form-action 'self'",
             ],
             body: .init(byteBuffer: ByteBuffer(string: page)))
     }

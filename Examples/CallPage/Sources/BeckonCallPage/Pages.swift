@@ -1,3 +1,4 @@
+import BeckonClient
 import Foundation
 
 /// The call page's HTML. Everything that came from a request is escaped.
@@ -40,12 +41,15 @@ enum Pages {
     }
 
     static func form(_ call: Call, brand: String, error: FieldError?, number: String) -> String {
-        let phoneError = error == .phone ? #"<p class="error" id="phone-error" role="alert">Please enter your number with the country code, e.g. +1 555 010 0123.</p>"# : ""
+        let phoneError =
+            error == .phone
+            ? #"<p class="error" id="phone-error" role="alert">Please enter your number with the country code, e.g. +1 555 010 0123.</p>"# : ""
         var refusedError = ""
         if case .refused(let message) = error {
             refusedError = #"<p class="error" id="dial-refused" role="alert">"# + escape(message) + "</p>"
         }
-        let consentError = error == .consent ? #"<p class="error" id="consent-error" role="alert">Please agree to be called, or close this window.</p>"# : ""
+        let consentError =
+            error == .consent ? #"<p class="error" id="consent-error" role="alert">Please agree to be called, or close this window.</p>"# : ""
         return layout(
             "We call you now", brand: brand,
             """

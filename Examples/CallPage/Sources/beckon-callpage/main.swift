@@ -21,7 +21,9 @@ func required(_ name: String) -> String {
 var port = 8081
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
-    if flag == "--port", let value = arguments.popFirst().flatMap(Int.init) { port = value } else {
+    if flag == "--port", let value = arguments.popFirst().flatMap(Int.init) {
+        port = value
+    } else {
         FileHandle.standardError.write(Data("beckon-callpage: unknown option \(flag)\n".utf8))
         exit(2)
     }
