@@ -1,10 +1,11 @@
 import BeckonCore
-import BeckonServer
 import BeckonTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import BeckonServer
 
 /// Authentication state kept in storage (SPEC §13a): it holds across a restart of the app on the
 /// same database, and parallel requests count.

@@ -1,6 +1,7 @@
-import BeckonCore
 import Foundation
 import Testing
+
+@testable import BeckonServer
 
 /// The examples of RFC 5849 itself.
 @Suite struct OAuth1Tests {

@@ -1,14 +1,13 @@
 import Crypto
 import Foundation
-import Synchronization
 
 /// OAuth 1.0a request signing with HMAC-SHA1 (RFC 5849), as LivePerson's API keys use it: the
 /// consumer key is the API key's id, the token its OAuth token; the signature covers the method,
 /// the base URL, the query and form parameters and the `oauth_*` parameters.
-public enum OAuth1 {
+enum OAuth1 {
     /// The `oauth_*` parameters of an `Authorization: OAuth …` header (values percent-decoded);
     /// nil when the header is not of that form.
-    public static func parameters(authorization header: String) -> [String: String]? {
+    static func parameters(authorization header: String) -> [String: String]? {
         guard header.count > 6, header.prefix(6).lowercased() == "oauth " else { return nil }
         var result: [String: String] = [:]
         for part in header.dropFirst(6).split(separator: ",") {
@@ -25,7 +24,7 @@ public enum OAuth1 {
     }
 
     /// RFC 3986 percent-encoding of everything but the unreserved characters (RFC 5849 §3.6).
-    public static func percentEncode(_ text: String) -> String {
+    static func percentEncode(_ text: String) -> String {
         var output = ""
         for byte in text.utf8 {
             switch byte {
@@ -41,7 +40,7 @@ public enum OAuth1 {
 
     /// Name/value pairs of an `application/x-www-form-urlencoded` string (a query or a form
     /// body), decoded: `+` is a space.
-    public static func formPairs(_ text: String) -> [(String, String)] {
+    static func formPairs(_ text: String) -> [(String, String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ part: Substring) -> String {
@@ -54,7 +53,7 @@ public enum OAuth1 {
     /// The signature base string (RFC 5849 §3.4.1). `baseURL` is `scheme://host[:port]/path`
     /// with the default port left out; `parameters` are the query, form and `oauth_*`
     /// parameters except `oauth_signature` and `realm`.
-    public static func baseString(method: String, baseURL: String, parameters: [(String, String)]) -> String {
+    static func baseString(method: String, baseURL: String, parameters: [(String, String)]) -> String {
         let encoded: [(name: String, value: String)] = parameters.map { (percentEncode($0.0), percentEncode($0.1)) }
         let sorted = encoded.sorted { left, right in left.name != right.name ? left.name < right.name : left.value < right.value }
         let normalized = sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
@@ -62,35 +61,12 @@ public enum OAuth1 {
     }
 
     /// HMAC-SHA1 of the base string, base64.
-    public static func signature(baseString: String, consumerSecret: String, tokenSecret: String) -> String {
+    static func signature(baseString: String, consumerSecret: String, tokenSecret: String) -> String {
         let key = SymmetricKey(data: Array("\(percentEncode(consumerSecret))&\(percentEncode(tokenSecret))".utf8))
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(baseString.utf8), using: key)
         return Data(mac).base64EncodedString()
     }
 
     /// How far a request's `oauth_timestamp` may be from the server's clock.
-    public static let timestampWindow: TimeInterval = 300
-}
-
-/// Nonces seen within the timestamp window, so a captured request cannot be replayed: kept in
-/// storage until the window ends (SPEC §13a), claimed with one atomic insert, so a replay loses
-/// across restarts and nodes too.
-public struct NonceRegistry: Sendable {
-    let repository: any AuthStateRepository
-    let window: TimeInterval
-    private let claims = Counter()
-
-    /// The longest nonce accepted (OAuth 1.0a sets no limit; clients send 32–64 characters).
-    public static let maxNonceLength = 128
-
-    public init(repository: any AuthStateRepository, window: TimeInterval = OAuth1.timestampWindow * 2) {
-        self.repository = repository
-        self.window = window
-    }
-
-    /// Records `nonce` for `consumerKey`; false when it was already used within the window.
-    public func claim(consumerKey: String, nonce: String, now: Date) async throws -> Bool {
-        if claims.next() % 1000 == 0 { try await repository.deleteExpiredNonces(now: now) }
-        return try await repository.claimNonce("\(consumerKey) \(nonce)", expiresAt: now.addingTimeInterval(window), now: now)
-    }
+    static let timestampWindow: TimeInterval = 300
 }
