@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Checks a click token without calling Beckon (SPEC §5): the EdDSA signature against the
 /// account's published keys, the account, the expiry, and that the claims are the click's.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The identifiers Beckon puts in the brand page's URL when a visitor clicks (SPEC §5).
 public struct ClickThrough: Sendable, Equatable, Codable {

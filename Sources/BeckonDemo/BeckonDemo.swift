@@ -5,7 +5,7 @@ import BeckonServer
 import BeckonStorage
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import ServiceLifecycle
 
 /// `beckon demo` (SPEC §14): Beckon on a fresh embedded database with a demo account, site,

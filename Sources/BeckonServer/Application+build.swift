@@ -1,8 +1,8 @@
-import BeckonCore
-import Hummingbird
-import Logging
+public import BeckonCore
+public import Hummingbird
+public import Logging
 import NIOCore
-import Prometheus
+public import Prometheus
 
 /// What the application is built from, built once in `init` (every service from the same storage,
 /// clock and secrets; nothing can be swapped afterwards and leave a service on the old one).

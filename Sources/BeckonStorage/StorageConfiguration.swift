@@ -1,6 +1,6 @@
-import BeckonCore
-import Logging
-import ServiceLifecycle
+public import BeckonCore
+public import Logging
+public import ServiceLifecycle
 
 /// Which database to use and where.
 public struct StorageConfiguration: Sendable, Equatable {

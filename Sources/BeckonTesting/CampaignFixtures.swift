@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// Campaigns and engagements built in memory, for decision tests and benchmarks.
 public enum CampaignFixtures {

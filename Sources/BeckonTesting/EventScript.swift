@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// A scripted event history, fed as the journal would hold it.
 public struct EventScript {

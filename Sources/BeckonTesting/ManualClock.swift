@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 import Synchronization
 
 /// A wall clock tests move by hand.

@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// A scripted history of four visitors over ten days in America/New_York, with every funnel
 /// figure counted by hand (SPEC §10). Reporting tests in every module and both storage backends

@@ -1,7 +1,7 @@
-import BeckonCore
-import BeckonStorage
+public import BeckonCore
+public import BeckonStorage
 import Foundation
-import Testing
+public import Testing
 
 /// The behaviour every storage backend must have. Each check gets fresh, migrated storage;
 /// `BeckonStorageTests` runs all of them on SQLite and, when a test cluster is running, on

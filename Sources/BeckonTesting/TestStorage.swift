@@ -1,7 +1,7 @@
-import BeckonCore
-import BeckonStorage
+public import BeckonCore
+public import BeckonStorage
 import Foundation
-import Logging
+public import Logging
 
 /// Fresh, migrated storage for one test, on either backend, removed afterwards.
 public enum TestStorage {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A block of a visitor (it used too many numbers) or of a number (a person who asked never to
 /// be called), SPEC §13. A number is kept only as its keyed hash (`subject`) and country.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The checks of a dial authorization after the click itself (SPEC §13), in order: a blocked
 /// number, the country, premium prefixes, the same number across visitors, the visitor's block

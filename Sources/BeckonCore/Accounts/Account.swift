@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A brand using Beckon: the tenant every other object belongs to.
 public struct Account: Hashable, Sendable, Codable {

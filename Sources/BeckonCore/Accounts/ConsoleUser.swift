@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a console user may do (SPEC §9). Enforced by the server, not only hidden in the page.
 public enum ConsoleRole: String, Sendable, Codable, CaseIterable {

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// One tagged website (or app) of an account — LivePerson's `appInstallationId`.
 public struct Site: Hashable, Sendable, Codable {

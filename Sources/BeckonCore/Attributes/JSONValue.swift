@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Any JSON value, kept exactly as received: LivePerson's contracts say clients may send fields
 /// Beckon does not know, and those must be stored, reported on and handed back, never dropped.

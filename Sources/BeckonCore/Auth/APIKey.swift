@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// An account's API key as stored: the bearer secret only as a SHA-256 hash, the OAuth 1.0a
 /// secrets sealed by `SecretBox`. The plaintext exists once, in `IssuedAPIKey`.

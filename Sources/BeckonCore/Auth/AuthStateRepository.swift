@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Authentication state that must hold across restarts and nodes (SPEC §13a): OAuth 1.0a nonces
 /// and console sign-in attempts. Each operation is one atomic step in storage, so parallel

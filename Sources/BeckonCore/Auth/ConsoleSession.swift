@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// A signed-in console user (SPEC §9, §11). The browser holds the token in an `HttpOnly` cookie;
 /// storage holds only its SHA-256, so a copy of the database signs nobody in. State-changing

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Slows down password guessing at the console's sign-in (SPEC §9, §13a): at most `maxFailures`

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Nonces seen within the timestamp window, so a captured request cannot be replayed: kept in
 /// storage until the window ends (SPEC §13a), claimed with one atomic insert, so a replay loses

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A campaign (SPEC §8): who to engage, when, toward which goal, with which engagements.
 public struct Campaign: Hashable, Sendable, Codable {

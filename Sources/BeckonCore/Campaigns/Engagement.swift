@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One thing a campaign shows (SPEC §8). Every change makes a new revision; reports keep the
 /// revision a display was made under.

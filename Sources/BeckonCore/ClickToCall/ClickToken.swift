@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
 /// The signed, short-lived proof of one click on a Click to Call engagement (SPEC §5), carried
 /// in the brand page URL as `token`. It is a JWS in compact form (`header.claims.signature`,

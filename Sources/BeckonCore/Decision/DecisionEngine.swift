@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What to show on one page view (SPEC §8). Pure: it reads the compiled campaigns, the visitor
 /// and the time, and answers the offers and every targeted engagement's outcome; the caller

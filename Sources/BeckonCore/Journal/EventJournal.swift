@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The durable, append-only log of everything visitors and brands do.
 public protocol EventJournal: Sendable {

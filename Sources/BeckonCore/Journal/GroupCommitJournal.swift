@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import ServiceLifecycle
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// Group commit over a `JournalStore`: callers' appends queue in memory; one writer task takes

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What happened, as recorded in the journal. Later features add kinds; the raw value is stored,
 /// so a kind is never renamed once released.

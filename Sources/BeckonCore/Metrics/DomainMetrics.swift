@@ -1,4 +1,4 @@
-import CoreMetrics
+public import CoreMetrics
 import Foundation
 
 /// What Beckon does, counted through swift-metrics (SPEC §15): the server hands in the factory

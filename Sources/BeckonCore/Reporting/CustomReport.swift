@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A path into the engagement attributes (SDEs) a page or brand reported: the SDE type, then
 /// fields (`convStatus.disposition`, `purchase.total`). LivePerson wraps some SDEs' fields in an

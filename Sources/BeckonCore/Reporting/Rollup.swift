@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The metrics of SPEC §10 for one rollup row (or a sum of rows). Visit counts (`prospects`,
 /// `exposed`, `engaged`, …) are counted in the hour of their first occurrence in the visit at the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads one account's journal events in sequence order and produces the counts of SPEC §10 as
 /// deltas per local hour, level, campaign and engagement revision (`RollupKey`).

@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import ServiceLifecycle
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 
 /// Keeps the hourly rollups up with the journal (SPEC §10): every `interval` (and whenever a
 /// report asks) it reads the events after the last counted sequence, feeds them to one

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One visitor's history from the journal (SPEC §8a `visitors/{id}`, §11): visits with their
 /// pages, the engagements offered with display, click and call statuses, and the attributes

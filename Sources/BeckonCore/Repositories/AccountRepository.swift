@@ -1,5 +1,5 @@
-import Foundation
-import ServiceLifecycle
+public import Foundation
+public import ServiceLifecycle
 
 /// Accounts and their console users.
 public protocol AccountRepository: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Campaigns and their engagements, with every engagement revision kept (reports refer to the
 /// revision a display was made under). Ids are unique in the account; every verb is scoped to

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a funnel report can be broken down by (SPEC §8a `groupBy`).
 public enum RollupDimension: String, Sendable, CaseIterable, Hashable {

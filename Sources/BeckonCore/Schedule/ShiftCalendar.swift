@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Answers "is it on shift at instant t" and "when does it next go on / off" for a `TimeFrame`,
 /// correctly across daylight-saving changes and midnight. Build one per time frame and reuse it.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The source of "now" for everything that stores or compares times. Injected so tests can
 /// move time (visit expiry, key last-used times, token validity) without sleeping.

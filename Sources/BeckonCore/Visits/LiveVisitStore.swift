@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Live visitors in memory (SPEC §7, §16), sharded by visitor id so requests on different cores

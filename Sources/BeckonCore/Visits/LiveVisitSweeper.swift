@@ -1,5 +1,5 @@
 import Foundation
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Drops visits past their live window from memory once a minute (SPEC §7). Only memory: the
 /// journal and the reports keep everything.

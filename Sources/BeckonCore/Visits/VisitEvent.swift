@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a visit's journal events say, typed. The live path builds these, applies them to the
 /// in-memory visitor and appends them to the journal; a restart replays the same events through

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension VisitTracker {
     /// The answer of Validate Engagement and of the token verification (SPEC §5).

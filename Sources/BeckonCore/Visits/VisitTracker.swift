@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The monitoring API's work (SPEC §4), without HTTP: a page view updates the live visit and
 /// answers the decision; a report records impressions and attributes and, for a click on a

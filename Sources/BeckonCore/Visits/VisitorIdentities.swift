@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A brand's identities of a consumer (LivePerson's `identities: [{iss, sub, acr}]` and the
 /// deprecated `consumerId`): a monitoring call without `vid` that names one seen before continues

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which visitor a brand's identity of a consumer (LivePerson's `identities` {iss, sub} or
 /// `consumerId`) was last seen with, so a call without `vid` that names it continues that visitor

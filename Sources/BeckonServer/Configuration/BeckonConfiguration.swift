@@ -1,8 +1,8 @@
-import BeckonCore
-import BeckonStorage
+public import BeckonCore
+public import BeckonStorage
 import Configuration
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Everything `beckon` reads from its settings, resolved and checked once at start.
 /// Precedence: command line > environment > configuration file > defaults.

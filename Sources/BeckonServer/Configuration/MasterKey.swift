@@ -1,4 +1,4 @@
-import BeckonCore
+public import BeckonCore
 import BeckonStorage
 import Foundation
 

@@ -1,6 +1,6 @@
-import BeckonCore
-import Hummingbird
-import NIOCore
+public import BeckonCore
+public import Hummingbird
+public import NIOCore
 
 /// Who made a request: the API key that authenticated it.
 public struct Principal: Sendable, Equatable {

@@ -1,7 +1,7 @@
-import BeckonCore
-import BeckonStorage
+public import BeckonCore
+public import BeckonStorage
 import Hummingbird
-import Logging
+public import Logging
 import Prometheus
 import ServiceLifecycle
 

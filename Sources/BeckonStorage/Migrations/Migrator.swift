@@ -1,5 +1,5 @@
 import BeckonCore
-import Foundation
+public import Foundation
 
 /// Applies `Migration.all` in order and records each in `schema_migrations`, one transaction
 /// per migration. On PostgreSQL an advisory lock keeps two nodes from migrating at once.

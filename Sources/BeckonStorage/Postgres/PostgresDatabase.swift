@@ -1,9 +1,9 @@
 import BeckonCore
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import PostgresNIO
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// PostgreSQL through a `PostgresClient` connection pool. The pool does its work — connecting,
 /// reconnecting after an outage, closing on shutdown — in its `run()`, which is a service: run

@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `APIKeyRepository` over either SQL backend. Scopes are stored space-separated.
 public struct SQLAPIKeyRepository: APIKeyRepository {

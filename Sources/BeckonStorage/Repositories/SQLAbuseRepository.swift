@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `AbuseRepository` over either SQL backend. Dial authorizations are decided one after another,
 /// each reading its facts after the previous one stored its outcome, in group-committed

@@ -1,4 +1,4 @@
-import BeckonCore
+public import BeckonCore
 import Foundation
 
 /// `AccountRepository` over either SQL backend.

@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `AuthStateRepository` over either SQL backend. A nonce claim is one upsert that only
 /// overwrites an expired row; an attempt is counted by an upsert per key that only counts while

@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `CampaignRepository` over either SQL backend.
 public struct SQLCampaignRepository: CampaignRepository {

@@ -1,4 +1,4 @@
-import BeckonCore
+public import BeckonCore
 import Foundation
 
 /// `ClickKeyRepository` over either SQL backend.

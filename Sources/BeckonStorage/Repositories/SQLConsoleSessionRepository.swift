@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `ConsoleSessionRepository` over either SQL backend.
 public struct SQLConsoleSessionRepository: ConsoleSessionRepository {

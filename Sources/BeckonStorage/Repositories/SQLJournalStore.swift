@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `JournalStore` over either SQL backend: a batch is one transaction of multi-row inserts.
 public struct SQLJournalStore: JournalStore {

@@ -1,4 +1,4 @@
-import BeckonCore
+public import BeckonCore
 import Foundation
 
 /// `RollupRepository` over either SQL backend. Deltas are added with `INSERT … ON CONFLICT DO

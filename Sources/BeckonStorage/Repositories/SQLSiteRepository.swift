@@ -1,4 +1,4 @@
-import BeckonCore
+public import BeckonCore
 import Foundation
 
 /// `SiteRepository` over either SQL backend. Allowed origins are stored as a JSON array.

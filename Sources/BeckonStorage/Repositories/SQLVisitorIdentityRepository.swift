@@ -1,5 +1,5 @@
-import BeckonCore
-import Foundation
+public import BeckonCore
+public import Foundation
 
 /// `VisitorIdentityRepository` over either SQL backend; hashes are stored as base64url text.
 public struct SQLVisitorIdentityRepository: VisitorIdentityRepository {

@@ -1,5 +1,5 @@
 import BeckonCore
-import Foundation
+public import Foundation
 
 /// One result row, decoded from the driver's representation into `SQLValue`s by column name.
 public struct SQLRow: Sendable {

@@ -1,6 +1,6 @@
 import BeckonCore
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
 import SQLiteNIO

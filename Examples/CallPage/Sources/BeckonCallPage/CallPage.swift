@@ -1,7 +1,7 @@
-import BeckonClient
+public import BeckonClient
 import Foundation
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import Synchronization
 
 /// The reference brand call page (SPEC §15): what a brand runs to receive Beckon's click.

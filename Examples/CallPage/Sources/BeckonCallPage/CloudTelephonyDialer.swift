@@ -1,9 +1,9 @@
 import BeckonClient
-import Foundation
+public import Foundation
 import Synchronization
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+public import FoundationNetworking
 #endif
 
 /// An adapter for a cloud telephony REST API of the common shape (Twilio's, and many like it):

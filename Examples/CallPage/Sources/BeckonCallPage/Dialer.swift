@@ -1,4 +1,4 @@
-import BeckonClient
+public import BeckonClient
 import Foundation
 
 /// A call to place: the visitor's number and the click it answers.
