@@ -291,13 +291,16 @@ export async function engagementEditor(campaignId, id) {
       h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, id ? "Save engagement (new revision)" : "Create engagement"), h("a", { href: `#/campaigns/${campaignId}` }, "Cancel")));
   if (readOnly) form.querySelectorAll("input, select, textarea, button").forEach((c) => { c.disabled = true; });
 
-  let timer;
+  let timer, latest = 0;
+  // Only the newest request's answer is shown: answers can arrive out of order while typing.
   async function refreshPreview() {
+    const request = ++latest;
     const values = Object.fromEntries(sample.value.split(",").map((pair) => pair.split("=").map((s) => s.trim())).filter((p) => p.length === 2 && p[0]));
     try {
       const response = await api("POST", "engagements/preview", { name: name.value || "Preview", type: type.value, placement: placement.value, creative: { html: html.value, css: css.value }, values }, { raw: true });
-      preview.srcdoc = await response.text();
-    } catch (error) { preview.srcdoc = ""; }
+      const page = await response.text();
+      if (request === latest) preview.srcdoc = page;
+    } catch (error) { if (request === latest) preview.srcdoc = ""; }
   }
   for (const control of [html, css, sample, placement, name, type]) control.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refreshPreview, 250); });
   placement.addEventListener("change", refreshPreview);

@@ -25,7 +25,7 @@ enum PreviewPage {
 
     /// What the tag's preview mode reads: an engagement as the monitoring API answers it, and the
     /// values for its placeholders.
-    struct Data: Encodable {
+    struct Contents: Encodable {
         var engagement: MonitoringRoutes.EngagementDetail
         var values: [String: String]
     }
@@ -43,7 +43,7 @@ enum PreviewPage {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Inside <script>: no `<` at all, so neither `</script>` nor `<!--` can end it early.
-        let data = String(decoding: (try? encoder.encode(Data(engagement: detail, values: values))) ?? Foundation.Data("{}".utf8), as: UTF8.self)
+        let data = String(decoding: (try? encoder.encode(Contents(engagement: detail, values: values))) ?? Data("{}".utf8), as: UTF8.self)
             .replacingOccurrences(of: "<", with: "\\u003c")
         let policy = contentSecurityPolicy(nonce: nonce, sandbox: false)
         let page = """
