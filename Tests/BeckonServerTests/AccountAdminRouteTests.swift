@@ -47,7 +47,8 @@ import Testing
             let response = try await client.call(
                 .post, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin, json: #"{"scopes":["visit:read","root"]}"#)
             #expect(response.status == .badRequest)
-            #expect(response.envelope?.message.hasPrefix("invalid scopes: unknown scope 'root'") == true)
+            #expect(response.envelope?.message == "invalid scopes[1]: unknown value 'root'")
+            #expect(response.envelope?.field == "scopes[1]")
             let empty = try await client.call(.post, "/api/v1/accounts/acme/apikeys", key: app.acmeAdmin, json: #"{"scopes":[]}"#)
             #expect(empty.status == .badRequest)
         }

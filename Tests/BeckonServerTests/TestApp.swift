@@ -76,6 +76,8 @@ struct ErrorEnvelope: Decodable, Equatable {
     var time: Int64
     var message: String
     var internalCode: Int
+    /// Beckon's addition on a 400: the field refused.
+    var field: String?
 }
 
 extension TestResponse {

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import OpenAPIRuntime
 
 /// LivePerson's error envelope, used for every error Beckon answers:
 /// `{"time": <epoch ms>, "message": "...", "internalCode": n}`.
@@ -56,6 +57,8 @@ struct ErrorAnswer {
         switch error {
         case let error as BeckonError:
             self.init(error)
+        case let error as ServerError:
+            self.init(generated: error, request: request)
         case let error as LPVersionError:
             self.init(
                 status: .badRequest, internalCode: LPInternalCode.illegalVersion,
@@ -119,6 +122,21 @@ struct ErrorAnswer {
         case .schemaBehind, .schemaAhead, .storageUnavailable, .journalClosed:
             self.init(status: .serviceUnavailable, internalCode: LPInternalCode.unexpected, message: "service unavailable", isServerFault: true)
             headers[.retryAfter] = Self.storageRetryAfter
+        }
+    }
+
+    /// A generated operation's failure: the handler's own error, a body its decoder refused, or
+    /// a parameter or content type the runtime refused (its status kept, its cause in brief).
+    private init(generated error: ServerError, request: Request) {
+        switch error.underlyingError {
+        case let decoding as DecodingError:
+            self.init(BeckonError(decoding: decoding))
+        case _ where error.httpStatus.kind == .clientError:
+            self.init(
+                status: error.httpStatus, internalCode: LPInternalCode.badRequest,
+                message: "malformed request: \(error.causeDescription.prefix(200))")
+        default:
+            self.init(error.underlyingError, request: request)
         }
     }
 

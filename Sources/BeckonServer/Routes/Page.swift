@@ -14,7 +14,16 @@ struct Page {
 
     init(_ request: Request) throws {
         let parameters = request.uri.queryParameters
-        if let cursor = parameters.get("cursor") {
+        let limit = try parameters.get("limit").map { text in
+            guard let value = Int(text) else { throw BeckonError.invalidInput(field: "limit", reason: "must be 1 to \(Self.maxSize)") }
+            return value
+        }
+        try self.init(cursor: parameters.get("cursor"), limit: limit)
+    }
+
+    /// The paging parameters of a generated operation's input.
+    init(cursor: String?, limit: Int?) throws {
+        if let cursor {
             guard let value = Int64(cursor), value >= 0 else {
                 throw BeckonError.invalidInput(field: "cursor", reason: "is not a cursor this API gave out")
             }
@@ -22,13 +31,13 @@ struct Page {
         } else {
             after = 0
         }
-        if let text = parameters.get("limit") {
-            guard let value = Int(text), (1...Self.maxSize).contains(value) else {
+        if let limit {
+            guard (1...Self.maxSize).contains(limit) else {
                 throw BeckonError.invalidInput(field: "limit", reason: "must be 1 to \(Self.maxSize)")
             }
-            limit = value
+            self.limit = limit
         } else {
-            limit = Self.defaultSize
+            self.limit = Self.defaultSize
         }
     }
 
@@ -40,8 +49,14 @@ struct Page {
 
     /// One page of a list read whole.
     func slice<Item>(_ all: [Item]) -> ItemList<Item> {
+        let (items, nextCursor) = window(all)
+        return ItemList(items: items, nextCursor: nextCursor)
+    }
+
+    /// One page of a list read whole, and the next page's cursor when there is more.
+    func window<Item>(_ all: [Item]) -> (items: [Item], nextCursor: String?) {
         let start = Int(min(after, Int64(all.count)))
         let end = min(start + limit, all.count)
-        return ItemList(items: Array(all[start..<end]), nextCursor: end < all.count ? String(end) : nil)
+        return (Array(all[start..<end]), end < all.count ? String(end) : nil)
     }
 }

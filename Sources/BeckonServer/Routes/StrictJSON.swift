@@ -34,38 +34,12 @@ enum StrictJSON {
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
-        } catch let DecodingError.typeMismatch(expected, context) {
-            throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: "must be \(describe(expected))")
-        } catch let DecodingError.valueNotFound(expected, context) {
-            throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: "must be \(describe(expected))")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw BeckonError.invalidInput(field: (context.codingPath + [key]).dotted, reason: "is required")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw BeckonError.invalidInput(field: context.codingPath.dotted, reason: context.debugDescription)
+        } catch let error as DecodingError {
+            throw BeckonError(decoding: error)
         } catch let error as BeckonError {
             throw error
         } catch {
             throw BeckonError.invalidInput(field: "body", reason: "does not match the expected shape")
         }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [String].Type, is [Any].Type: "an array"
-        default: "a \(type)"
-        }
-    }
-}
-
-extension [any CodingKey] {
-    var dotted: String {
-        isEmpty
-            ? "body"
-            : map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-                .replacingOccurrences(of: ".[", with: "[")
     }
 }
