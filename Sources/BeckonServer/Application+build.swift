@@ -138,10 +138,10 @@ public func buildRouter(
     let generatedAccount = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
         .add(middleware: OperationContextMiddleware())
-    try APIHandler(storage: dependencies.storage, provisioning: dependencies.provisioning)
+    try APIHandler(storage: dependencies.storage, provisioning: dependencies.provisioning, clock: dependencies.clock)
         .register(on: [("/api/v1/accounts/:accountId", generatedAccount)])
-    CampaignRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: account)
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
+    PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
     VisitorRoutes(storage: dependencies.storage, tracker: dependencies.visits, clock: dependencies.clock).register(on: account)
     let abuse = AbuseRoutes(

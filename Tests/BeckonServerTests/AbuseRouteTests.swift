@@ -178,9 +178,13 @@ extension TestClientProtocol {
                 #expect(answer.status == .badRequest && answer.text.contains("phoneNumber"), "\(bad)")
                 #expect(!answer.text.contains(bad))
             }
-            let unknownField = try await client.call(
+            let missingField = try await client.call(
                 .post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: #"{"phone":"+14155550100"}"#)
-            #expect(unknownField.status == .badRequest)
+            #expect(missingField.status == .badRequest && missingField.text.contains("visitorId"))
+            let unknownField = try await client.call(
+                .post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin,
+                json: #"{"visitorId":"v","sessionId":"s","contextId":"c","phoneNumber":"+14155550100","phone":"+1"}"#)
+            #expect(unknownField.status == .badRequest && unknownField.text.contains("invalid phone: unknown field"))
             #expect(
                 try await client.call(.post, "/api/account/acme/clicktocall/dial-authorizations", key: app.acmeAdmin, json: "{").status == .badRequest
             )

@@ -173,7 +173,10 @@ import Testing
             #expect(crossPath.status == .forbidden)
             let read = try await client.call(.get, "/api/v1/accounts/acme/campaigns/\(created.id)", key: app.acmeReader)
             #expect(try read.decoded(CampaignBody.self).name == "Callback for insurance quotes")
-            #expect(try await client.call(.get, "/api/v1/accounts/acme/campaigns/abc", key: app.acmeReader).status == .notFound)
+            // The document's ids are positive integers: anything else is a malformed request.
+            let malformed = try await client.call(.get, "/api/v1/accounts/acme/campaigns/abc", key: app.acmeReader)
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.envelope?.message == "invalid campaignId: must be a positive integer")
         }
     }
 

@@ -185,7 +185,10 @@ struct ClickedVisit {
                 .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"not.a.token"}"#)
             #expect(try garbage.decoded(ValidationReply.self).reason == "the token is malformed")
             let malformed = try await client.call(.post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: "{}")
-            #expect(malformed.status == .badRequest)
+            #expect(malformed.status == .badRequest && malformed.text.contains("token"))
+            let unknown = try await client.call(
+                .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"x","jwt":"y"}"#)
+            #expect(unknown.status == .badRequest && unknown.text.contains("invalid jwt: unknown field"))
 
             let good = try await client.call(
                 .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"\#(token)"}"#)

@@ -20,6 +20,10 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     package enum Parameters {
+        /// - Remark: Generated from `#/components/parameters/CampaignId`.
+        package typealias CampaignId = Swift.Int64
+        /// - Remark: Generated from `#/components/parameters/EngagementId`.
+        package typealias EngagementId = Swift.Int64
         /// The `nextCursor` of the previous page.
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.

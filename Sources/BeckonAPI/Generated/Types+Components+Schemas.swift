@@ -20,6 +20,288 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     package enum Schemas {
+        /// Abuse defences (docs/abuse.md). null on a limit means unlimited; a field left out keeps its value.
+        ///
+        /// - Remark: Generated from `#/components/schemas/AbuseSettings`.
+        package struct AbuseSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks`.
+            package struct ClicksPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks/per15Minutes`.
+                package var per15Minutes: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks/perHour`.
+                package var perHour: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks/perDay`.
+                package var perDay: Swift.Int?
+                /// Creates a new `ClicksPayload`.
+                ///
+                /// - Parameters:
+                ///   - per15Minutes:
+                ///   - perHour:
+                ///   - perDay:
+                package init(
+                    per15Minutes: Swift.Int? = nil,
+                    perHour: Swift.Int? = nil,
+                    perDay: Swift.Int? = nil
+                ) {
+                    self.per15Minutes = per15Minutes
+                    self.perHour = perHour
+                    self.perDay = perDay
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case per15Minutes
+                    case perHour
+                    case perDay
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.per15Minutes = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .per15Minutes
+                    )
+                    self.perHour = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .perHour
+                    )
+                    self.perDay = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .perDay
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "per15Minutes",
+                        "perHour",
+                        "perDay"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks`.
+            package var clicks: Components.Schemas.AbuseSettings.ClicksPayload?
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers`.
+            package struct DistinctNumbersPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers/perHour`.
+                package var perHour: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers/perDay`.
+                package var perDay: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers/blockHours`.
+                package var blockHours: Swift.Int?
+                /// Creates a new `DistinctNumbersPayload`.
+                ///
+                /// - Parameters:
+                ///   - perHour:
+                ///   - perDay:
+                ///   - blockHours:
+                package init(
+                    perHour: Swift.Int? = nil,
+                    perDay: Swift.Int? = nil,
+                    blockHours: Swift.Int? = nil
+                ) {
+                    self.perHour = perHour
+                    self.perDay = perDay
+                    self.blockHours = blockHours
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case perHour
+                    case perDay
+                    case blockHours
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.perHour = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .perHour
+                    )
+                    self.perDay = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .perDay
+                    )
+                    self.blockHours = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .blockHours
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "perHour",
+                        "perDay",
+                        "blockHours"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers`.
+            package var distinctNumbers: Components.Schemas.AbuseSettings.DistinctNumbersPayload?
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber`.
+            package struct SameNumberPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber/max`.
+                package var max: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber/hours`.
+                package var hours: Swift.Int?
+                /// Creates a new `SameNumberPayload`.
+                ///
+                /// - Parameters:
+                ///   - max:
+                ///   - hours:
+                package init(
+                    max: Swift.Int? = nil,
+                    hours: Swift.Int? = nil
+                ) {
+                    self.max = max
+                    self.hours = hours
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case max
+                    case hours
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.max = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .max
+                    )
+                    self.hours = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .hours
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "max",
+                        "hours"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber`.
+            package var sameNumber: Components.Schemas.AbuseSettings.SameNumberPayload?
+            /// default: the country of the account's time zone; null: any
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/allowedCountries`.
+            package var allowedCountries: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/premiumPrefixes`.
+            package var premiumPrefixes: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/dailyCallBudget`.
+            package var dailyCallBudget: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/concurrentCalls`.
+            package var concurrentCalls: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress`.
+            package struct PerAddressPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress/requestsPerMinute`.
+                package var requestsPerMinute: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress/newVisitorsPerMinute`.
+                package var newVisitorsPerMinute: Swift.Int?
+                /// Creates a new `PerAddressPayload`.
+                ///
+                /// - Parameters:
+                ///   - requestsPerMinute:
+                ///   - newVisitorsPerMinute:
+                package init(
+                    requestsPerMinute: Swift.Int? = nil,
+                    newVisitorsPerMinute: Swift.Int? = nil
+                ) {
+                    self.requestsPerMinute = requestsPerMinute
+                    self.newVisitorsPerMinute = newVisitorsPerMinute
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case requestsPerMinute
+                    case newVisitorsPerMinute
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.requestsPerMinute = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .requestsPerMinute
+                    )
+                    self.newVisitorsPerMinute = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .newVisitorsPerMinute
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "requestsPerMinute",
+                        "newVisitorsPerMinute"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress`.
+            package var perAddress: Components.Schemas.AbuseSettings.PerAddressPayload?
+            /// Creates a new `AbuseSettings`.
+            ///
+            /// - Parameters:
+            ///   - clicks:
+            ///   - distinctNumbers:
+            ///   - sameNumber:
+            ///   - allowedCountries: default: the country of the account's time zone; null: any
+            ///   - premiumPrefixes:
+            ///   - dailyCallBudget:
+            ///   - concurrentCalls:
+            ///   - perAddress:
+            package init(
+                clicks: Components.Schemas.AbuseSettings.ClicksPayload? = nil,
+                distinctNumbers: Components.Schemas.AbuseSettings.DistinctNumbersPayload? = nil,
+                sameNumber: Components.Schemas.AbuseSettings.SameNumberPayload? = nil,
+                allowedCountries: [Swift.String]? = nil,
+                premiumPrefixes: [Swift.String]? = nil,
+                dailyCallBudget: Swift.Int? = nil,
+                concurrentCalls: Swift.Int? = nil,
+                perAddress: Components.Schemas.AbuseSettings.PerAddressPayload? = nil
+            ) {
+                self.clicks = clicks
+                self.distinctNumbers = distinctNumbers
+                self.sameNumber = sameNumber
+                self.allowedCountries = allowedCountries
+                self.premiumPrefixes = premiumPrefixes
+                self.dailyCallBudget = dailyCallBudget
+                self.concurrentCalls = concurrentCalls
+                self.perAddress = perAddress
+            }
+            package enum CodingKeys: String, CodingKey {
+                case clicks
+                case distinctNumbers
+                case sameNumber
+                case allowedCountries
+                case premiumPrefixes
+                case dailyCallBudget
+                case concurrentCalls
+                case perAddress
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.clicks = try container.decodeIfPresent(
+                    Components.Schemas.AbuseSettings.ClicksPayload.self,
+                    forKey: .clicks
+                )
+                self.distinctNumbers = try container.decodeIfPresent(
+                    Components.Schemas.AbuseSettings.DistinctNumbersPayload.self,
+                    forKey: .distinctNumbers
+                )
+                self.sameNumber = try container.decodeIfPresent(
+                    Components.Schemas.AbuseSettings.SameNumberPayload.self,
+                    forKey: .sameNumber
+                )
+                self.allowedCountries = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .allowedCountries
+                )
+                self.premiumPrefixes = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .premiumPrefixes
+                )
+                self.dailyCallBudget = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .dailyCallBudget
+                )
+                self.concurrentCalls = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .concurrentCalls
+                )
+                self.perAddress = try container.decodeIfPresent(
+                    Components.Schemas.AbuseSettings.PerAddressPayload.self,
+                    forKey: .perAddress
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "clicks",
+                    "distinctNumbers",
+                    "sameNumber",
+                    "allowedCountries",
+                    "premiumPrefixes",
+                    "dailyCallBudget",
+                    "concurrentCalls",
+                    "perAddress"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ConsoleRole`.
         @frozen package enum ConsoleRole: String, Codable, Hashable, Sendable, CaseIterable {
             case admin = "admin"
@@ -59,6 +341,1936 @@ extension Components {
                 case email
                 case role
                 case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Caps`.
+        package struct Caps: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Caps/mode`.
+            @frozen package enum ModePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case shared = "shared"
+                case separate = "separate"
+            }
+            /// - Remark: Generated from `#/components/schemas/Caps/mode`.
+            package var mode: Components.Schemas.Caps.ModePayload?
+            /// - Remark: Generated from `#/components/schemas/Caps/perVisit`.
+            package var perVisit: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Caps/perVisitChat`.
+            package var perVisitChat: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Caps/perVisitContent`.
+            package var perVisitContent: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Caps/afterDecline`.
+            @frozen package enum AfterDeclinePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case none = "none"
+                case suppressSameKind = "suppressSameKind"
+                case suppressAll = "suppressAll"
+            }
+            /// - Remark: Generated from `#/components/schemas/Caps/afterDecline`.
+            package var afterDecline: Components.Schemas.Caps.AfterDeclinePayload?
+            /// - Remark: Generated from `#/components/schemas/Caps/perVisitor`.
+            package struct PerVisitorPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Caps/perVisitor/max`.
+                package var max: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Caps/perVisitor/days`.
+                package var days: Swift.Int
+                /// Creates a new `PerVisitorPayload`.
+                ///
+                /// - Parameters:
+                ///   - max:
+                ///   - days:
+                package init(
+                    max: Swift.Int,
+                    days: Swift.Int
+                ) {
+                    self.max = max
+                    self.days = days
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case max
+                    case days
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Caps/perVisitor`.
+            package var perVisitor: Components.Schemas.Caps.PerVisitorPayload?
+            /// Creates a new `Caps`.
+            ///
+            /// - Parameters:
+            ///   - mode:
+            ///   - perVisit:
+            ///   - perVisitChat:
+            ///   - perVisitContent:
+            ///   - afterDecline:
+            ///   - perVisitor:
+            package init(
+                mode: Components.Schemas.Caps.ModePayload? = nil,
+                perVisit: Swift.Int? = nil,
+                perVisitChat: Swift.Int? = nil,
+                perVisitContent: Swift.Int? = nil,
+                afterDecline: Components.Schemas.Caps.AfterDeclinePayload? = nil,
+                perVisitor: Components.Schemas.Caps.PerVisitorPayload? = nil
+            ) {
+                self.mode = mode
+                self.perVisit = perVisit
+                self.perVisitChat = perVisitChat
+                self.perVisitContent = perVisitContent
+                self.afterDecline = afterDecline
+                self.perVisitor = perVisitor
+            }
+            package enum CodingKeys: String, CodingKey {
+                case mode
+                case perVisit
+                case perVisitChat
+                case perVisitContent
+                case afterDecline
+                case perVisitor
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.mode = try container.decodeIfPresent(
+                    Components.Schemas.Caps.ModePayload.self,
+                    forKey: .mode
+                )
+                self.perVisit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .perVisit
+                )
+                self.perVisitChat = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .perVisitChat
+                )
+                self.perVisitContent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .perVisitContent
+                )
+                self.afterDecline = try container.decodeIfPresent(
+                    Components.Schemas.Caps.AfterDeclinePayload.self,
+                    forKey: .afterDecline
+                )
+                self.perVisitor = try container.decodeIfPresent(
+                    Components.Schemas.Caps.PerVisitorPayload.self,
+                    forKey: .perVisitor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "mode",
+                    "perVisit",
+                    "perVisitChat",
+                    "perVisitContent",
+                    "afterDecline",
+                    "perVisitor"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SignInRequest`.
+        package struct SignInRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SignInRequest/email`.
+            package var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SignInRequest/password`.
+            package var password: Swift.String
+            /// Needed only when the email and password sign in to several accounts.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SignInRequest/accountId`.
+            package var accountId: Swift.String?
+            /// Creates a new `SignInRequest`.
+            ///
+            /// - Parameters:
+            ///   - email:
+            ///   - password:
+            ///   - accountId: Needed only when the email and password sign in to several accounts.
+            package init(
+                email: Swift.String,
+                password: Swift.String,
+                accountId: Swift.String? = nil
+            ) {
+                self.email = email
+                self.password = password
+                self.accountId = accountId
+            }
+            package enum CodingKeys: String, CodingKey {
+                case email
+                case password
+                case accountId
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.password = try container.decode(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                self.accountId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .accountId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "email",
+                    "password",
+                    "accountId"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TokenVerifyRequest`.
+        package struct TokenVerifyRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TokenVerifyRequest/token`.
+            package var token: Swift.String
+            /// Creates a new `TokenVerifyRequest`.
+            ///
+            /// - Parameters:
+            ///   - token:
+            package init(token: Swift.String) {
+                self.token = token
+            }
+            package enum CodingKeys: String, CodingKey {
+                case token
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "token"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DialRequest`.
+        package struct DialRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DialRequest/visitorId`.
+            package var visitorId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DialRequest/sessionId`.
+            package var sessionId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DialRequest/contextId`.
+            package var contextId: Swift.String
+            /// E.164: + and the country calling code (spaces, dots, dashes and brackets are ignored)
+            ///
+            /// - Remark: Generated from `#/components/schemas/DialRequest/phoneNumber`.
+            package var phoneNumber: Swift.String
+            /// Creates a new `DialRequest`.
+            ///
+            /// - Parameters:
+            ///   - visitorId:
+            ///   - sessionId:
+            ///   - contextId:
+            ///   - phoneNumber: E.164: + and the country calling code (spaces, dots, dashes and brackets are ignored)
+            package init(
+                visitorId: Swift.String,
+                sessionId: Swift.String,
+                contextId: Swift.String,
+                phoneNumber: Swift.String
+            ) {
+                self.visitorId = visitorId
+                self.sessionId = sessionId
+                self.contextId = contextId
+                self.phoneNumber = phoneNumber
+            }
+            package enum CodingKeys: String, CodingKey {
+                case visitorId
+                case sessionId
+                case contextId
+                case phoneNumber
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.visitorId = try container.decode(
+                    Swift.String.self,
+                    forKey: .visitorId
+                )
+                self.sessionId = try container.decode(
+                    Swift.String.self,
+                    forKey: .sessionId
+                )
+                self.contextId = try container.decode(
+                    Swift.String.self,
+                    forKey: .contextId
+                )
+                self.phoneNumber = try container.decode(
+                    Swift.String.self,
+                    forKey: .phoneNumber
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "visitorId",
+                    "sessionId",
+                    "contextId",
+                    "phoneNumber"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BlockedNumberRequest`.
+        package struct BlockedNumberRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BlockedNumberRequest/phoneNumber`.
+            package var phoneNumber: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BlockedNumberRequest/reason`.
+            package var reason: Swift.String?
+            /// Creates a new `BlockedNumberRequest`.
+            ///
+            /// - Parameters:
+            ///   - phoneNumber:
+            ///   - reason:
+            package init(
+                phoneNumber: Swift.String,
+                reason: Swift.String? = nil
+            ) {
+                self.phoneNumber = phoneNumber
+                self.reason = reason
+            }
+            package enum CodingKeys: String, CodingKey {
+                case phoneNumber
+                case reason
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.phoneNumber = try container.decode(
+                    Swift.String.self,
+                    forKey: .phoneNumber
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "phoneNumber",
+                    "reason"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch`.
+        package struct AccountSettingsPatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/timeZone`.
+            package var timeZone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/currency`.
+            package var currency: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/caps`.
+            package var caps: Components.Schemas.Caps?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/controlGroupPercent`.
+            package var controlGroupPercent: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/crossSessionDays`.
+            @frozen package enum CrossSessionDaysPayload: Int, Codable, Hashable, Sendable, CaseIterable {
+                case _0 = 0
+                case _1 = 1
+                case _7 = 7
+                case _14 = 14
+                case _31 = 31
+            }
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/crossSessionDays`.
+            package var crossSessionDays: Components.Schemas.AccountSettingsPatch.CrossSessionDaysPayload?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/attribution`.
+            @frozen package enum AttributionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case first = "first"
+                case last = "last"
+            }
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/attribution`.
+            package var attribution: Components.Schemas.AccountSettingsPatch.AttributionPayload?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/retentionDays`.
+            package var retentionDays: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/abuse`.
+            package var abuse: Components.Schemas.AbuseSettings?
+            /// The language of engagements that do not set their own (LivePerson's engagementDetails[].language).
+            ///
+            /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/language`.
+            package var language: Swift.String?
+            /// Creates a new `AccountSettingsPatch`.
+            ///
+            /// - Parameters:
+            ///   - timeZone:
+            ///   - currency:
+            ///   - caps:
+            ///   - controlGroupPercent:
+            ///   - crossSessionDays:
+            ///   - attribution:
+            ///   - retentionDays:
+            ///   - abuse:
+            ///   - language: The language of engagements that do not set their own (LivePerson's engagementDetails[].language).
+            package init(
+                timeZone: Swift.String? = nil,
+                currency: Swift.String? = nil,
+                caps: Components.Schemas.Caps? = nil,
+                controlGroupPercent: Swift.Int? = nil,
+                crossSessionDays: Components.Schemas.AccountSettingsPatch.CrossSessionDaysPayload? = nil,
+                attribution: Components.Schemas.AccountSettingsPatch.AttributionPayload? = nil,
+                retentionDays: Swift.Int? = nil,
+                abuse: Components.Schemas.AbuseSettings? = nil,
+                language: Swift.String? = nil
+            ) {
+                self.timeZone = timeZone
+                self.currency = currency
+                self.caps = caps
+                self.controlGroupPercent = controlGroupPercent
+                self.crossSessionDays = crossSessionDays
+                self.attribution = attribution
+                self.retentionDays = retentionDays
+                self.abuse = abuse
+                self.language = language
+            }
+            package enum CodingKeys: String, CodingKey {
+                case timeZone
+                case currency
+                case caps
+                case controlGroupPercent
+                case crossSessionDays
+                case attribution
+                case retentionDays
+                case abuse
+                case language
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.currency = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .currency
+                )
+                self.caps = try container.decodeIfPresent(
+                    Components.Schemas.Caps.self,
+                    forKey: .caps
+                )
+                self.controlGroupPercent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .controlGroupPercent
+                )
+                self.crossSessionDays = try container.decodeIfPresent(
+                    Components.Schemas.AccountSettingsPatch.CrossSessionDaysPayload.self,
+                    forKey: .crossSessionDays
+                )
+                self.attribution = try container.decodeIfPresent(
+                    Components.Schemas.AccountSettingsPatch.AttributionPayload.self,
+                    forKey: .attribution
+                )
+                self.retentionDays = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .retentionDays
+                )
+                self.abuse = try container.decodeIfPresent(
+                    Components.Schemas.AbuseSettings.self,
+                    forKey: .abuse
+                )
+                self.language = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .language
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "timeZone",
+                    "currency",
+                    "caps",
+                    "controlGroupPercent",
+                    "crossSessionDays",
+                    "attribution",
+                    "retentionDays",
+                    "abuse",
+                    "language"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CampaignStatus`.
+        @frozen package enum CampaignStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case draft = "draft"
+            case live = "live"
+            case paused = "paused"
+            case archived = "archived"
+        }
+        /// ["HH:MM", "HH:MM"] on 5-minute steps; the end is after the start and may be 24:00 (or 23:59, read as the end of the day).
+        ///
+        /// - Remark: Generated from `#/components/schemas/Shift`.
+        package typealias Shift = OpenAPIRuntime.OpenAPIArrayContainer
+        /// Wall-clock hours in an IANA zone; correct across daylight-saving changes.
+        ///
+        /// - Remark: Generated from `#/components/schemas/TimeFrame`.
+        package struct TimeFrame: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/timeZone`.
+            package var timeZone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/start`.
+            package var start: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/end`.
+            package var end: Swift.String?
+            /// Hours per weekday (mon … sun); a day not listed is closed; null or absent means always open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/weekly`.
+            package struct WeeklyPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                package var additionalProperties: [String: [Components.Schemas.Shift]]
+                /// Creates a new `WeeklyPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: [String: [Components.Schemas.Shift]] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Hours per weekday (mon … sun); a day not listed is closed; null or absent means always open.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/weekly`.
+            package var weekly: Components.Schemas.TimeFrame.WeeklyPayload?
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/SpecialOccasionsPayload`.
+            package struct SpecialOccasionsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/TimeFrame/SpecialOccasionsPayload/date`.
+                package var date: Swift.String
+                /// - Remark: Generated from `#/components/schemas/TimeFrame/SpecialOccasionsPayload/name`.
+                package var name: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/TimeFrame/SpecialOccasionsPayload/allDay`.
+                package var allDay: Swift.Bool?
+                /// [] means closed.
+                ///
+                /// - Remark: Generated from `#/components/schemas/TimeFrame/SpecialOccasionsPayload/hours`.
+                package var hours: [Components.Schemas.Shift]?
+                /// Creates a new `SpecialOccasionsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - date:
+                ///   - name:
+                ///   - allDay:
+                ///   - hours: [] means closed.
+                package init(
+                    date: Swift.String,
+                    name: Swift.String? = nil,
+                    allDay: Swift.Bool? = nil,
+                    hours: [Components.Schemas.Shift]? = nil
+                ) {
+                    self.date = date
+                    self.name = name
+                    self.allDay = allDay
+                    self.hours = hours
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case date
+                    case name
+                    case allDay
+                    case hours
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/specialOccasions`.
+            package typealias SpecialOccasionsPayload = [Components.Schemas.TimeFrame.SpecialOccasionsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/TimeFrame/specialOccasions`.
+            package var specialOccasions: Components.Schemas.TimeFrame.SpecialOccasionsPayload?
+            /// Creates a new `TimeFrame`.
+            ///
+            /// - Parameters:
+            ///   - timeZone:
+            ///   - start:
+            ///   - end:
+            ///   - weekly: Hours per weekday (mon … sun); a day not listed is closed; null or absent means always open.
+            ///   - specialOccasions:
+            package init(
+                timeZone: Swift.String,
+                start: Swift.String? = nil,
+                end: Swift.String? = nil,
+                weekly: Components.Schemas.TimeFrame.WeeklyPayload? = nil,
+                specialOccasions: Components.Schemas.TimeFrame.SpecialOccasionsPayload? = nil
+            ) {
+                self.timeZone = timeZone
+                self.start = start
+                self.end = end
+                self.weekly = weekly
+                self.specialOccasions = specialOccasions
+            }
+            package enum CodingKeys: String, CodingKey {
+                case timeZone
+                case start
+                case end
+                case weekly
+                case specialOccasions
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Goal`.
+        package struct Goal: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Goal/type`.
+            @frozen package enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case purchase = "purchase"
+                case lead = "lead"
+                case serviceActivity = "serviceActivity"
+                case pageURL = "pageURL"
+            }
+            /// - Remark: Generated from `#/components/schemas/Goal/type`.
+            package var _type: Components.Schemas.Goal._TypePayload
+            /// - Remark: Generated from `#/components/schemas/Goal/minTotal`.
+            package var minTotal: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Goal/urlContains`.
+            package var urlContains: Swift.String?
+            /// Creates a new `Goal`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - minTotal:
+            ///   - urlContains:
+            package init(
+                _type: Components.Schemas.Goal._TypePayload,
+                minTotal: Swift.Double? = nil,
+                urlContains: Swift.String? = nil
+            ) {
+                self._type = _type
+                self.minTotal = minTotal
+                self.urlContains = urlContains
+            }
+            package enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case minTotal
+                case urlContains
+            }
+        }
+        /// Every condition given must hold; a condition left out does not restrict. Unknown visitor data never matches a list or range.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Audience`.
+        package struct Audience: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Audience/PlatformsPayload`.
+            @frozen package enum PlatformsPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case desktop = "desktop"
+                case tablet = "tablet"
+                case mobile = "mobile"
+            }
+            /// - Remark: Generated from `#/components/schemas/Audience/platforms`.
+            package typealias PlatformsPayload = [Components.Schemas.Audience.PlatformsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Audience/platforms`.
+            package var platforms: Components.Schemas.Audience.PlatformsPayload?
+            /// - Remark: Generated from `#/components/schemas/Audience/returning`.
+            package var returning: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Audience/countries`.
+            package var countries: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Audience/ipRanges`.
+            package var ipRanges: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Audience/referrerContains`.
+            package var referrerContains: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Audience/languages`.
+            package var languages: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Audience/searchKeywords`.
+            package var searchKeywords: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Audience/marketingSources`.
+            package var marketingSources: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/Audience/customer`.
+            package struct CustomerPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Audience/customer/types`.
+                package var types: [Swift.String]?
+                /// - Remark: Generated from `#/components/schemas/Audience/customer/statuses`.
+                package var statuses: [Swift.String]?
+                /// - Remark: Generated from `#/components/schemas/Audience/customer/balanceMin`.
+                package var balanceMin: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Audience/customer/balanceMax`.
+                package var balanceMax: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Audience/customer/customerIds`.
+                package var customerIds: [Swift.String]?
+                /// Creates a new `CustomerPayload`.
+                ///
+                /// - Parameters:
+                ///   - types:
+                ///   - statuses:
+                ///   - balanceMin:
+                ///   - balanceMax:
+                ///   - customerIds:
+                package init(
+                    types: [Swift.String]? = nil,
+                    statuses: [Swift.String]? = nil,
+                    balanceMin: Swift.Double? = nil,
+                    balanceMax: Swift.Double? = nil,
+                    customerIds: [Swift.String]? = nil
+                ) {
+                    self.types = types
+                    self.statuses = statuses
+                    self.balanceMin = balanceMin
+                    self.balanceMax = balanceMax
+                    self.customerIds = customerIds
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case types
+                    case statuses
+                    case balanceMin
+                    case balanceMax
+                    case customerIds
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Audience/customer`.
+            package var customer: Components.Schemas.Audience.CustomerPayload?
+            /// - Remark: Generated from `#/components/schemas/Audience/personal`.
+            package struct PersonalPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Audience/personal/ageMin`.
+                package var ageMin: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Audience/personal/ageMax`.
+                package var ageMax: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Audience/personal/genders`.
+                package var genders: [Swift.String]?
+                /// Creates a new `PersonalPayload`.
+                ///
+                /// - Parameters:
+                ///   - ageMin:
+                ///   - ageMax:
+                ///   - genders:
+                package init(
+                    ageMin: Swift.Int? = nil,
+                    ageMax: Swift.Int? = nil,
+                    genders: [Swift.String]? = nil
+                ) {
+                    self.ageMin = ageMin
+                    self.ageMax = ageMax
+                    self.genders = genders
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case ageMin
+                    case ageMax
+                    case genders
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Audience/personal`.
+            package var personal: Components.Schemas.Audience.PersonalPayload?
+            /// Creates a new `Audience`.
+            ///
+            /// - Parameters:
+            ///   - platforms:
+            ///   - returning:
+            ///   - countries:
+            ///   - ipRanges:
+            ///   - referrerContains:
+            ///   - languages:
+            ///   - searchKeywords:
+            ///   - marketingSources:
+            ///   - customer:
+            ///   - personal:
+            package init(
+                platforms: Components.Schemas.Audience.PlatformsPayload? = nil,
+                returning: Swift.Bool? = nil,
+                countries: [Swift.String]? = nil,
+                ipRanges: [Swift.String]? = nil,
+                referrerContains: [Swift.String]? = nil,
+                languages: [Swift.String]? = nil,
+                searchKeywords: [Swift.String]? = nil,
+                marketingSources: [Swift.String]? = nil,
+                customer: Components.Schemas.Audience.CustomerPayload? = nil,
+                personal: Components.Schemas.Audience.PersonalPayload? = nil
+            ) {
+                self.platforms = platforms
+                self.returning = returning
+                self.countries = countries
+                self.ipRanges = ipRanges
+                self.referrerContains = referrerContains
+                self.languages = languages
+                self.searchKeywords = searchKeywords
+                self.marketingSources = marketingSources
+                self.customer = customer
+                self.personal = personal
+            }
+            package enum CodingKeys: String, CodingKey {
+                case platforms
+                case returning
+                case countries
+                case ipRanges
+                case referrerContains
+                case languages
+                case searchKeywords
+                case marketingSources
+                case customer
+                case personal
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CampaignSettings`.
+        package struct CampaignSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/status`.
+            package var status: Components.Schemas.CampaignStatus?
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/priority`.
+            package var priority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/goal`.
+            package var goal: Components.Schemas.Goal?
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/audience`.
+            package var audience: Components.Schemas.Audience?
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/timeFrame`.
+            package var timeFrame: Components.Schemas.TimeFrame?
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/controlGroupPercent`.
+            package var controlGroupPercent: Swift.Int?
+            /// At most this many proactive offers of the campaign per visit; null: only the account's caps.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CampaignSettings/capPerVisit`.
+            package var capPerVisit: Swift.Int?
+            /// Creates a new `CampaignSettings`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - status:
+            ///   - priority:
+            ///   - goal:
+            ///   - audience:
+            ///   - timeFrame:
+            ///   - controlGroupPercent:
+            ///   - capPerVisit: At most this many proactive offers of the campaign per visit; null: only the account's caps.
+            package init(
+                name: Swift.String,
+                status: Components.Schemas.CampaignStatus? = nil,
+                priority: Swift.Int? = nil,
+                goal: Components.Schemas.Goal? = nil,
+                audience: Components.Schemas.Audience? = nil,
+                timeFrame: Components.Schemas.TimeFrame? = nil,
+                controlGroupPercent: Swift.Int? = nil,
+                capPerVisit: Swift.Int? = nil
+            ) {
+                self.name = name
+                self.status = status
+                self.priority = priority
+                self.goal = goal
+                self.audience = audience
+                self.timeFrame = timeFrame
+                self.controlGroupPercent = controlGroupPercent
+                self.capPerVisit = capPerVisit
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case status
+                case priority
+                case goal
+                case audience
+                case timeFrame
+                case controlGroupPercent
+                case capPerVisit
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.status = try container.decodeIfPresent(
+                    Components.Schemas.CampaignStatus.self,
+                    forKey: .status
+                )
+                self.priority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
+                self.goal = try container.decodeIfPresent(
+                    Components.Schemas.Goal.self,
+                    forKey: .goal
+                )
+                self.audience = try container.decodeIfPresent(
+                    Components.Schemas.Audience.self,
+                    forKey: .audience
+                )
+                self.timeFrame = try container.decodeIfPresent(
+                    Components.Schemas.TimeFrame.self,
+                    forKey: .timeFrame
+                )
+                self.controlGroupPercent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .controlGroupPercent
+                )
+                self.capPerVisit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .capPerVisit
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "status",
+                    "priority",
+                    "goal",
+                    "audience",
+                    "timeFrame",
+                    "controlGroupPercent",
+                    "capPerVisit"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CampaignPatch`.
+        package struct CampaignPatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/status`.
+            package var status: Components.Schemas.CampaignStatus?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/priority`.
+            package var priority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/goal`.
+            package var goal: Components.Schemas.Goal?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/audience`.
+            package var audience: Components.Schemas.Audience?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/timeFrame`.
+            package var timeFrame: Components.Schemas.TimeFrame?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/controlGroupPercent`.
+            package var controlGroupPercent: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CampaignPatch/capPerVisit`.
+            package var capPerVisit: Swift.Int?
+            /// Creates a new `CampaignPatch`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - status:
+            ///   - priority:
+            ///   - goal:
+            ///   - audience:
+            ///   - timeFrame:
+            ///   - controlGroupPercent:
+            ///   - capPerVisit:
+            package init(
+                name: Swift.String? = nil,
+                status: Components.Schemas.CampaignStatus? = nil,
+                priority: Swift.Int? = nil,
+                goal: Components.Schemas.Goal? = nil,
+                audience: Components.Schemas.Audience? = nil,
+                timeFrame: Components.Schemas.TimeFrame? = nil,
+                controlGroupPercent: Swift.Int? = nil,
+                capPerVisit: Swift.Int? = nil
+            ) {
+                self.name = name
+                self.status = status
+                self.priority = priority
+                self.goal = goal
+                self.audience = audience
+                self.timeFrame = timeFrame
+                self.controlGroupPercent = controlGroupPercent
+                self.capPerVisit = capPerVisit
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case status
+                case priority
+                case goal
+                case audience
+                case timeFrame
+                case controlGroupPercent
+                case capPerVisit
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.status = try container.decodeIfPresent(
+                    Components.Schemas.CampaignStatus.self,
+                    forKey: .status
+                )
+                self.priority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
+                self.goal = try container.decodeIfPresent(
+                    Components.Schemas.Goal.self,
+                    forKey: .goal
+                )
+                self.audience = try container.decodeIfPresent(
+                    Components.Schemas.Audience.self,
+                    forKey: .audience
+                )
+                self.timeFrame = try container.decodeIfPresent(
+                    Components.Schemas.TimeFrame.self,
+                    forKey: .timeFrame
+                )
+                self.controlGroupPercent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .controlGroupPercent
+                )
+                self.capPerVisit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .capPerVisit
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "status",
+                    "priority",
+                    "goal",
+                    "audience",
+                    "timeFrame",
+                    "controlGroupPercent",
+                    "capPerVisit"
+                ])
+            }
+        }
+        /// A campaign as the API shows it: its settings (CampaignSettings) with its id, revision and timestamps.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Campaign`.
+        package struct Campaign: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Campaign/id`.
+            package var id: Swift.Int64
+            /// 1 when created, one more on every change (Visit Information's `campaignEntity.revision`).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Campaign/revision`.
+            package var revision: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Campaign/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Campaign/status`.
+            package var status: Components.Schemas.CampaignStatus
+            /// - Remark: Generated from `#/components/schemas/Campaign/priority`.
+            package var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Campaign/goal`.
+            package var goal: Components.Schemas.Goal?
+            /// - Remark: Generated from `#/components/schemas/Campaign/audience`.
+            package var audience: Components.Schemas.Audience?
+            /// - Remark: Generated from `#/components/schemas/Campaign/timeFrame`.
+            package var timeFrame: Components.Schemas.TimeFrame?
+            /// - Remark: Generated from `#/components/schemas/Campaign/controlGroupPercent`.
+            package var controlGroupPercent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Campaign/capPerVisit`.
+            package var capPerVisit: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Campaign/createdAt`.
+            package var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Campaign/updatedAt`.
+            package var updatedAt: Foundation.Date
+            /// Creates a new `Campaign`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - revision: 1 when created, one more on every change (Visit Information's `campaignEntity.revision`).
+            ///   - name:
+            ///   - status:
+            ///   - priority:
+            ///   - goal:
+            ///   - audience:
+            ///   - timeFrame:
+            ///   - controlGroupPercent:
+            ///   - capPerVisit:
+            ///   - createdAt:
+            ///   - updatedAt:
+            package init(
+                id: Swift.Int64,
+                revision: Swift.Int,
+                name: Swift.String,
+                status: Components.Schemas.CampaignStatus,
+                priority: Swift.Int,
+                goal: Components.Schemas.Goal? = nil,
+                audience: Components.Schemas.Audience? = nil,
+                timeFrame: Components.Schemas.TimeFrame? = nil,
+                controlGroupPercent: Swift.Int,
+                capPerVisit: Swift.Int? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.revision = revision
+                self.name = name
+                self.status = status
+                self.priority = priority
+                self.goal = goal
+                self.audience = audience
+                self.timeFrame = timeFrame
+                self.controlGroupPercent = controlGroupPercent
+                self.capPerVisit = capPerVisit
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case id
+                case revision
+                case name
+                case status
+                case priority
+                case goal
+                case audience
+                case timeFrame
+                case controlGroupPercent
+                case capPerVisit
+                case createdAt
+                case updatedAt
+            }
+        }
+        /// Exactly one of the properties.
+        ///
+        /// - Remark: Generated from `#/components/schemas/EntryPointRule`.
+        package struct EntryPointRule: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EntryPointRule/urlContains`.
+            package var urlContains: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EntryPointRule/urlExact`.
+            package var urlExact: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EntryPointRule/urlRegex`.
+            package var urlRegex: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EntryPointRule/section`.
+            package var section: Swift.String?
+            /// Creates a new `EntryPointRule`.
+            ///
+            /// - Parameters:
+            ///   - urlContains:
+            ///   - urlExact:
+            ///   - urlRegex:
+            ///   - section:
+            package init(
+                urlContains: Swift.String? = nil,
+                urlExact: Swift.String? = nil,
+                urlRegex: Swift.String? = nil,
+                section: Swift.String? = nil
+            ) {
+                self.urlContains = urlContains
+                self.urlExact = urlExact
+                self.urlRegex = urlRegex
+                self.section = section
+            }
+            package enum CodingKeys: String, CodingKey {
+                case urlContains
+                case urlExact
+                case urlRegex
+                case section
+            }
+        }
+        /// Exactly one of the properties. Time on page is decided by the server, which answers retryAfterMs while it is pending.
+        ///
+        /// - Remark: Generated from `#/components/schemas/BehaviourRule`.
+        package struct BehaviourRule: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/timeOnPageSeconds`.
+            package var timeOnPageSeconds: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/pageCount`.
+            package struct PageCountPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/BehaviourRule/pageCount/min`.
+                package var min: Swift.Int
+                /// Creates a new `PageCountPayload`.
+                ///
+                /// - Parameters:
+                ///   - min:
+                package init(min: Swift.Int) {
+                    self.min = min
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case min
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/pageCount`.
+            package var pageCount: Components.Schemas.BehaviourRule.PageCountPayload?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/visitedUrlContains`.
+            package var visitedUrlContains: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/notVisitedUrlContains`.
+            package var notVisitedUrlContains: Swift.String?
+            /// Pages visited in this order.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/flow`.
+            package var flow: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/cartTotal`.
+            package struct CartTotalPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/BehaviourRule/cartTotal/min`.
+                package var min: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/BehaviourRule/cartTotal/max`.
+                package var max: Swift.Double?
+                /// Creates a new `CartTotalPayload`.
+                ///
+                /// - Parameters:
+                ///   - min:
+                ///   - max:
+                package init(
+                    min: Swift.Double? = nil,
+                    max: Swift.Double? = nil
+                ) {
+                    self.min = min
+                    self.max = max
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case min
+                    case max
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/cartTotal`.
+            package var cartTotal: Components.Schemas.BehaviourRule.CartTotalPayload?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/cartDecreased`.
+            package var cartDecreased: OpenAPIRuntime.OpenAPIValueContainer?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/cartEmptied`.
+            package var cartEmptied: OpenAPIRuntime.OpenAPIValueContainer?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/productInCart`.
+            package var productInCart: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/viewedProduct`.
+            package var viewedProduct: Swift.String?
+            /// Text the error must contain; empty for any error.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/visitorError`.
+            package var visitorError: Swift.String?
+            /// Text the topic must contain; empty for any activity.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/serviceActivity`.
+            package var serviceActivity: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/engagedInVisit`.
+            @frozen package enum EngagedInVisitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case exposed = "exposed"
+                case declined = "declined"
+                case clicked = "clicked"
+            }
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/engagedInVisit`.
+            package var engagedInVisit: Components.Schemas.BehaviourRule.EngagedInVisitPayload?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/notEngagedInVisit`.
+            @frozen package enum NotEngagedInVisitPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case exposed = "exposed"
+                case declined = "declined"
+                case clicked = "clicked"
+            }
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/notEngagedInVisit`.
+            package var notEngagedInVisit: Components.Schemas.BehaviourRule.NotEngagedInVisitPayload?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/calledWithinDays`.
+            package var calledWithinDays: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/BehaviourRule/notCalledWithinDays`.
+            package var notCalledWithinDays: Swift.Int?
+            /// Creates a new `BehaviourRule`.
+            ///
+            /// - Parameters:
+            ///   - timeOnPageSeconds:
+            ///   - pageCount:
+            ///   - visitedUrlContains:
+            ///   - notVisitedUrlContains:
+            ///   - flow: Pages visited in this order.
+            ///   - cartTotal:
+            ///   - cartDecreased:
+            ///   - cartEmptied:
+            ///   - productInCart:
+            ///   - viewedProduct:
+            ///   - visitorError: Text the error must contain; empty for any error.
+            ///   - serviceActivity: Text the topic must contain; empty for any activity.
+            ///   - engagedInVisit:
+            ///   - notEngagedInVisit:
+            ///   - calledWithinDays:
+            ///   - notCalledWithinDays:
+            package init(
+                timeOnPageSeconds: Swift.Int? = nil,
+                pageCount: Components.Schemas.BehaviourRule.PageCountPayload? = nil,
+                visitedUrlContains: Swift.String? = nil,
+                notVisitedUrlContains: Swift.String? = nil,
+                flow: [Swift.String]? = nil,
+                cartTotal: Components.Schemas.BehaviourRule.CartTotalPayload? = nil,
+                cartDecreased: OpenAPIRuntime.OpenAPIValueContainer? = nil,
+                cartEmptied: OpenAPIRuntime.OpenAPIValueContainer? = nil,
+                productInCart: Swift.String? = nil,
+                viewedProduct: Swift.String? = nil,
+                visitorError: Swift.String? = nil,
+                serviceActivity: Swift.String? = nil,
+                engagedInVisit: Components.Schemas.BehaviourRule.EngagedInVisitPayload? = nil,
+                notEngagedInVisit: Components.Schemas.BehaviourRule.NotEngagedInVisitPayload? = nil,
+                calledWithinDays: Swift.Int? = nil,
+                notCalledWithinDays: Swift.Int? = nil
+            ) {
+                self.timeOnPageSeconds = timeOnPageSeconds
+                self.pageCount = pageCount
+                self.visitedUrlContains = visitedUrlContains
+                self.notVisitedUrlContains = notVisitedUrlContains
+                self.flow = flow
+                self.cartTotal = cartTotal
+                self.cartDecreased = cartDecreased
+                self.cartEmptied = cartEmptied
+                self.productInCart = productInCart
+                self.viewedProduct = viewedProduct
+                self.visitorError = visitorError
+                self.serviceActivity = serviceActivity
+                self.engagedInVisit = engagedInVisit
+                self.notEngagedInVisit = notEngagedInVisit
+                self.calledWithinDays = calledWithinDays
+                self.notCalledWithinDays = notCalledWithinDays
+            }
+            package enum CodingKeys: String, CodingKey {
+                case timeOnPageSeconds
+                case pageCount
+                case visitedUrlContains
+                case notVisitedUrlContains
+                case flow
+                case cartTotal
+                case cartDecreased
+                case cartEmptied
+                case productInCart
+                case viewedProduct
+                case visitorError
+                case serviceActivity
+                case engagedInVisit
+                case notEngagedInVisit
+                case calledWithinDays
+                case notCalledWithinDays
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EngagementType`.
+        @frozen package enum EngagementType: String, Codable, Hashable, Sendable, CaseIterable {
+            case clickToCall = "clickToCall"
+            case content = "content"
+            case chatInvitation = "chatInvitation"
+        }
+        /// - Remark: Generated from `#/components/schemas/Placement`.
+        @frozen package enum Placement: String, Codable, Hashable, Sendable, CaseIterable {
+            case overlay = "overlay"
+            case toaster = "toaster"
+            case slideout = "slideout"
+            case embedded = "embedded"
+            case sticky = "sticky"
+        }
+        /// - Remark: Generated from `#/components/schemas/OpenMode`.
+        @frozen package enum OpenMode: String, Codable, Hashable, Sendable, CaseIterable {
+            case popup = "popup"
+            case newTab = "newTab"
+            case sameWindow = "sameWindow"
+        }
+        /// - Remark: Generated from `#/components/schemas/EntryPoint`.
+        package struct EntryPoint: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EntryPoint/include`.
+            package var include: [Components.Schemas.EntryPointRule]?
+            /// - Remark: Generated from `#/components/schemas/EntryPoint/exclude`.
+            package var exclude: [Components.Schemas.EntryPointRule]?
+            /// Creates a new `EntryPoint`.
+            ///
+            /// - Parameters:
+            ///   - include:
+            ///   - exclude:
+            package init(
+                include: [Components.Schemas.EntryPointRule]? = nil,
+                exclude: [Components.Schemas.EntryPointRule]? = nil
+            ) {
+                self.include = include
+                self.exclude = exclude
+            }
+            package enum CodingKeys: String, CodingKey {
+                case include
+                case exclude
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.include = try container.decodeIfPresent(
+                    [Components.Schemas.EntryPointRule].self,
+                    forKey: .include
+                )
+                self.exclude = try container.decodeIfPresent(
+                    [Components.Schemas.EntryPointRule].self,
+                    forKey: .exclude
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "include",
+                    "exclude"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Behaviour`.
+        package struct Behaviour: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Behaviour/all`.
+            package var all: [Components.Schemas.BehaviourRule]?
+            /// Creates a new `Behaviour`.
+            ///
+            /// - Parameters:
+            ///   - all:
+            package init(all: [Components.Schemas.BehaviourRule]? = nil) {
+                self.all = all
+            }
+            package enum CodingKeys: String, CodingKey {
+                case all
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.all = try container.decodeIfPresent(
+                    [Components.Schemas.BehaviourRule].self,
+                    forKey: .all
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "all"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Creative`.
+        package struct Creative: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Creative/html`.
+            package var html: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Creative/css`.
+            package var css: Swift.String?
+            /// Creates a new `Creative`.
+            ///
+            /// - Parameters:
+            ///   - html:
+            ///   - css:
+            package init(
+                html: Swift.String,
+                css: Swift.String? = nil
+            ) {
+                self.html = html
+                self.css = css
+            }
+            package enum CodingKeys: String, CodingKey {
+                case html
+                case css
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.html = try container.decode(
+                    Swift.String.self,
+                    forKey: .html
+                )
+                self.css = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .css
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "html",
+                    "css"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ClickToCallSettings`.
+        package struct ClickToCallSettings: Codable, Hashable, Sendable {
+            /// https, or http on localhost.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ClickToCallSettings/brandPageUrl`.
+            package var brandPageUrl: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ClickToCallSettings/validitySeconds`.
+            package var validitySeconds: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ClickToCallSettings/maxValidations`.
+            package var maxValidations: Components.Schemas.ValidationsPerClick?
+            /// Creates a new `ClickToCallSettings`.
+            ///
+            /// - Parameters:
+            ///   - brandPageUrl: https, or http on localhost.
+            ///   - validitySeconds:
+            ///   - maxValidations:
+            package init(
+                brandPageUrl: Swift.String,
+                validitySeconds: Swift.Int? = nil,
+                maxValidations: Components.Schemas.ValidationsPerClick? = nil
+            ) {
+                self.brandPageUrl = brandPageUrl
+                self.validitySeconds = validitySeconds
+                self.maxValidations = maxValidations
+            }
+            package enum CodingKeys: String, CodingKey {
+                case brandPageUrl
+                case validitySeconds
+                case maxValidations
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.brandPageUrl = try container.decode(
+                    Swift.String.self,
+                    forKey: .brandPageUrl
+                )
+                self.validitySeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .validitySeconds
+                )
+                self.maxValidations = try container.decodeIfPresent(
+                    Components.Schemas.ValidationsPerClick.self,
+                    forKey: .maxValidations
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "brandPageUrl",
+                    "validitySeconds",
+                    "maxValidations"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PreviewRequest`.
+        package struct PreviewRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PreviewRequest/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PreviewRequest/type`.
+            package var _type: Components.Schemas.EngagementType?
+            /// - Remark: Generated from `#/components/schemas/PreviewRequest/placement`.
+            package var placement: Components.Schemas.Placement?
+            /// - Remark: Generated from `#/components/schemas/PreviewRequest/creative`.
+            package var creative: Components.Schemas.Creative
+            /// Placeholder values ({{name}}), escaped as the tag escapes them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PreviewRequest/values`.
+            package struct ValuesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                package var additionalProperties: [String: Swift.String]
+                /// Creates a new `ValuesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Placeholder values ({{name}}), escaped as the tag escapes them.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PreviewRequest/values`.
+            package var values: Components.Schemas.PreviewRequest.ValuesPayload?
+            /// Creates a new `PreviewRequest`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - _type:
+            ///   - placement:
+            ///   - creative:
+            ///   - values: Placeholder values ({{name}}), escaped as the tag escapes them.
+            package init(
+                name: Swift.String? = nil,
+                _type: Components.Schemas.EngagementType? = nil,
+                placement: Components.Schemas.Placement? = nil,
+                creative: Components.Schemas.Creative,
+                values: Components.Schemas.PreviewRequest.ValuesPayload? = nil
+            ) {
+                self.name = name
+                self._type = _type
+                self.placement = placement
+                self.creative = creative
+                self.values = values
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case _type = "type"
+                case placement
+                case creative
+                case values
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self._type = try container.decodeIfPresent(
+                    Components.Schemas.EngagementType.self,
+                    forKey: ._type
+                )
+                self.placement = try container.decodeIfPresent(
+                    Components.Schemas.Placement.self,
+                    forKey: .placement
+                )
+                self.creative = try container.decode(
+                    Components.Schemas.Creative.self,
+                    forKey: .creative
+                )
+                self.values = try container.decodeIfPresent(
+                    Components.Schemas.PreviewRequest.ValuesPayload.self,
+                    forKey: .values
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "type",
+                    "placement",
+                    "creative",
+                    "values"
+                ])
+            }
+        }
+        /// Validations one click allows; null: any number within the validity (LivePerson's behaviour).
+        ///
+        /// - Remark: Generated from `#/components/schemas/ValidationsPerClick`.
+        package typealias ValidationsPerClick = ExplicitNull<Swift.Int>
+        /// What a new engagement needs; proactive defaults to true, entryPoint to every page, behaviour to no rules, openMode to popup, timeoutSeconds to 0.
+        ///
+        /// - Remark: Generated from `#/components/schemas/EngagementInput`.
+        package struct EngagementInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/type`.
+            package var _type: Components.Schemas.EngagementType
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/proactive`.
+            package var proactive: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/entryPoint`.
+            package var entryPoint: Components.Schemas.EntryPoint?
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/behaviour`.
+            package var behaviour: Components.Schemas.Behaviour?
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/placement`.
+            package var placement: Components.Schemas.Placement
+            /// CSS selector; required for embedded.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/target`.
+            package var target: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/openMode`.
+            package var openMode: Components.Schemas.OpenMode?
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/timeoutSeconds`.
+            package var timeoutSeconds: Swift.Int?
+            /// The creative's language (en-US); null: the account's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/language`.
+            package var language: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/creative`.
+            package var creative: Components.Schemas.Creative
+            /// - Remark: Generated from `#/components/schemas/EngagementInput/clickToCall`.
+            package var clickToCall: Components.Schemas.ClickToCallSettings?
+            /// Creates a new `EngagementInput`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - _type:
+            ///   - proactive:
+            ///   - entryPoint:
+            ///   - behaviour:
+            ///   - placement:
+            ///   - target: CSS selector; required for embedded.
+            ///   - openMode:
+            ///   - timeoutSeconds:
+            ///   - language: The creative's language (en-US); null: the account's.
+            ///   - creative:
+            ///   - clickToCall:
+            package init(
+                name: Swift.String,
+                _type: Components.Schemas.EngagementType,
+                proactive: Swift.Bool? = nil,
+                entryPoint: Components.Schemas.EntryPoint? = nil,
+                behaviour: Components.Schemas.Behaviour? = nil,
+                placement: Components.Schemas.Placement,
+                target: Swift.String? = nil,
+                openMode: Components.Schemas.OpenMode? = nil,
+                timeoutSeconds: Swift.Int? = nil,
+                language: Swift.String? = nil,
+                creative: Components.Schemas.Creative,
+                clickToCall: Components.Schemas.ClickToCallSettings? = nil
+            ) {
+                self.name = name
+                self._type = _type
+                self.proactive = proactive
+                self.entryPoint = entryPoint
+                self.behaviour = behaviour
+                self.placement = placement
+                self.target = target
+                self.openMode = openMode
+                self.timeoutSeconds = timeoutSeconds
+                self.language = language
+                self.creative = creative
+                self.clickToCall = clickToCall
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case _type = "type"
+                case proactive
+                case entryPoint
+                case behaviour
+                case placement
+                case target
+                case openMode
+                case timeoutSeconds
+                case language
+                case creative
+                case clickToCall
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self._type = try container.decode(
+                    Components.Schemas.EngagementType.self,
+                    forKey: ._type
+                )
+                self.proactive = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .proactive
+                )
+                self.entryPoint = try container.decodeIfPresent(
+                    Components.Schemas.EntryPoint.self,
+                    forKey: .entryPoint
+                )
+                self.behaviour = try container.decodeIfPresent(
+                    Components.Schemas.Behaviour.self,
+                    forKey: .behaviour
+                )
+                self.placement = try container.decode(
+                    Components.Schemas.Placement.self,
+                    forKey: .placement
+                )
+                self.target = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .target
+                )
+                self.openMode = try container.decodeIfPresent(
+                    Components.Schemas.OpenMode.self,
+                    forKey: .openMode
+                )
+                self.timeoutSeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .timeoutSeconds
+                )
+                self.language = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .language
+                )
+                self.creative = try container.decode(
+                    Components.Schemas.Creative.self,
+                    forKey: .creative
+                )
+                self.clickToCall = try container.decodeIfPresent(
+                    Components.Schemas.ClickToCallSettings.self,
+                    forKey: .clickToCall
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "type",
+                    "proactive",
+                    "entryPoint",
+                    "behaviour",
+                    "placement",
+                    "target",
+                    "openMode",
+                    "timeoutSeconds",
+                    "language",
+                    "creative",
+                    "clickToCall"
+                ])
+            }
+        }
+        /// The fields to change; the others keep their values.
+        ///
+        /// - Remark: Generated from `#/components/schemas/EngagementPatch`.
+        package struct EngagementPatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/name`.
+            package var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/type`.
+            package var _type: Components.Schemas.EngagementType?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/proactive`.
+            package var proactive: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/entryPoint`.
+            package var entryPoint: Components.Schemas.EntryPoint?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/behaviour`.
+            package var behaviour: Components.Schemas.Behaviour?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/placement`.
+            package var placement: Components.Schemas.Placement?
+            /// CSS selector; required for embedded.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/target`.
+            package var target: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/openMode`.
+            package var openMode: Components.Schemas.OpenMode?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/timeoutSeconds`.
+            package var timeoutSeconds: Swift.Int?
+            /// The creative's language (en-US); null: the account's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/language`.
+            package var language: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/creative`.
+            package var creative: Components.Schemas.Creative?
+            /// - Remark: Generated from `#/components/schemas/EngagementPatch/clickToCall`.
+            package var clickToCall: Components.Schemas.ClickToCallSettings?
+            /// Creates a new `EngagementPatch`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - _type:
+            ///   - proactive:
+            ///   - entryPoint:
+            ///   - behaviour:
+            ///   - placement:
+            ///   - target: CSS selector; required for embedded.
+            ///   - openMode:
+            ///   - timeoutSeconds:
+            ///   - language: The creative's language (en-US); null: the account's.
+            ///   - creative:
+            ///   - clickToCall:
+            package init(
+                name: Swift.String? = nil,
+                _type: Components.Schemas.EngagementType? = nil,
+                proactive: Swift.Bool? = nil,
+                entryPoint: Components.Schemas.EntryPoint? = nil,
+                behaviour: Components.Schemas.Behaviour? = nil,
+                placement: Components.Schemas.Placement? = nil,
+                target: Swift.String? = nil,
+                openMode: Components.Schemas.OpenMode? = nil,
+                timeoutSeconds: Swift.Int? = nil,
+                language: Swift.String? = nil,
+                creative: Components.Schemas.Creative? = nil,
+                clickToCall: Components.Schemas.ClickToCallSettings? = nil
+            ) {
+                self.name = name
+                self._type = _type
+                self.proactive = proactive
+                self.entryPoint = entryPoint
+                self.behaviour = behaviour
+                self.placement = placement
+                self.target = target
+                self.openMode = openMode
+                self.timeoutSeconds = timeoutSeconds
+                self.language = language
+                self.creative = creative
+                self.clickToCall = clickToCall
+            }
+            package enum CodingKeys: String, CodingKey {
+                case name
+                case _type = "type"
+                case proactive
+                case entryPoint
+                case behaviour
+                case placement
+                case target
+                case openMode
+                case timeoutSeconds
+                case language
+                case creative
+                case clickToCall
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self._type = try container.decodeIfPresent(
+                    Components.Schemas.EngagementType.self,
+                    forKey: ._type
+                )
+                self.proactive = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .proactive
+                )
+                self.entryPoint = try container.decodeIfPresent(
+                    Components.Schemas.EntryPoint.self,
+                    forKey: .entryPoint
+                )
+                self.behaviour = try container.decodeIfPresent(
+                    Components.Schemas.Behaviour.self,
+                    forKey: .behaviour
+                )
+                self.placement = try container.decodeIfPresent(
+                    Components.Schemas.Placement.self,
+                    forKey: .placement
+                )
+                self.target = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .target
+                )
+                self.openMode = try container.decodeIfPresent(
+                    Components.Schemas.OpenMode.self,
+                    forKey: .openMode
+                )
+                self.timeoutSeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .timeoutSeconds
+                )
+                self.language = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .language
+                )
+                self.creative = try container.decodeIfPresent(
+                    Components.Schemas.Creative.self,
+                    forKey: .creative
+                )
+                self.clickToCall = try container.decodeIfPresent(
+                    Components.Schemas.ClickToCallSettings.self,
+                    forKey: .clickToCall
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "type",
+                    "proactive",
+                    "entryPoint",
+                    "behaviour",
+                    "placement",
+                    "target",
+                    "openMode",
+                    "timeoutSeconds",
+                    "language",
+                    "creative",
+                    "clickToCall"
+                ])
+            }
+        }
+        /// An engagement as the API shows it: its settings with its ids, revision, status and timestamps.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Engagement`.
+        package struct Engagement: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Engagement/id`.
+            package var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Engagement/campaignId`.
+            package var campaignId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Engagement/revision`.
+            package var revision: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Engagement/status`.
+            @frozen package enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case archived = "archived"
+            }
+            /// - Remark: Generated from `#/components/schemas/Engagement/status`.
+            package var status: Components.Schemas.Engagement.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Engagement/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Engagement/type`.
+            package var _type: Components.Schemas.EngagementType
+            /// - Remark: Generated from `#/components/schemas/Engagement/proactive`.
+            package var proactive: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Engagement/entryPoint`.
+            package var entryPoint: Components.Schemas.EntryPoint
+            /// - Remark: Generated from `#/components/schemas/Engagement/behaviour`.
+            package var behaviour: Components.Schemas.Behaviour
+            /// - Remark: Generated from `#/components/schemas/Engagement/placement`.
+            package var placement: Components.Schemas.Placement
+            /// CSS selector; required for embedded.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Engagement/target`.
+            package var target: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Engagement/openMode`.
+            package var openMode: Components.Schemas.OpenMode
+            /// - Remark: Generated from `#/components/schemas/Engagement/timeoutSeconds`.
+            package var timeoutSeconds: Swift.Int
+            /// The creative's language (en-US); null: the account's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Engagement/language`.
+            package var language: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Engagement/creative`.
+            package var creative: Components.Schemas.Creative
+            /// - Remark: Generated from `#/components/schemas/Engagement/clickToCall`.
+            package var clickToCall: Components.Schemas.ClickToCallSettings?
+            /// - Remark: Generated from `#/components/schemas/Engagement/createdAt`.
+            package var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Engagement/updatedAt`.
+            package var updatedAt: Foundation.Date
+            /// Creates a new `Engagement`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - campaignId:
+            ///   - revision:
+            ///   - status:
+            ///   - name:
+            ///   - _type:
+            ///   - proactive:
+            ///   - entryPoint:
+            ///   - behaviour:
+            ///   - placement:
+            ///   - target: CSS selector; required for embedded.
+            ///   - openMode:
+            ///   - timeoutSeconds:
+            ///   - language: The creative's language (en-US); null: the account's.
+            ///   - creative:
+            ///   - clickToCall:
+            ///   - createdAt:
+            ///   - updatedAt:
+            package init(
+                id: Swift.Int64,
+                campaignId: Swift.Int64,
+                revision: Swift.Int,
+                status: Components.Schemas.Engagement.StatusPayload,
+                name: Swift.String,
+                _type: Components.Schemas.EngagementType,
+                proactive: Swift.Bool,
+                entryPoint: Components.Schemas.EntryPoint,
+                behaviour: Components.Schemas.Behaviour,
+                placement: Components.Schemas.Placement,
+                target: Swift.String? = nil,
+                openMode: Components.Schemas.OpenMode,
+                timeoutSeconds: Swift.Int,
+                language: Swift.String? = nil,
+                creative: Components.Schemas.Creative,
+                clickToCall: Components.Schemas.ClickToCallSettings? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.campaignId = campaignId
+                self.revision = revision
+                self.status = status
+                self.name = name
+                self._type = _type
+                self.proactive = proactive
+                self.entryPoint = entryPoint
+                self.behaviour = behaviour
+                self.placement = placement
+                self.target = target
+                self.openMode = openMode
+                self.timeoutSeconds = timeoutSeconds
+                self.language = language
+                self.creative = creative
+                self.clickToCall = clickToCall
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case id
+                case campaignId
+                case revision
+                case status
+                case name
+                case _type = "type"
+                case proactive
+                case entryPoint
+                case behaviour
+                case placement
+                case target
+                case openMode
+                case timeoutSeconds
+                case language
+                case creative
+                case clickToCall
+                case createdAt
+                case updatedAt
             }
         }
         /// - Remark: Generated from `#/components/schemas/Error`.

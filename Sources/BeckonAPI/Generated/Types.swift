@@ -44,6 +44,65 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/sites`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/sites/post(createSite)`.
     func createSite(_ input: Operations.CreateSite.Input) async throws -> Operations.CreateSite.Output
+    /// List campaigns (any valid key), in id order
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/get(listCampaigns)`.
+    func listCampaigns(_ input: Operations.ListCampaigns.Input) async throws -> Operations.ListCampaigns.Output
+    /// Create a campaign (scope campaigns:write); it starts as a draft unless told otherwise
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/post(createCampaign)`.
+    func createCampaign(_ input: Operations.CreateCampaign.Input) async throws -> Operations.CreateCampaign.Output
+    /// Read a campaign
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/campaigns/{campaignId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/get(getCampaign)`.
+    func getCampaign(_ input: Operations.GetCampaign.Input) async throws -> Operations.GetCampaign.Output
+    /// Change fields of a campaign (scope campaigns:write); a JSON Merge Patch
+    ///
+    /// A JSON Merge Patch (RFC 7396), the one meaning PATCH has in this API: objects merge member by member, arrays and other values replace, null removes a member (an optional field goes back to its default).
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/campaigns/{campaignId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/patch(updateCampaign)`.
+    func updateCampaign(_ input: Operations.UpdateCampaign.Input) async throws -> Operations.UpdateCampaign.Output
+    /// Archive a campaign (scope campaigns:write); reports keep it
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/campaigns/{campaignId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/delete(archiveCampaign)`.
+    func archiveCampaign(_ input: Operations.ArchiveCampaign.Input) async throws -> Operations.ArchiveCampaign.Output
+    /// List a campaign's engagements (current revisions)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/get(listEngagements)`.
+    func listEngagements(_ input: Operations.ListEngagements.Input) async throws -> Operations.ListEngagements.Output
+    /// Add an engagement (scope campaigns:write); it is revision 1
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/post(createEngagement)`.
+    func createEngagement(_ input: Operations.CreateEngagement.Input) async throws -> Operations.CreateEngagement.Output
+    /// Read an engagement's current revision
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/engagements/{engagementId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/get(getEngagement)`.
+    func getEngagement(_ input: Operations.GetEngagement.Input) async throws -> Operations.GetEngagement.Output
+    /// Change fields of an engagement (scope campaigns:write); makes a new revision and keeps the old
+    ///
+    /// A JSON Merge Patch (RFC 7396), the one meaning PATCH has in this API: objects merge member by member, arrays and other values replace, null removes a member (an optional field goes back to its default).
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/engagements/{engagementId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/patch(updateEngagement)`.
+    func updateEngagement(_ input: Operations.UpdateEngagement.Input) async throws -> Operations.UpdateEngagement.Output
+    /// Archive an engagement (scope campaigns:write); its revisions stay for reports
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/engagements/{engagementId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/delete(archiveEngagement)`.
+    func archiveEngagement(_ input: Operations.ArchiveEngagement.Input) async throws -> Operations.ArchiveEngagement.Output
+    /// Copy an engagement into the same campaign (scope campaigns:write), named "… (copy)"
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate/post(duplicateEngagement)`.
+    func duplicateEngagement(_ input: Operations.DuplicateEngagement.Input) async throws -> Operations.DuplicateEngagement.Output
     /// The account's console users (scope admin)
     ///
     /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/users`.
@@ -139,6 +198,165 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// List campaigns (any valid key), in id order
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/get(listCampaigns)`.
+    package func listCampaigns(
+        path: Operations.ListCampaigns.Input.Path,
+        query: Operations.ListCampaigns.Input.Query = .init(),
+        headers: Operations.ListCampaigns.Input.Headers = .init()
+    ) async throws -> Operations.ListCampaigns.Output {
+        try await listCampaigns(Operations.ListCampaigns.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Create a campaign (scope campaigns:write); it starts as a draft unless told otherwise
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/campaigns`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/post(createCampaign)`.
+    package func createCampaign(
+        path: Operations.CreateCampaign.Input.Path,
+        headers: Operations.CreateCampaign.Input.Headers = .init(),
+        body: Operations.CreateCampaign.Input.Body
+    ) async throws -> Operations.CreateCampaign.Output {
+        try await createCampaign(Operations.CreateCampaign.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Read a campaign
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/campaigns/{campaignId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/get(getCampaign)`.
+    package func getCampaign(
+        path: Operations.GetCampaign.Input.Path,
+        headers: Operations.GetCampaign.Input.Headers = .init()
+    ) async throws -> Operations.GetCampaign.Output {
+        try await getCampaign(Operations.GetCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change fields of a campaign (scope campaigns:write); a JSON Merge Patch
+    ///
+    /// A JSON Merge Patch (RFC 7396), the one meaning PATCH has in this API: objects merge member by member, arrays and other values replace, null removes a member (an optional field goes back to its default).
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/campaigns/{campaignId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/patch(updateCampaign)`.
+    package func updateCampaign(
+        path: Operations.UpdateCampaign.Input.Path,
+        headers: Operations.UpdateCampaign.Input.Headers = .init(),
+        body: Operations.UpdateCampaign.Input.Body
+    ) async throws -> Operations.UpdateCampaign.Output {
+        try await updateCampaign(Operations.UpdateCampaign.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Archive a campaign (scope campaigns:write); reports keep it
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/campaigns/{campaignId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/delete(archiveCampaign)`.
+    package func archiveCampaign(
+        path: Operations.ArchiveCampaign.Input.Path,
+        headers: Operations.ArchiveCampaign.Input.Headers = .init()
+    ) async throws -> Operations.ArchiveCampaign.Output {
+        try await archiveCampaign(Operations.ArchiveCampaign.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// List a campaign's engagements (current revisions)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/get(listEngagements)`.
+    package func listEngagements(
+        path: Operations.ListEngagements.Input.Path,
+        query: Operations.ListEngagements.Input.Query = .init(),
+        headers: Operations.ListEngagements.Input.Headers = .init()
+    ) async throws -> Operations.ListEngagements.Output {
+        try await listEngagements(Operations.ListEngagements.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add an engagement (scope campaigns:write); it is revision 1
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/post(createEngagement)`.
+    package func createEngagement(
+        path: Operations.CreateEngagement.Input.Path,
+        headers: Operations.CreateEngagement.Input.Headers = .init(),
+        body: Operations.CreateEngagement.Input.Body
+    ) async throws -> Operations.CreateEngagement.Output {
+        try await createEngagement(Operations.CreateEngagement.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Read an engagement's current revision
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/engagements/{engagementId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/get(getEngagement)`.
+    package func getEngagement(
+        path: Operations.GetEngagement.Input.Path,
+        headers: Operations.GetEngagement.Input.Headers = .init()
+    ) async throws -> Operations.GetEngagement.Output {
+        try await getEngagement(Operations.GetEngagement.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change fields of an engagement (scope campaigns:write); makes a new revision and keeps the old
+    ///
+    /// A JSON Merge Patch (RFC 7396), the one meaning PATCH has in this API: objects merge member by member, arrays and other values replace, null removes a member (an optional field goes back to its default).
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/engagements/{engagementId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/patch(updateEngagement)`.
+    package func updateEngagement(
+        path: Operations.UpdateEngagement.Input.Path,
+        headers: Operations.UpdateEngagement.Input.Headers = .init(),
+        body: Operations.UpdateEngagement.Input.Body
+    ) async throws -> Operations.UpdateEngagement.Output {
+        try await updateEngagement(Operations.UpdateEngagement.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Archive an engagement (scope campaigns:write); its revisions stay for reports
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/engagements/{engagementId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/delete(archiveEngagement)`.
+    package func archiveEngagement(
+        path: Operations.ArchiveEngagement.Input.Path,
+        headers: Operations.ArchiveEngagement.Input.Headers = .init()
+    ) async throws -> Operations.ArchiveEngagement.Output {
+        try await archiveEngagement(Operations.ArchiveEngagement.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Copy an engagement into the same campaign (scope campaigns:write), named "… (copy)"
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate/post(duplicateEngagement)`.
+    package func duplicateEngagement(
+        path: Operations.DuplicateEngagement.Input.Path,
+        headers: Operations.DuplicateEngagement.Input.Headers = .init()
+    ) async throws -> Operations.DuplicateEngagement.Output {
+        try await duplicateEngagement(Operations.DuplicateEngagement.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// The account's console users (scope admin)

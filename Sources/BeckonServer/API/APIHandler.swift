@@ -12,6 +12,7 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let storage: Storage
     let provisioning: Provisioning
+    let clock: any WallClock
 
     /// How the generated code reads and writes JSON: ISO 8601 dates and sorted keys, as every
     /// other answer of Beckon's.

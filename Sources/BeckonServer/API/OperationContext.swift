@@ -1,23 +1,38 @@
 import BeckonCore
+import Foundation
 import Hummingbird
+import NIOFoundationCompat
 
-/// What a generated handler knows of its request beyond its typed input: the principal the
-/// authenticator found, for the length of one request. The generated protocol passes only the
-/// document's parameters and body, so the middleware in front of the generated routes binds
-/// this task-local value.
-enum OperationContext {
-    @TaskLocal static var current: AppRequestContext?
+/// What a generated handler knows of its request beyond its typed input, for the length of one
+/// request: the principal the authenticator found, the body's bytes (a JSON Merge Patch is
+/// applied to them, since a decoded optional cannot tell `null` from absent) and the query (a
+/// preview's placeholders are any names). The middleware in front of the generated routes binds it.
+struct OperationContext: Sendable {
+    var context: AppRequestContext
+    var body: ByteBuffer
+    var query: [(name: String, value: String)]
+
+    @TaskLocal static var current: OperationContext?
 
     /// The principal, when it holds `scope` (or `admin`); otherwise 401 or 403.
     static func require(_ scope: Scope) throws -> Principal {
-        guard let context = current else { throw BeckonError.unauthorized("authentication required") }
-        return try context.require(scope)
+        guard let current else { throw BeckonError.unauthorized("authentication required") }
+        return try current.context.require(scope)
     }
 
     /// The principal, whatever its scopes (reads that any valid key may do).
     static func requireAuthenticated() throws -> Principal {
-        guard let context = current else { throw BeckonError.unauthorized("authentication required") }
-        return try context.requireAuthenticated()
+        guard let current else { throw BeckonError.unauthorized("authentication required") }
+        return try current.context.requireAuthenticated()
+    }
+
+    /// The body as a JSON object. The generated decoder has already checked it against the
+    /// document, so this reads what it accepted.
+    static func jsonObject() throws -> [String: Any] {
+        guard let body = current?.body,
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        else { throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object") }
+        return object
     }
 }
 
@@ -30,8 +45,9 @@ struct OperationContextMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var request = request
-        _ = try await request.collectBody(upTo: context.maxUploadSize)
-        return try await OperationContext.$current.withValue(context) {
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        return try await OperationContext.$current.withValue(.init(context: context, body: body, query: query)) {
             try await next(request, context)
         }
     }

@@ -130,7 +130,11 @@ struct ErrorAnswer {
     private init(generated error: ServerError, request: Request) {
         switch error.underlyingError {
         case let decoding as DecodingError:
-            self.init(BeckonError(decoding: decoding))
+            if let parameter = Self.malformedPathParameter(decoding, error.requestMetadata.pathParameters) {
+                self.init(BeckonError.invalidInput(field: parameter, reason: "must be a positive integer"))
+            } else {
+                self.init(BeckonError(decoding: decoding))
+            }
         case _ where error.httpStatus.kind == .clientError:
             self.init(
                 status: error.httpStatus, internalCode: LPInternalCode.badRequest,
@@ -138,6 +142,15 @@ struct ErrorAnswer {
         default:
             self.init(error.underlyingError, request: request)
         }
+    }
+
+    /// The path parameter (`campaignId`) a failure to decode an integer came from: the runtime's
+    /// path decoder names no field, so the one whose value is not an id is it.
+    private static func malformedPathParameter(_ error: DecodingError, _ parameters: [String: Substring]) -> String? {
+        guard case .typeMismatch(let type, let context) = error, context.codingPath.isEmpty,
+            type == Int64.self || type == Int.self
+        else { return nil }
+        return parameters.keys.sorted().first { name in name != "accountId" && Int64(parameters[name] ?? "").map { $0 > 0 } != true }
     }
 
     private init(httpError: HTTPError, request: Request) {

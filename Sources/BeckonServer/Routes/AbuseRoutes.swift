@@ -1,3 +1,4 @@
+import BeckonAPI
 import BeckonCore
 import Foundation
 import Hummingbird
@@ -17,13 +18,6 @@ struct AbuseRoutes {
 
     static let maxPage = 200
 
-    struct DialRequest: Decodable {
-        var visitorId: String
-        var sessionId: String
-        var contextId: String
-        var phoneNumber: String
-    }
-
     struct DialAnswer: Encodable {
         var allowed: Bool
         var authorizationId: String?
@@ -36,9 +30,7 @@ struct AbuseRoutes {
     func registerBrand(on group: RouterGroup<AppRequestContext>) {
         group.post("clicktocall/dial-authorizations") { request, context in
             let principal = try context.require(.engagementValidate)
-            let body = try await StrictJSON.decode(
-                DialRequest.self, allowedFields: ["visitorId", "sessionId", "contextId", "phoneNumber"], from: request,
-                context: context)
+            let body = try await StrictJSON.decode(Components.Schemas.DialRequest.self, from: request, context: context)
             for (field, value, limit) in [
                 ("visitorId", body.visitorId, 64), ("sessionId", body.sessionId, 64), ("contextId", body.contextId, 16),
             ] where value.isEmpty || value.utf8.count > limit {
@@ -90,11 +82,6 @@ struct AbuseRoutes {
         var nextCursor: String?
     }
 
-    struct BlockedNumberRequest: Decodable {
-        var phoneNumber: String
-        var reason: String?
-    }
-
     /// The management path: `/api/v1/accounts/{aid}/abuse/...`.
     func registerManagement(on group: RouterGroup<AppRequestContext>) {
         group.get("abuse/blocks") { request, context in
@@ -132,7 +119,7 @@ struct AbuseRoutes {
         group.post("abuse/blocked-numbers") { request, context in
             let principal = try context.require(.campaignsWrite)
             let body = try await StrictJSON.decode(
-                BlockedNumberRequest.self, allowedFields: ["phoneNumber", "reason"], from: request, context: context)
+                Components.Schemas.BlockedNumberRequest.self, from: request, context: context)
             let number = try Self.phoneNumber(body.phoneNumber)
             let reason = body.reason ?? "doNotCall"
             guard (1...64).contains(reason.count), reason.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {

@@ -1,3 +1,4 @@
+import BeckonAPI
 import BeckonCore
 import Foundation
 import HTTPTypes
@@ -17,12 +18,6 @@ struct ConsoleRoutes {
     let limits: AddressLimits
 
     static let cookieName = "beckon_session"
-
-    struct SignIn: Decodable {
-        var email: String
-        var password: String
-        var accountId: String?
-    }
 
     struct SessionView: Encodable, Sendable {
         var accountId: String
@@ -68,7 +63,7 @@ struct ConsoleRoutes {
     private func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try await limits.request(request, context, endpoint: "consoleSignIn", accountId: nil)
         try ConsoleSessionAuth.requireSameOrigin(request, trustForwardedFor: trustForwardedFor)
-        let body = try await StrictJSON.decode(SignIn.self, allowedFields: ["email", "password", "accountId"], from: request, context: context)
+        let body = try await StrictJSON.decode(Components.Schemas.SignInRequest.self, from: request, context: context)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         let address = context.remoteAddress?.ipAddress ?? "unknown"
         let now = clock.now()

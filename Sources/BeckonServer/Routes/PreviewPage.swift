@@ -1,6 +1,5 @@
 import BeckonCore
 import Foundation
-import Hummingbird
 
 /// `GET …/engagements/{id}/preview` and the console's live preview: a page on which the website
 /// tag itself (`/tag/v1/preview.js`, the same `beckon.js` in preview mode) draws the engagement,
@@ -16,9 +15,16 @@ enum PreviewPage {
             + "default-src 'none'; script-src 'nonce-\(nonce)'; style-src 'nonce-\(nonce)'; img-src https: data:; font-src https: data:"
     }
 
-    static func response(for engagement: Engagement, values: [String: String]) -> Response {
+    /// The page and the policy to send with it (`Content-Security-Policy`, with
+    /// `X-Content-Type-Options: nosniff`).
+    struct Page: Sendable {
+        var html: String
+        var contentSecurityPolicy: String
+    }
+
+    static func page(for engagement: Engagement, values: [String: String]) -> Page {
         let settings = engagement.settings
-        return response(
+        return page(
             name: settings.name, id: engagement.id, revision: engagement.revision, type: settings.type,
             placement: settings.placement, creative: settings.creative, values: values)
     }
@@ -31,10 +37,10 @@ enum PreviewPage {
     }
 
     /// The page for any creative, saved (`id`, `revision`) or not (0, 0: the console's live preview).
-    static func response(
+    static func page(
         name: String, id: Int64, revision: Int, type: EngagementSettings.Kind = .clickToCall,
         placement: EngagementSettings.Placement, creative: EngagementSettings.Creative, values: [String: String]
-    ) -> Response {
+    ) -> Page {
         let nonce = RandomToken.make()
         let detail = MonitoringRoutes.EngagementDetail(
             campaignId: 0, engagementId: id, engagementRevision: revision, contextId: "preview", connectorId: id,
@@ -62,12 +68,6 @@ enum PreviewPage {
             <script nonce="\(nonce)" src="/tag/v1/preview.js"></script>
             </body></html>
             """
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy(nonce: nonce, sandbox: true),
-                .init("X-Content-Type-Options")!: "nosniff",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: page)))
+        return Page(html: page, contentSecurityPolicy: contentSecurityPolicy(nonce: nonce, sandbox: true))
     }
 }

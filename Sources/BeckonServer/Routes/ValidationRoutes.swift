@@ -1,3 +1,4 @@
+import BeckonAPI
 import BeckonCore
 import Foundation
 import Hummingbird
@@ -41,10 +42,6 @@ struct ValidationRoutes {
         }
     }
 
-    struct VerifyRequest: Decodable {
-        var token: String
-    }
-
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get(
             "monitoring/visitors/:visitorId/visits/current/campaigns/:campaignId/engagements/:engagementId/contexts/:contextId"
@@ -56,8 +53,8 @@ struct ValidationRoutes {
             }
             let click = VisitTracker.ClickContext(
                 accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: String(sid),
-                campaignId: try CampaignRoutes.id("campaignId", context),
-                engagementId: try CampaignRoutes.id("engagementId", context),
+                campaignId: try Self.id("campaignId", context),
+                engagementId: try Self.id("engagementId", context),
                 contextId: try context.parameters.require("contextId"))
             let validation = try await Self.unprocessableAccount { try await tracker.validate(click, method: .validateEngagement) }
             return MonitoringRoutes.json(Answer(validation), status: validation.valid ? .ok : .notFound, headers: [:])
@@ -65,7 +62,7 @@ struct ValidationRoutes {
         group.post("clicktocall/tokens/verify") { request, context in
             let principal = try context.require(.engagementValidate)
             try await limits.request(request, context, endpoint: "tokenVerify", accountId: principal.accountId)
-            let body = try await StrictJSON.decode(VerifyRequest.self, allowedFields: ["token"], from: request, context: context)
+            let body = try await StrictJSON.decode(Components.Schemas.TokenVerifyRequest.self, from: request, context: context)
             let (token, validation) = try await Self.unprocessableAccount {
                 try await tracker.verify(token: body.token, accountId: principal.accountId)
             }
@@ -84,6 +81,15 @@ struct ValidationRoutes {
     }
 
     /// The brand APIs take `v=1`; anything else is LivePerson's illegal version (33).
+    /// A path id; anything but a positive integer is simply not found.
+    static func id(_ name: String, _ context: AppRequestContext) throws -> Int64 {
+        let text = context.parameters.get(name) ?? ""
+        guard let id = Int64(text), id > 0 else {
+            throw BeckonError.notFound("\(name.replacingOccurrences(of: "Id", with: "")) '\(text.prefix(64))'")
+        }
+        return id
+    }
+
     static func checkVersion(_ request: Request) throws {
         if let version = request.uri.queryParameters.get("v"), version != "1", version != "1.0" {
             throw LPVersionError(version: String(version))
