@@ -133,6 +133,11 @@ extension TestClientProtocol {
             let journal = try await app.storage.journal.events(
                 JournalQuery(accountId: AccountID(trusted: "acme"), from: .distantPast, to: .distantFuture, kinds: [.abuse]))
             #expect(journal.contains { $0.event.payload.contains(#""action":"blockLifted""#) })
+            // Lifted blocks are listed with all=true; anything but a boolean is refused.
+            let history = try await client.call(.get, "/api/v1/accounts/acme/abuse/blocks?all=true", key: app.acmeAdmin)
+            #expect(try history.decoded(BlockListReply.self).items.map(\.id) == [block.id])
+            let badAll = try await client.call(.get, "/api/v1/accounts/acme/abuse/blocks?all=yes", key: app.acmeAdmin)
+            #expect(badAll.status == .badRequest && badAll.text.contains("invalid all: must be true or false"))
             #expect(!journal.contains { $0.event.payload.contains("415555") }, "no number in the journal")
         }
     }

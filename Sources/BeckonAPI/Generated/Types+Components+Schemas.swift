@@ -599,6 +599,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/BlockedNumberRequest`.
         package struct BlockedNumberRequest: Codable, Hashable, Sendable {
+            /// E.164, as for dial authorizations
+            ///
             /// - Remark: Generated from `#/components/schemas/BlockedNumberRequest/phoneNumber`.
             package var phoneNumber: Swift.String
             /// - Remark: Generated from `#/components/schemas/BlockedNumberRequest/reason`.
@@ -606,7 +608,7 @@ extension Components {
             /// Creates a new `BlockedNumberRequest`.
             ///
             /// - Parameters:
-            ///   - phoneNumber:
+            ///   - phoneNumber: E.164, as for dial authorizations
             ///   - reason:
             package init(
                 phoneNumber: Swift.String,
@@ -666,7 +668,7 @@ extension Components {
             package var retentionDays: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/abuse`.
             package var abuse: Components.Schemas.AbuseSettings?
-            /// The language of engagements that do not set their own (LivePerson's engagementDetails[].language).
+            /// The language of engagements that do not set their own (LivePerson's engagementDetails[].language); null: back to en-US.
             ///
             /// - Remark: Generated from `#/components/schemas/AccountSettingsPatch/language`.
             package var language: Swift.String?
@@ -681,7 +683,7 @@ extension Components {
             ///   - attribution:
             ///   - retentionDays:
             ///   - abuse:
-            ///   - language: The language of engagements that do not set their own (LivePerson's engagementDetails[].language).
+            ///   - language: The language of engagements that do not set their own (LivePerson's engagementDetails[].language); null: back to en-US.
             package init(
                 timeZone: Swift.String? = nil,
                 currency: Swift.String? = nil,
@@ -1748,7 +1750,7 @@ extension Components {
             package var placement: Components.Schemas.Placement?
             /// - Remark: Generated from `#/components/schemas/PreviewRequest/creative`.
             package var creative: Components.Schemas.Creative
-            /// Placeholder values ({{name}}), escaped as the tag escapes them.
+            /// Placeholder values ({{name}}), escaped as the tag escapes them; null or left out means none.
             ///
             /// - Remark: Generated from `#/components/schemas/PreviewRequest/values`.
             package struct ValuesPayload: Codable, Hashable, Sendable {
@@ -1768,7 +1770,7 @@ extension Components {
                     try encoder.encodeAdditionalProperties(additionalProperties)
                 }
             }
-            /// Placeholder values ({{name}}), escaped as the tag escapes them.
+            /// Placeholder values ({{name}}), escaped as the tag escapes them; null or left out means none.
             ///
             /// - Remark: Generated from `#/components/schemas/PreviewRequest/values`.
             package var values: Components.Schemas.PreviewRequest.ValuesPayload?
@@ -1779,7 +1781,7 @@ extension Components {
             ///   - _type:
             ///   - placement:
             ///   - creative:
-            ///   - values: Placeholder values ({{name}}), escaped as the tag escapes them.
+            ///   - values: Placeholder values ({{name}}), escaped as the tag escapes them; null or left out means none.
             package init(
                 name: Swift.String? = nil,
                 _type: Components.Schemas.EngagementType? = nil,

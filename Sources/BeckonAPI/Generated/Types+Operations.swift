@@ -954,6 +954,8 @@ package enum Operations {
             @frozen package enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/sites/POST/requestBody/json`.
                 package struct JsonPayload: Codable, Hashable, Sendable {
+                    /// null or left out: Website
+                    ///
                     /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/sites/POST/requestBody/json/name`.
                     package var name: Swift.String?
                     /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/sites/POST/requestBody/json/allowedOrigins`.
@@ -961,7 +963,7 @@ package enum Operations {
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
-                    ///   - name:
+                    ///   - name: null or left out: Website
                     ///   - allowedOrigins:
                     package init(
                         name: Swift.String? = nil,

@@ -88,7 +88,12 @@ struct AbuseRoutes {
             let principal = try context.require(.reportsRead)
             let query = request.uri.queryParameters
             let limit = try Self.limit(query.get("limit"))
-            let all = query.get("all") == "1" || query.get("all") == "true"
+            let all: Bool
+            switch query.get("all") {
+            case nil, "0", "false": all = false
+            case "1", "true": all = true
+            default: throw BeckonError.invalidInput(field: "all", reason: "must be true or false")
+            }
             let cursor = query.get("cursor")
             let page = try await repository.blocks(
                 accountId: principal.accountId, activeAt: all ? nil : clock.now(), afterId: cursor, limit: limit + 1)
