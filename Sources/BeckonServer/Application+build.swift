@@ -15,8 +15,21 @@ public struct AppDependencies: Sendable {
     public let clock: any WallClock
     public let passwordHasher: PasswordHasher
     public let logger: Logger
-    /// Live visits, the campaign catalog and click signing: the monitoring API's state.
-    public let visits: VisitTracker
+    /// The visitors in memory (bounded by `maxVisitors`) and the path that changes them.
+    public let liveVisits: LiveVisitStore
+    public let visitLedger: VisitLedger
+    /// Every account's campaigns and settings as the decisions read them, kept by change events.
+    public let catalog: CampaignCatalog
+    /// The accounts' click-token signing keys.
+    public let keyring: ClickKeyring
+    /// Open call-status streams on this node.
+    public let callStatus: CallStatusHub
+    /// The visit use cases (SPEC §4–§8a).
+    public let pageViews: PageViews
+    public let visitReports: VisitReports
+    public let brandVisits: BrandVisits
+    public let clickValidations: ClickValidations
+    public let erasure: VisitorErasure
     /// The hourly report rollups, kept up with the journal.
     public let rollups: RollupService
     /// Console sign-in attempts, for lock-out (in storage).
@@ -32,7 +45,7 @@ public struct AppDependencies: Sendable {
 
     public init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
-        passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitTracker.Settings = .init(),
+        passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitLedger.Settings = .init(),
         maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), trackedAddresses: Int = 100_000,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger
     ) {
@@ -45,11 +58,23 @@ public struct AppDependencies: Sendable {
         self.clock = clock
         self.passwordHasher = passwordHasher
         self.logger = logger
-        self.visits = VisitTracker(
-            store: LiveVisitStore(capacity: maxVisitors),
-            catalog: CampaignCatalog(storage: storage), journal: journal,
-            keyring: ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock), campaigns: storage.campaigns,
-            clock: clock, settings: visitSettings, abuse: storage.abuse, metrics: metrics)
+        let liveVisits = LiveVisitStore(capacity: maxVisitors)
+        let catalog = CampaignCatalog(storage: storage)
+        let keyring = ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock)
+        let callStatus = CallStatusHub(limits: visitSettings.streamLimits)
+        let ledger = VisitLedger(
+            store: liveVisits, catalog: catalog, journal: journal, clock: clock, settings: visitSettings, abuse: storage.abuse)
+        self.liveVisits = liveVisits
+        self.visitLedger = ledger
+        self.catalog = catalog
+        self.keyring = keyring
+        self.callStatus = callStatus
+        self.pageViews = PageViews(ledger: ledger, metrics: metrics)
+        self.visitReports = VisitReports(ledger: ledger, keyring: keyring, campaigns: storage.campaigns, metrics: metrics)
+        self.brandVisits = BrandVisits(ledger: ledger, keyring: keyring, callStatus: callStatus)
+        self.clickValidations = ClickValidations(ledger: ledger, keyring: keyring, metrics: metrics)
+        self.erasure = VisitorErasure(
+            ledger: ledger, journalStore: storage.journal, rollups: storage.rollups, identities: storage.identities)
         self.loginThrottle = LoginThrottle(repository: storage.authState)
         self.numberHasher = NumberHasher(repository: storage.abuse, box: secretBox, clock: clock)
         self.addressLimiter = AddressRateLimiter(capacity: trackedAddresses, clock: clock)
@@ -91,7 +116,7 @@ public func buildApplication(
         dependencies.journal,
         dependencies.rollups,
         LiveVisitSweeper(
-            store: dependencies.visits.store, clock: dependencies.clock, liveWindow: dependencies.visits.settings.liveWindow))
+            store: dependencies.liveVisits, clock: dependencies.clock, liveWindow: dependencies.visitLedger.settings.liveWindow))
     return app
 }
 
@@ -107,22 +132,23 @@ public func buildRouter(
     }
     HealthRoutes(storage: dependencies.storage, journal: dependencies.journal, registry: registry).register(on: router)
     let limits = AddressLimits(
-        limiter: dependencies.addressLimiter, node: configuration.addressLimits, catalog: dependencies.visits.catalog,
+        limiter: dependencies.addressLimiter, node: configuration.addressLimits, catalog: dependencies.catalog,
         trustForwardedFor: configuration.trustForwardedFor, registry: registry)
     // Public: the website tag, its endpoint and the click-token public keys.
     let sites = SiteDirectory(storage: dependencies.storage, clock: dependencies.clock)
     MonitoringRoutes(
-        tracker: dependencies.visits, sites: sites, trustForwardedFor: configuration.trustForwardedFor, limits: limits,
+        pageViews: dependencies.pageViews, reports: dependencies.visitReports, sites: sites, trustForwardedFor: configuration.trustForwardedFor,
+        limits: limits,
         identities: VisitorIdentities(repository: dependencies.storage.identities, hasher: dependencies.numberHasher),
         clock: dependencies.clock
     )
     .register(on: router)
     TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites, limits: limits)
         .register(on: router)
-    ClickKeyRoutes(keyring: dependencies.visits.keyring, limits: limits).register(on: router)
+    ClickKeyRoutes(keyring: dependencies.keyring, limits: limits).register(on: router)
     DomainRoutes(accounts: dependencies.storage.accounts, trustForwardedFor: configuration.trustForwardedFor, limits: limits)
         .register(on: router)
-    CallStatusRoutes(tracker: dependencies.visits, limits: limits).register(on: router)
+    CallStatusRoutes(visits: dependencies.brandVisits, limits: limits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
         nonces: NonceRegistry(repository: dependencies.storage.authState), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
@@ -143,12 +169,12 @@ public func buildRouter(
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
-    VisitorRoutes(storage: dependencies.storage, tracker: dependencies.visits, clock: dependencies.clock).register(on: account)
+    VisitorRoutes(storage: dependencies.storage, erasure: dependencies.erasure, clock: dependencies.clock).register(on: account)
     let abuse = AbuseRoutes(
         authorizeDial: AuthorizeDial(
-            tracker: dependencies.visits, repository: dependencies.storage.abuse, hasher: dependencies.numberHasher,
-            clock: dependencies.clock),
-        repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, tracker: dependencies.visits,
+            visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
+            hasher: dependencies.numberHasher, clock: dependencies.clock),
+        repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, visits: dependencies.brandVisits,
         journal: dependencies.journal, clock: dependencies.clock)
     abuse.registerManagement(on: account)
     // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is
@@ -159,14 +185,16 @@ public func buildRouter(
     let lpAccount = router.group("api/account/:accountId")
         .add(middleware: lpAuthenticator)
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
-    ValidationRoutes(tracker: dependencies.visits, limits: limits).register(on: lpAccount)
+    ValidationRoutes(validations: dependencies.clickValidations, limits: limits).register(on: lpAccount)
     abuse.registerBrand(on: lpAccount)
-    BrandEventRoutes(tracker: dependencies.visits, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher)
-        .register(on: lpAccount)
+    BrandEventRoutes(
+        visits: dependencies.brandVisits, clock: dependencies.clock, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher
+    )
+    .register(on: lpAccount)
     var visitAuthenticator = authenticator
     visitAuthenticator.livePerson = .notFound
     let lpVisits = router.group("api/account/:accountId").add(middleware: visitAuthenticator)
-    VisitInformationRoutes(tracker: dependencies.visits, clock: dependencies.clock).register(on: lpVisits)
+    VisitInformationRoutes(visits: dependencies.brandVisits, clock: dependencies.clock).register(on: lpVisits)
     return router
 }
 

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// A visitor clicking through a site, with the engine deciding on every page view and the
-/// outcomes applied to the visitor exactly as `VisitTracker` does.
+/// outcomes applied to the visitor exactly as `PageViews` does.
 struct SimulatedVisitor {
     var index: CampaignIndex
     var state = VisitorState()

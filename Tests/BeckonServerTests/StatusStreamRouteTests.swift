@@ -14,7 +14,7 @@ import Testing
                 accountId: AccountID(trusted: "acme"), visitorId: try #require(VisitToken(visit.reply.visitorId)),
                 sessionId: try #require(VisitToken(visit.reply.sessionId)))
             // Three pages hold the click's streams open.
-            let open = try (0..<3).map { _ in try app.dependencies.visits.callStatus.subscribe(key, click: visit.detail.contextId) }
+            let open = try (0..<3).map { _ in try app.dependencies.callStatus.subscribe(key, click: visit.detail.contextId) }
             let path =
                 "/api/account/acme/monitoring/visitors/\(visit.reply.visitorId)/visits/current/status-stream"
                 + "?sid=\(visit.reply.sessionId)&token=\(visit.clickThrough.token)"

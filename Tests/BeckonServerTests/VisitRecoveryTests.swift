@@ -15,7 +15,7 @@ import Testing
         try await TestApp.with(maxVisitors: 64) { app, client in
             let fixture = try await MonitoringFixture.make(app)
             let first = try await client.pageView(fixture.engagementPath).decoded(EngagementReply.self)
-            let store = app.dependencies.visits.store
+            let store = app.dependencies.liveVisits
             let key = LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: try #require(VisitToken(first.visitorId)))
             // New visitors fill the store (one per shard at this cap) until the first one is dropped.
             var newcomers = 0

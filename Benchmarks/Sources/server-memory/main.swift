@@ -55,9 +55,9 @@ func visitors(count: Int, maxVisitors: Int) async throws {
             settings: CampaignFixtures.engagement(
                 1, campaign: campaign.id, account: account, entryPoint: EntryPoint(include: [.urlContains("/product/")])
             ).settings, at: Date())
-        let tracker = dependencies.visits
+        let pageViews = dependencies.pageViews
         @Sendable func view(_ n: Int) async throws {
-            let answer = try await tracker.pageView(
+            let answer = try await pageViews(
                 .init(
                     accountId: account, siteId: site.id, url: "https://shop.example/product/\(n % 5000)/blue-sofa",
                     title: "Blue sofa", referrer: "https://www.google.com/",
@@ -92,7 +92,7 @@ func visitors(count: Int, maxVisitors: Int) async throws {
                 }
                 done += chunk
                 try await dependencies.rollups.catchUp()
-                samples.append(#"{"visitors":\#(done),"live":\#(tracker.store.visitorCount),"resident_bytes":\#(residentBytes())}"#)
+                samples.append(#"{"visitors":\#(done),"live":\#(dependencies.liveVisits.visitorCount),"resident_bytes":\#(residentBytes())}"#)
                 FileHandle.standardError.write(Data("  \(done) visitors, RSS \(residentBytes() / 1_048_576) MiB\n".utf8))
             }
             let final = residentBytes()

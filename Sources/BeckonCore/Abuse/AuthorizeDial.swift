@@ -30,13 +30,17 @@ public struct AuthorizeDial: Sendable {
         public var allowed: Bool { authorizationId != nil }
     }
 
-    let tracker: VisitTracker
+    let visits: BrandVisits
+    let catalog: CampaignCatalog
     let repository: any AbuseRepository
     let hasher: NumberHasher
     let clock: any WallClock
 
-    public init(tracker: VisitTracker, repository: any AbuseRepository, hasher: NumberHasher, clock: any WallClock) {
-        self.tracker = tracker
+    public init(
+        visits: BrandVisits, catalog: CampaignCatalog, repository: any AbuseRepository, hasher: NumberHasher, clock: any WallClock
+    ) {
+        self.visits = visits
+        self.catalog = catalog
         self.repository = repository
         self.hasher = hasher
         self.clock = clock
@@ -45,7 +49,7 @@ public struct AuthorizeDial: Sendable {
     public func callAsFunction(_ request: Request) async throws -> Answer {
         let number = request.phoneNumber
         guard
-            let context = try await tracker.clickedContext(
+            let context = try await visits.clickedContext(
                 accountId: request.accountId, visitorId: request.visitorId, sessionId: request.sessionId,
                 contextId: request.contextId),
             let visitorId = VisitToken(request.visitorId), let sessionId = VisitToken(request.sessionId)
@@ -53,7 +57,7 @@ public struct AuthorizeDial: Sendable {
             // No visit of this visitor to journal it in: the click is not one Beckon gave out.
             return Answer(country: number.country, refusal: .notClicked)
         }
-        let index = try await tracker.catalog.index(for: request.accountId)
+        let index = try await catalog.index(for: request.accountId)
         let settings = index.settings
         let now = clock.now()
         let attempt = DialAttempt(
@@ -78,7 +82,7 @@ public struct AuthorizeDial: Sendable {
                     action: .visitorBlocked, reason: block.reason, contextId: request.contextId, campaignId: context.campaignId,
                     blockId: block.id, until: block.until?.millisecondsSince1970))
         }
-        try await tracker.recordAbuse(accountId: request.accountId, visitorId: visitorId, sessionId: sessionId, records)
+        try await visits.recordAbuse(accountId: request.accountId, visitorId: visitorId, sessionId: sessionId, records)
         return Answer(
             authorizationId: outcome.authorizationId, country: number.country, refusal: outcome.refusal,
             retryAfterSeconds: outcome.retryAfterSeconds)

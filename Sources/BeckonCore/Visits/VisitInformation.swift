@@ -343,17 +343,3 @@ public enum LivePersonCodes {
         }
     }
 }
-
-extension VisitTracker {
-    /// A copy of the live visit for the Visit Information API; errors as for the other brand
-    /// APIs (37, 39, 12).
-    public func liveVisitForBrand(accountId: AccountID, visitorId: String, sessionId: String) async throws -> LiveVisit {
-        let (key, session, now) = try await brandAccess(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
-        let liveWindowMs = settings.liveWindow.milliseconds
-        return try store.withVisitor(key) { state in
-            guard let visit = state?.visit(session), visit.isOpenToBrand(now: now.millisecondsSince1970, liveWindowMs: liveWindowMs)
-            else { throw BeckonError.notFound("live visit (it is unknown, or its 6-hour window has passed)") }
-            return visit
-        }
-    }
-}

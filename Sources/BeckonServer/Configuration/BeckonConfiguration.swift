@@ -15,7 +15,7 @@ public struct BeckonConfiguration: Sendable {
     public var trustForwardedFor: Bool
     /// Where `beckon.js` and the other browser files are; nil finds the `Public` folder.
     public var publicDirectory: String?
-    public var visits: VisitTracker.Settings
+    public var visits: VisitLedger.Settings
     /// The most visitors held in memory; beyond it the least recently active are dropped.
     public var maxVisitors: Int
     /// How often the report rollups catch up with the journal (reports also catch up on read).
@@ -50,7 +50,7 @@ public struct BeckonConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, trustForwardedFor: Bool = false,
-        publicDirectory: String? = nil, visits: VisitTracker.Settings = .init(), maxVisitors: Int = 2_000_000,
+        publicDirectory: String? = nil, visits: VisitLedger.Settings = .init(), maxVisitors: Int = 2_000_000,
         rollupInterval: Duration = .seconds(2), logLevel: Logger.Level = .info,
         storage: StorageConfiguration = .init(), journal: GroupCommitJournal.Configuration = .init(),
         masterKey: String? = nil, masterKeyFile: String? = nil
@@ -106,7 +106,7 @@ extension BeckonConfiguration {
         maxBodyBytes = try values.int(.httpMaxBodyBytes, in: 1024...(64 << 20))
         trustForwardedFor = try values.bool(.httpTrustForwardedFor)
         publicDirectory = values.optionalString(.httpPublicDir)
-        visits = VisitTracker.Settings(
+        visits = VisitLedger.Settings(
             visitTimeout: .seconds(60 * (try values.int(.visitsTimeoutMinutes, in: 1...1440))),
             liveWindow: .seconds(3600 * (try values.int(.visitsLiveHours, in: 1...72))),
             streamLimits: CallStatusHub.Limits(

@@ -12,7 +12,7 @@ struct AbuseRoutes {
     let authorizeDial: AuthorizeDial
     let repository: any AbuseRepository
     let hasher: NumberHasher
-    let tracker: VisitTracker
+    let visits: BrandVisits
     let journal: GroupCommitJournal
     let clock: any WallClock
 
@@ -113,7 +113,7 @@ struct AbuseRoutes {
                 if block.kind == .visitor, let visitor = VisitToken(block.subject),
                     let session = block.sessionId.flatMap(VisitToken.init)
                 {
-                    try await tracker.recordAbuse(accountId: principal.accountId, visitorId: visitor, sessionId: session, [record])
+                    try await visits.recordAbuse(accountId: principal.accountId, visitorId: visitor, sessionId: session, [record])
                 } else {
                     try await Self.journalAccountEvent(record, accountId: principal.accountId, at: now, journal: journal)
                 }

@@ -7,7 +7,8 @@ import NIOFoundationCompat
 /// `events:write`. Both answer 200 `{}`. The body of `events` is a JSON array of SDEs; POST is
 /// PUT (`X-HTTP-Method-Override: PUT`, as LivePerson's clients send it).
 struct BrandEventRoutes {
-    let tracker: VisitTracker
+    let visits: BrandVisits
+    let clock: any WallClock
     let abuse: any AbuseRepository
     let hasher: NumberHasher
 
@@ -21,7 +22,7 @@ struct BrandEventRoutes {
             let principal = try context.require(.eventsWrite)
             try ValidationRoutes.checkVersion(request)
             try await ValidationRoutes.unprocessableAccount {
-                try await tracker.closeAsBrand(
+                try await visits.close(
                     accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
                     sessionId: try Self.sid(request))
             }
@@ -54,7 +55,7 @@ struct BrandEventRoutes {
             }
         }
         try await ValidationRoutes.unprocessableAccount {
-            try await tracker.recordBrandAttributes(
+            try await visits.recordAttributes(
                 accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: sid,
                 attributes: attributes)
         }
@@ -69,7 +70,7 @@ struct BrandEventRoutes {
     )
         async throws
     {
-        let now = tracker.clock.now()
+        let now = clock.now()
         var hashes: [[UInt8]] = []
         for number in attributes.flatMap(ReportedNumbers.phones(in:)) {
             if let newest = try await hasher.hashes(of: number, accountId: accountId).first { hashes.append(newest) }

@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// key, so browsers on any origin may open it (no cookies are involved). Each event is
 /// `event: status` with `{contextId, status, …}`; a comment line every 15 s keeps proxies open.
 struct CallStatusRoutes {
-    let tracker: VisitTracker
+    let visits: BrandVisits
     let limits: AddressLimits
     var keepAlive: Duration = .seconds(15)
 
@@ -23,7 +23,7 @@ struct CallStatusRoutes {
             guard let sid = query.get("sid"), let token = query.get("token") else {
                 throw BeckonError.invalidInput(field: "sid", reason: "sid and token (the click token) are required")
             }
-            let (current, updates) = try await tracker.callStatusStream(
+            let (current, updates) = try await visits.callStatusStream(
                 accountId: accountId, visitorId: try context.parameters.require("visitorId"), sessionId: String(sid),
                 token: String(token))
             let (body, continuation) = AsyncStream<ByteBuffer>.makeStream()

@@ -67,7 +67,7 @@ extension MonitoringRoutes {
         var decisions: [DecisionEngine.TraceEntry]?
         var warnings: [Warning]?
 
-        init(_ answer: VisitTracker.PageViewAnswer) {
+        init(_ answer: PageViews.Answer) {
             visitorId = answer.visitorId.description
             sessionId = answer.sessionId.description
             pageId = answer.pageId
@@ -102,7 +102,7 @@ extension MonitoringRoutes {
         var retryAfterSeconds: Int?
         var warnings: [Warning]?
 
-        init(_ answer: VisitTracker.ReportAnswer) {
+        init(_ answer: VisitReports.Answer) {
             visitorId = answer.visitorId.description
             sessionId = answer.sessionId.description
             pageId = answer.pageId

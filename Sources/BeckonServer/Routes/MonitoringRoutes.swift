@@ -11,7 +11,8 @@ import NIOFoundationCompat
 /// and every body is bounded. Bodies are decoded tolerantly (unknown fields are ignored, as
 /// LivePerson's clients expect) but wrong types are refused naming the field.
 struct MonitoringRoutes {
-    let tracker: VisitTracker
+    let pageViews: PageViews
+    let reports: VisitReports
     let sites: SiteDirectory
     let trustForwardedFor: Bool
     let limits: AddressLimits
@@ -69,7 +70,7 @@ struct MonitoringRoutes {
         }
         guard let vid, let sid else { throw BeckonError.invalidInput(field: "sid", reason: "is required") }
         var attributes: [EngagementAttribute] = []
-        var impressions: [VisitTracker.Impression] = []
+        var impressions: [VisitReports.Impression] = []
         let items = body.engagementAttributes ?? []
         guard items.count <= Self.maxAttributes else {
             throw BeckonError.invalidInput(field: "engagementAttributes", reason: "at most \(Self.maxAttributes) per request")
@@ -83,8 +84,8 @@ struct MonitoringRoutes {
                 attributes.append(attribute)
             }
         }
-        let answer = try await tracker.report(
-            VisitTracker.Report(
+        let answer = try await reports(
+            VisitReports.Report(
                 accountId: site.accountId, siteId: site.id, visitorId: vid, sessionId: sid, pageId: body.pageId,
                 attributes: attributes, impressions: impressions))
         var reply = ReportAnswer(answer)
@@ -96,9 +97,9 @@ struct MonitoringRoutes {
     /// visitor counts against the new-visitor limits); the identities are remembered with the
     /// visitor at the start of each visit.
     private func continuedVisit(
-        _ pageView: inout VisitTracker.PageView, identities: [VisitorIdentities.Identity], request: Request,
+        _ pageView: inout PageViews.PageView, identities: [VisitorIdentities.Identity], request: Request,
         context: AppRequestContext
-    ) async throws -> VisitTracker.PageViewAnswer {
+    ) async throws -> PageViews.Answer {
         let presented = pageView.visitorId.flatMap(VisitToken.init) != nil
         var known: String?
         if !presented, !identities.isEmpty {
@@ -108,7 +109,7 @@ struct MonitoringRoutes {
         if pageView.visitorId.flatMap(VisitToken.init) == nil {
             try await limits.newVisitor(request, context, accountId: pageView.accountId)
         }
-        let answer = try await tracker.pageView(pageView)
+        let answer = try await pageViews(pageView)
         // Written once per visit (or when the lookup named another visitor), not on every page view.
         if !identities.isEmpty, answer.created || (!presented && known != answer.visitorId.description) {
             try await self.identities.remember(
@@ -140,7 +141,7 @@ struct MonitoringRoutes {
     /// malformed SDE does not sink the page view).
     private func pageView(
         _ body: EngagementRequest, request: Request, context: AppRequestContext, site: Site
-    ) throws -> (VisitTracker.PageView, [Warning]) {
+    ) throws -> (PageViews.PageView, [Warning]) {
         let entryPoints = body.entryPoints ?? []
         guard entryPoints.count <= Self.maxEntryPoints else {
             throw BeckonError.invalidInput(field: "entryPoints", reason: "at most \(Self.maxEntryPoints) entry points")
@@ -187,7 +188,7 @@ struct MonitoringRoutes {
             deviceFamily: properties?.deviceFamily, os: properties?.os ?? properties?.osName, osVersion: properties?.osVersion,
             appVersion: properties?.appVersion, browser: properties?.browser,
             userAgent: request.headers[.userAgent].map { String($0.prefix(512)) }, ipAddress: address)
-        let pageView = VisitTracker.PageView(
+        let pageView = PageViews.PageView(
             accountId: site.accountId, siteId: site.id, visitorId: query.get("vid"), sessionId: query.get("sid"),
             pageId: body.pageId, url: url ?? "", title: body.page?.title, referrer: body.page?.referrer, sections: sections,
             language: language, client: client, attributes: attributes, trace: try wantsTrace(request, site: site))
@@ -247,7 +248,7 @@ struct MonitoringRoutes {
     static func impression(
         _ kind: ImpressionRecord.Kind, _ fields: [String: JSONValue], field: String
     ) throws
-        -> VisitTracker.Impression
+        -> VisitReports.Impression
     {
         func integer(_ name: String) -> Int64? {
             if let number = fields[name]?.number, number.rounded() == number { return Int64(exactly: number) }
@@ -267,7 +268,7 @@ struct MonitoringRoutes {
         if id == nil, kind == .impDisplay || kind == .impAccept {
             throw BeckonError.invalidInput(field: "\(field).eContext", reason: "the engagement context id is required")
         }
-        return VisitTracker.Impression(
+        return VisitReports.Impression(
             type: kind, campaignId: campaign, engagementId: engagement, revision: integer("revision").map(Int.init),
             contextId: id)
     }

@@ -8,7 +8,7 @@ import Hummingbird
 /// `{valid, reason?, clickedAt, expiresAt, validationsLeft}` (epoch ms), which clients that
 /// ignore bodies never see. A valid answer uses up one of the click's validations.
 struct ValidationRoutes {
-    let tracker: VisitTracker
+    let validations: ClickValidations
     let limits: AddressLimits
 
     struct Answer: Encodable {
@@ -32,7 +32,7 @@ struct ValidationRoutes {
             try container.encodeIfPresent(claims, forKey: .claims)
         }
 
-        init(_ validation: VisitTracker.Validation, claims: ClickToken.Claims? = nil) {
+        init(_ validation: ClickValidations.Validation, claims: ClickToken.Claims? = nil) {
             valid = validation.valid
             reason = validation.reason
             clickedAt = validation.clickedAt?.millisecondsSince1970
@@ -51,12 +51,12 @@ struct ValidationRoutes {
             guard let sid = request.uri.queryParameters.get("sid"), !sid.isEmpty else {
                 throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
             }
-            let click = VisitTracker.ClickContext(
+            let click = ClickValidations.ClickContext(
                 accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: String(sid),
                 campaignId: try Self.id("campaignId", context),
                 engagementId: try Self.id("engagementId", context),
                 contextId: try context.parameters.require("contextId"))
-            let validation = try await Self.unprocessableAccount { try await tracker.validate(click, method: .validateEngagement) }
+            let validation = try await Self.unprocessableAccount { try await validations.validate(click, method: .validateEngagement) }
             return MonitoringRoutes.json(Answer(validation), status: validation.valid ? .ok : .notFound, headers: [:])
         }
         group.post("clicktocall/tokens/verify") { request, context in
@@ -64,7 +64,7 @@ struct ValidationRoutes {
             try await limits.request(request, context, endpoint: "tokenVerify", accountId: principal.accountId)
             let body = try await StrictJSON.decode(Components.Schemas.TokenVerifyRequest.self, from: request, context: context)
             let (token, validation) = try await Self.unprocessableAccount {
-                try await tracker.verify(token: body.token, accountId: principal.accountId)
+                try await validations.verify(token: body.token, accountId: principal.accountId)
             }
             return MonitoringRoutes.json(
                 Answer(validation, claims: token?.claims), status: validation.valid ? .ok : .notFound, headers: [:])

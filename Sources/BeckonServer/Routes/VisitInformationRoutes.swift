@@ -5,7 +5,7 @@ import Hummingbird
 /// LivePerson's Visit Information API (SPEC §5), scope `visit:read`:
 /// `GET …/monitoring/visitors/{vid}/visits/current/state?v=1&sid=[&filter=agent]`.
 struct VisitInformationRoutes {
-    let tracker: VisitTracker
+    let visits: BrandVisits
     let clock: any WallClock
 
     func register(on group: RouterGroup<AppRequestContext>) {
@@ -17,7 +17,7 @@ struct VisitInformationRoutes {
                 throw BeckonError.invalidInput(field: "filter", reason: "the only filter is 'agent'")
             }
             let visit = try await ValidationRoutes.unprocessableAccount {
-                try await tracker.liveVisitForBrand(
+                try await visits.liveVisit(
                     accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
                     sessionId: try BrandEventRoutes.sid(request))
             }

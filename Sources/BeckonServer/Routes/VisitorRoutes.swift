@@ -8,7 +8,7 @@ import Logging
 /// erases the visitor: live visit, journal events and report facts.
 struct VisitorRoutes {
     let storage: Storage
-    let tracker: VisitTracker
+    let erasure: VisitorErasure
     let clock: any WallClock
 
     /// The most events one history reads (the most recent ones).
@@ -19,9 +19,7 @@ struct VisitorRoutes {
             let principal = try context.require(.admin)
             let visitor = try Self.visitor(context)
             guard
-                let removed = try await tracker.erase(
-                    accountId: principal.accountId, visitorId: visitor, journalStore: storage.journal, rollups: storage.rollups,
-                    identities: storage.identities)
+                let removed = try await erasure(accountId: principal.accountId, visitorId: visitor)
             else { throw BeckonError.notFound("visitor '\(visitor)'") }
             context.logger.notice("visitor erased", metadata: ["events": "\(removed)"])
             return JSONBody(value: ["erasedEvents": removed])

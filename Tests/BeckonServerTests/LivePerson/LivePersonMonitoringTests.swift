@@ -150,7 +150,7 @@ import Testing
                 #expect(response.status == .ok, "\(response.text)")
             }
             let key = LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: try #require(VisitToken(offered.visitorId)))
-            let context = app.dependencies.visits.store.withVisitor(key) { $0?.visit(VisitToken(offered.sessionId)!)?.context("1") }
+            let context = app.dependencies.liveVisits.withVisitor(key) { $0?.visit(VisitToken(offered.sessionId)!)?.context("1") }
             #expect(context?.closedAt != nil, "the close applied to context 1")
             // A display or a click still has to name its context.
             let noContext = try await client.report(
@@ -246,7 +246,7 @@ import Testing
 
     static func visit(_ app: TestApp, _ answer: Answer) -> LiveVisit? {
         guard let visitor = VisitToken(answer.visitorId), let session = VisitToken(answer.sessionId) else { return nil }
-        return app.dependencies.visits.store.withVisitor(
+        return app.dependencies.liveVisits.withVisitor(
             LiveVisitStore.Key(accountId: AccountID(trusted: "acme"), visitorId: visitor)
         ) { $0?.visit(session) }
     }

@@ -1,6 +1,9 @@
 public import Foundation
 
-extension VisitTracker {
+/// The brand checks a click before it dials (SPEC §5): Validate Engagement with the ids the brand
+/// page received, or the click token verified online. A valid answer uses one of the click's
+/// validations up, durably.
+public struct ClickValidations: Sendable {
     /// The answer of Validate Engagement and of the token verification (SPEC §5).
     public struct Validation: Sendable, Equatable {
         public var valid: Bool
@@ -36,6 +39,16 @@ extension VisitTracker {
         }
     }
 
+    let ledger: VisitLedger
+    let keyring: ClickKeyring
+    let metrics: DomainMetrics
+
+    public init(ledger: VisitLedger, keyring: ClickKeyring, metrics: DomainMetrics = DomainMetrics()) {
+        self.ledger = ledger
+        self.keyring = keyring
+        self.metrics = metrics
+    }
+
     /// Valid only for a context that was clicked in a live visit of that visitor (a display is not
     /// needed: apps report only the click), before the click expires, with validations left (one
     /// by default, so a forwarded or replayed link cannot start a second call; `maxValidations:
@@ -49,43 +62,36 @@ extension VisitTracker {
     private func checkAndUse(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
         guard let visitorId = VisitToken(click.visitorId) else { return .invalid("unknown visitor") }
         guard let sessionId = VisitToken(click.sessionId) else { return .invalid("unknown visit") }
-        let now = clock.now()
-        let nowMs = now.millisecondsSince1970
-        let index = try await catalog.index(for: click.accountId)
+        let moment = try await ledger.moment(click.accountId)
         let key = LiveVisitStore.Key(accountId: click.accountId, visitorId: visitorId)
-        try await rebuildIfAbsent(key, historyDays: index.historyDays, now: now)
-        let liveWindowMs = settings.liveWindow.milliseconds
-        let (answer, receipt) = store.withVisitor(key) { state -> (Validation, JournalReceipt?) in
-            guard let visitor = state else { return (.invalid("unknown visitor"), nil) }
+        let liveWindowMs = ledger.settings.liveWindow.milliseconds
+        let nowMs = moment.nowMs
+        return try await ledger.mutateVisit(key, at: moment) { state -> (Validation, [VisitJournalEntry]) in
+            guard let visitor = state else { return (.invalid("unknown visitor"), []) }
             guard let visit = visitor.visit(sessionId), visit.isOpenToBrand(now: nowMs, liveWindowMs: liveWindowMs) else {
-                return (.invalid("no live visit with this sid"), nil)
+                return (.invalid("no live visit with this sid"), [])
             }
             guard let context = visit.context(click.contextId), context.campaignId == click.campaignId,
                 context.engagementId == click.engagementId
-            else { return (.invalid("this engagement context was not offered in the visit"), nil) }
+            else { return (.invalid("this engagement context was not offered in the visit"), []) }
             guard let record = context.click, let clicked = context.clickedAt else {
-                return (.invalid("the engagement was not clicked"), nil)
+                return (.invalid("the engagement was not clicked"), [])
             }
             let clickedAt = Date(millisecondsSince1970: clicked)
             let expiresAt = Date(millisecondsSince1970: record.expiresAt)
             let left = record.maxValidations.map { max(0, $0 - context.validations) }
             guard nowMs < record.expiresAt else {
-                return (.invalid("the click expired", clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left), nil)
+                return (.invalid("the click expired", clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left), [])
             }
             guard left.map({ $0 > 0 }) ?? true else {
-                return (.invalid("the click was already validated", clickedAt: clickedAt, expiresAt: expiresAt), nil)
+                return (.invalid("the click was already validated", clickedAt: clickedAt, expiresAt: expiresAt), [])
             }
-            var change = VisitChange(
-                accountId: click.accountId, visitorId: visitorId, sessionId: sessionId, at: now, visitor: state.take()!)
+            var change = VisitChange(key, sessionId: sessionId, at: moment.now, taking: &state)
             change.add(.validation(ValidationRecord(contextId: click.contextId, method: method)))
-            state = change.visitor
-            return (
-                Validation(valid: true, reason: nil, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left.map { $0 - 1 }),
-                journal.enqueue(change.entries.map(\.journalEvent))
-            )
+            let valid = Validation(
+                valid: true, reason: nil, clickedAt: clickedAt, expiresAt: expiresAt, validationsLeft: left.map { $0 - 1 })
+            return (valid, change.commit(into: &state))
         }
-        try await receipt?.durable()
-        return answer
     }
 
     /// Checks a click token online: its signature with the account's published keys, its
@@ -94,7 +100,7 @@ extension VisitTracker {
         let keys = try await keyring.publicKeys(for: accountId)
         let verified: ClickToken
         do {
-            verified = try ClickToken.verify(token, publicKeys: keys, accountId: accountId, now: clock.now())
+            verified = try ClickToken.verify(token, publicKeys: keys, accountId: accountId, now: ledger.clock.now())
         } catch {
             let reason: String =
                 switch error {
