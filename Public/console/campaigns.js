@@ -141,7 +141,8 @@ export async function campaignEditor(id) {
   onSubmit(form, () => ({
         name: name.value.trim(), status: status.value, priority: Number(priority.value || 0),
         controlGroupPercent: Number(control.value || 0), capPerVisit: cap.value === "" ? null : Number(cap.value),
-        goal: goalType.value ? { type: goalType.value, ...(minTotal.value !== "" && goalType.value === "purchase" ? { minTotal: Number(minTotal.value) } : {}), ...(goalType.value === "pageURL" ? { urlContains: urlContains.value.trim() } : {}) } : null,
+        // PATCH is a JSON Merge Patch: a member the form leaves empty is sent as null, so it is removed.
+        goal: goalType.value ? { type: goalType.value, minTotal: minTotal.value !== "" && goalType.value === "purchase" ? Number(minTotal.value) : null, urlContains: goalType.value === "pageURL" ? urlContains.value.trim() : null } : null,
         audience: audienceBody(),
         timeFrame: scheduled.checked ? timeFrameBody() : null,
   }), async (body) => {
@@ -153,24 +154,26 @@ export async function campaignEditor(id) {
   function list(text) { return text.split(",").map((s) => s.trim()).filter(Boolean); }
   function audienceBody() {
     const chosen = platforms.map((l) => l.querySelector("input")).filter((b) => b.checked).map((b) => b.value);
-    const result = {};
-    if (chosen.length && chosen.length < 3) result.platforms = chosen;
     if (!chosen.length) throw { field: "audience.platforms", message: "Choose at least one platform." };
-    if (returning.value) result.returning = returning.value === "true";
-    if (list(countries.value).length) result.countries = list(countries.value).map((c) => c.toUpperCase());
-    if (list(languages.value).length) result.languages = list(languages.value);
-    if (list(referrers.value).length) result.referrerContains = list(referrers.value);
-    return Object.keys(result).length ? result : null;
+    // The conditions this form edits; one left empty is null (removed by the merge patch). Conditions
+    // the form does not show (set through the API) are kept.
+    const result = {
+      platforms: chosen.length < 3 ? chosen : null,
+      returning: returning.value ? returning.value === "true" : null,
+      countries: list(countries.value).length ? list(countries.value).map((c) => c.toUpperCase()) : null,
+      languages: list(languages.value).length ? list(languages.value) : null,
+      referrerContains: list(referrers.value).length ? list(referrers.value) : null,
+    };
+    return result;
   }
   function timeFrameBody() {
-    const result = { timeZone: timeZone.value.trim(), specialOccasions: parseOccasions(occasions.value) };
-    if (start.value) result.start = start.value;
-    if (end.value) result.end = end.value;
+    const result = { timeZone: timeZone.value.trim(), specialOccasions: parseOccasions(occasions.value), start: start.value || null, end: end.value || null, weekly: null };
     if (limitHours.checked) {
+      // A day left empty is closed: null removes it from the stored hours.
       result.weekly = {};
       for (const [key] of days) {
         const shifts = parseShifts(weekly[key].value, `timeFrame.weekly.${key}`);
-        if (shifts.length) result.weekly[key] = shifts;
+        result.weekly[key] = shifts.length ? shifts : null;
       }
     }
     return result;
@@ -313,7 +316,7 @@ export async function engagementEditor(campaignId, id) {
         creative: { html: html.value, css: css.value },
       };
       for (const row of entryRows.children) { const [side, rule] = row.toRule(); body.entryPoint[side].push(rule); }
-      if (placement.value === "embedded") body.target = target.value.trim();
+      body.target = placement.value === "embedded" ? target.value.trim() : null;
       if (type.value === "clickToCall") body.clickToCall = { brandPageUrl: brandPage.value.trim(), validitySeconds: Number(validity.value), maxValidations: validations.value.trim() === "" ? null : Number(validations.value) };
       else if (id) body.clickToCall = null;
       return body;

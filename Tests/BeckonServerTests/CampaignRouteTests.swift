@@ -126,6 +126,30 @@ import Testing
         }
     }
 
+    /// PATCH is a JSON Merge Patch (RFC 7396): objects merge member by member, null removes one.
+    @Test func patchMergesObjectsAndNullRemovesAMember() async throws {
+        try await TestApp.with { app, client in
+            let path = "/api/v1/accounts/acme/campaigns"
+            let create = #"""
+                {"name":"M","audience":{"countries":["US"],"platforms":["desktop"]},
+                 "timeFrame":{"timeZone":"America/New_York","start":"2026-01-01","weekly":{"mon":[["09:00","17:00"]],"tue":[["09:00","12:00"]]}}}
+                """#
+            let created = try await client.call(.post, path, key: app.acmeAdmin, json: create).decoded(CampaignBody.self)
+            let patch = #"{"audience":{"countries":null},"timeFrame":{"start":null,"weekly":{"mon":null,"wed":[["10:00","11:00"]]}}}"#
+            let response = try await client.call(.patch, "\(path)/\(created.id)", key: app.acmeAdmin, json: patch)
+            #expect(response.status == .ok, "\(response.text)")
+            let merged = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
+            #expect((merged["audience"] as? [String: Any])?.keys.sorted() == ["platforms"])
+            let frame = try #require(merged["timeFrame"] as? [String: Any])
+            #expect(frame["start"] == nil && frame["timeZone"] as? String == "America/New_York")
+            #expect((frame["weekly"] as? [String: Any])?.keys.sorted() == ["tue", "wed"])
+            // The merged campaign is checked as a whole: an unknown member of a nested object is named.
+            let unknown = try await client.call(
+                .patch, "\(path)/\(created.id)", key: app.acmeAdmin, json: #"{"timeFrame":{"colour":"red"}}"#)
+            #expect(unknown.status == .badRequest && unknown.text.contains("timeFrame.colour"), "\(unknown.text)")
+        }
+    }
+
     @Test func deleteArchivesAndKeepsTheCampaign() async throws {
         try await TestApp.with { app, client in
             let created = try await Self.createCampaign(app, client)

@@ -788,17 +788,17 @@ extension Components {
             package var start: Swift.String?
             /// - Remark: Generated from `#/components/schemas/TimeFrame/end`.
             package var end: Swift.String?
-            /// Hours per weekday (mon … sun); a day not listed is closed; null or absent means always open.
+            /// Hours per weekday (mon … sun); a day not listed, or null, is closed (null removes a day in a PATCH); weekly null or absent means always open.
             ///
             /// - Remark: Generated from `#/components/schemas/TimeFrame/weekly`.
             package struct WeeklyPayload: Codable, Hashable, Sendable {
                 /// A container of undocumented properties.
-                package var additionalProperties: [String: [Components.Schemas.Shift]]
+                package var additionalProperties: [String: [Components.Schemas.Shift]?]
                 /// Creates a new `WeeklyPayload`.
                 ///
                 /// - Parameters:
                 ///   - additionalProperties: A container of undocumented properties.
-                package init(additionalProperties: [String: [Components.Schemas.Shift]] = .init()) {
+                package init(additionalProperties: [String: [Components.Schemas.Shift]?] = .init()) {
                     self.additionalProperties = additionalProperties
                 }
                 package init(from decoder: any Swift.Decoder) throws {
@@ -808,7 +808,7 @@ extension Components {
                     try encoder.encodeAdditionalProperties(additionalProperties)
                 }
             }
-            /// Hours per weekday (mon … sun); a day not listed is closed; null or absent means always open.
+            /// Hours per weekday (mon … sun); a day not listed, or null, is closed (null removes a day in a PATCH); weekly null or absent means always open.
             ///
             /// - Remark: Generated from `#/components/schemas/TimeFrame/weekly`.
             package var weekly: Components.Schemas.TimeFrame.WeeklyPayload?
@@ -859,7 +859,7 @@ extension Components {
             ///   - timeZone:
             ///   - start:
             ///   - end:
-            ///   - weekly: Hours per weekday (mon … sun); a day not listed is closed; null or absent means always open.
+            ///   - weekly: Hours per weekday (mon … sun); a day not listed, or null, is closed (null removes a day in a PATCH); weekly null or absent means always open.
             ///   - specialOccasions:
             package init(
                 timeZone: Swift.String,
@@ -880,6 +880,36 @@ extension Components {
                 case end
                 case weekly
                 case specialOccasions
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.timeZone = try container.decode(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                self.start = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .start
+                )
+                self.end = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .end
+                )
+                self.weekly = try container.decodeIfPresent(
+                    Components.Schemas.TimeFrame.WeeklyPayload.self,
+                    forKey: .weekly
+                )
+                self.specialOccasions = try container.decodeIfPresent(
+                    Components.Schemas.TimeFrame.SpecialOccasionsPayload.self,
+                    forKey: .specialOccasions
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "timeZone",
+                    "start",
+                    "end",
+                    "weekly",
+                    "specialOccasions"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Goal`.
@@ -916,6 +946,26 @@ extension Components {
                 case _type = "type"
                 case minTotal
                 case urlContains
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self._type = try container.decode(
+                    Components.Schemas.Goal._TypePayload.self,
+                    forKey: ._type
+                )
+                self.minTotal = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .minTotal
+                )
+                self.urlContains = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .urlContains
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "type",
+                    "minTotal",
+                    "urlContains"
+                ])
             }
         }
         /// Every condition given must hold; a condition left out does not restrict. Unknown visitor data never matches a list or range.
@@ -1068,6 +1118,61 @@ extension Components {
                 case customer
                 case personal
             }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.platforms = try container.decodeIfPresent(
+                    Components.Schemas.Audience.PlatformsPayload.self,
+                    forKey: .platforms
+                )
+                self.returning = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .returning
+                )
+                self.countries = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .countries
+                )
+                self.ipRanges = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .ipRanges
+                )
+                self.referrerContains = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .referrerContains
+                )
+                self.languages = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .languages
+                )
+                self.searchKeywords = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .searchKeywords
+                )
+                self.marketingSources = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .marketingSources
+                )
+                self.customer = try container.decodeIfPresent(
+                    Components.Schemas.Audience.CustomerPayload.self,
+                    forKey: .customer
+                )
+                self.personal = try container.decodeIfPresent(
+                    Components.Schemas.Audience.PersonalPayload.self,
+                    forKey: .personal
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "platforms",
+                    "returning",
+                    "countries",
+                    "ipRanges",
+                    "referrerContains",
+                    "languages",
+                    "searchKeywords",
+                    "marketingSources",
+                    "customer",
+                    "personal"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/CampaignSettings`.
         package struct CampaignSettings: Codable, Hashable, Sendable {
@@ -1175,6 +1280,22 @@ extension Components {
                 ])
             }
         }
+        /// Members of Goal to change, merged into the stored goal (RFC 7396); null removes the goal. The merged goal must be a valid Goal.
+        ///
+        /// - Remark: Generated from `#/components/schemas/GoalPatch`.
+        package typealias GoalPatch = OpenAPIRuntime.OpenAPIObjectContainer
+        /// Members of TimeFrame to change, merged into the stored time frame (RFC 7396; a weekday set to null is removed, so closed); null removes the time frame. The merged time frame must be a valid TimeFrame.
+        ///
+        /// - Remark: Generated from `#/components/schemas/TimeFramePatch`.
+        package typealias TimeFramePatch = OpenAPIRuntime.OpenAPIObjectContainer
+        /// Members of Creative to change, merged into the stored creative (RFC 7396). The merged creative must be a valid Creative.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CreativePatch`.
+        package typealias CreativePatch = OpenAPIRuntime.OpenAPIObjectContainer
+        /// Members of ClickToCallSettings to change, merged into the stored ones (RFC 7396); null removes them (only for an engagement that is no longer clickToCall). The merged settings must be valid ClickToCallSettings.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ClickToCallPatch`.
+        package typealias ClickToCallPatch = OpenAPIRuntime.OpenAPIObjectContainer
         /// - Remark: Generated from `#/components/schemas/CampaignPatch`.
         package struct CampaignPatch: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/name`.
@@ -1184,11 +1305,11 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/priority`.
             package var priority: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/goal`.
-            package var goal: Components.Schemas.Goal?
+            package var goal: Components.Schemas.GoalPatch?
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/audience`.
             package var audience: Components.Schemas.Audience?
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/timeFrame`.
-            package var timeFrame: Components.Schemas.TimeFrame?
+            package var timeFrame: Components.Schemas.TimeFramePatch?
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/controlGroupPercent`.
             package var controlGroupPercent: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/CampaignPatch/capPerVisit`.
@@ -1208,9 +1329,9 @@ extension Components {
                 name: Swift.String? = nil,
                 status: Components.Schemas.CampaignStatus? = nil,
                 priority: Swift.Int? = nil,
-                goal: Components.Schemas.Goal? = nil,
+                goal: Components.Schemas.GoalPatch? = nil,
                 audience: Components.Schemas.Audience? = nil,
-                timeFrame: Components.Schemas.TimeFrame? = nil,
+                timeFrame: Components.Schemas.TimeFramePatch? = nil,
                 controlGroupPercent: Swift.Int? = nil,
                 capPerVisit: Swift.Int? = nil
             ) {
@@ -1248,7 +1369,7 @@ extension Components {
                     forKey: .priority
                 )
                 self.goal = try container.decodeIfPresent(
-                    Components.Schemas.Goal.self,
+                    Components.Schemas.GoalPatch.self,
                     forKey: .goal
                 )
                 self.audience = try container.decodeIfPresent(
@@ -1256,7 +1377,7 @@ extension Components {
                     forKey: .audience
                 )
                 self.timeFrame = try container.decodeIfPresent(
-                    Components.Schemas.TimeFrame.self,
+                    Components.Schemas.TimeFramePatch.self,
                     forKey: .timeFrame
                 )
                 self.controlGroupPercent = try container.decodeIfPresent(
@@ -2020,9 +2141,9 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/EngagementPatch/language`.
             package var language: Swift.String?
             /// - Remark: Generated from `#/components/schemas/EngagementPatch/creative`.
-            package var creative: Components.Schemas.Creative?
+            package var creative: Components.Schemas.CreativePatch?
             /// - Remark: Generated from `#/components/schemas/EngagementPatch/clickToCall`.
-            package var clickToCall: Components.Schemas.ClickToCallSettings?
+            package var clickToCall: Components.Schemas.ClickToCallPatch?
             /// Creates a new `EngagementPatch`.
             ///
             /// - Parameters:
@@ -2049,8 +2170,8 @@ extension Components {
                 openMode: Components.Schemas.OpenMode? = nil,
                 timeoutSeconds: Swift.Int? = nil,
                 language: Swift.String? = nil,
-                creative: Components.Schemas.Creative? = nil,
-                clickToCall: Components.Schemas.ClickToCallSettings? = nil
+                creative: Components.Schemas.CreativePatch? = nil,
+                clickToCall: Components.Schemas.ClickToCallPatch? = nil
             ) {
                 self.name = name
                 self._type = _type
@@ -2122,11 +2243,11 @@ extension Components {
                     forKey: .language
                 )
                 self.creative = try container.decodeIfPresent(
-                    Components.Schemas.Creative.self,
+                    Components.Schemas.CreativePatch.self,
                     forKey: .creative
                 )
                 self.clickToCall = try container.decodeIfPresent(
-                    Components.Schemas.ClickToCallSettings.self,
+                    Components.Schemas.ClickToCallPatch.self,
                     forKey: .clickToCall
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [

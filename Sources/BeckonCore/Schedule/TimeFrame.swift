@@ -61,7 +61,9 @@ public struct TimeFrame: Hashable, Sendable, Codable {
         timeZone = try container.decode(String.self, forKey: .timeZone)
         start = try container.decodeIfPresent(LocalDate.self, forKey: .start)
         end = try container.decodeIfPresent(LocalDate.self, forKey: .end)
-        weekly = try container.decodeIfPresent([Weekday: [Shift]].self, forKey: .weekly)
+        // A day given as null is closed, as a day left out is: a JSON Merge Patch removes a
+        // stored day that way.
+        weekly = try container.decodeIfPresent([Weekday: [Shift]?].self, forKey: .weekly)?.compactMapValues { $0 }
         specialOccasions = try container.decodeIfPresent([SpecialOccasion].self, forKey: .specialOccasions) ?? []
     }
 
