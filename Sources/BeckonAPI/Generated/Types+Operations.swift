@@ -164,6 +164,29 @@ package enum Operations {
                     }
                 }
             }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/apikeys/get(listAPIKeys)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/apikeys/get(listAPIKeys)/responses/401`.
@@ -836,6 +859,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/sites/get(listSites)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
                             response: self
                         )
                     }
@@ -2508,6 +2554,29 @@ package enum Operations {
                     }
                 }
             }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/get(listEngagements)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/get(listEngagements)/responses/401`.
@@ -3857,6 +3926,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/users/get(listUsers)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
                             response: self
                         )
                     }
