@@ -28,11 +28,7 @@ struct PreviewRoutes {
         }
         group.post("engagements/preview") { request, context in
             _ = try context.requireAuthenticated()
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
-                throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
-            }
-            let body = try Representation.decode(Components.Schemas.PreviewRequest.self, from: object)
+            let body = try await StrictJSON.decode(Components.Schemas.PreviewRequest.self, from: request, context: context)
             return Self.response(
                 PreviewPage.page(
                     name: body.name ?? "Preview", id: 0, revision: 0,

@@ -2,7 +2,6 @@ import BeckonAPI
 import BeckonCore
 import Foundation
 import Hummingbird
-import NIOFoundationCompat
 
 /// `GET/PATCH /api/v1/accounts/{accountId}/settings` (SPEC §8a). PATCH is a JSON Merge Patch
 /// (`MergePatch`): `{"caps": {"perVisit": 2}}` changes only that cap, and `null` on a cap or an
@@ -23,10 +22,7 @@ struct SettingsRoutes {
         group.patch("settings") { request, context in
             let principal = try context.require(.campaignsWrite)
             let current = try await settings(principal.accountId)
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let patch = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-                throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
-            }
+            let patch = try await StrictJSON.object(from: request, context: context)
             let updated = try Representation.decode(
                 AccountSettings.self, from: MergePatch.apply(patch, to: try Representation.object(current)))
             // Core's checks first (they say what a value may be), then the document's (which

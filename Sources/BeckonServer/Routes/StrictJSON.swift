@@ -9,11 +9,16 @@ import NIOFoundationCompat
 /// `docs/openapi.yaml` (`Components.Schemas`), whose decoder refuses fields it does not list.
 enum StrictJSON {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
+        try Representation.decode(T.self, from: try await object(from: request, context: context))
+    }
+
+    /// The body as a JSON object (within the upload limit), or a 400.
+    static func object(from request: Request, context: AppRequestContext) async throws -> [String: Any] {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
             throw BeckonError.invalidInput(field: "body", reason: "must be a JSON object")
         }
-        return try Representation.decode(T.self, from: object)
+        return object
     }
 
     /// Decodes JSON, turning decoding failures into errors that name the field.
