@@ -164,19 +164,17 @@ public func buildRouter(
     let generatedAccount = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
         .add(middleware: OperationContextMiddleware())
-    try APIHandler(storage: dependencies.storage, provisioning: dependencies.provisioning, clock: dependencies.clock)
-        .register(on: [("/api/v1/accounts/:accountId", generatedAccount)])
+    try APIHandler(
+        storage: dependencies.storage, provisioning: dependencies.provisioning,
+        abuseBlocks: AbuseBlocks(
+            repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, visits: dependencies.brandVisits,
+            journal: dependencies.journal, clock: dependencies.clock),
+        erasure: dependencies.erasure, clock: dependencies.clock
+    )
+    .register(on: [("/api/v1/accounts/:accountId", generatedAccount)])
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
     ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
-    VisitorRoutes(storage: dependencies.storage, erasure: dependencies.erasure, clock: dependencies.clock).register(on: account)
-    let abuse = AbuseRoutes(
-        authorizeDial: AuthorizeDial(
-            visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
-            hasher: dependencies.numberHasher, clock: dependencies.clock),
-        repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, visits: dependencies.brandVisits,
-        journal: dependencies.journal, clock: dependencies.clock)
-    abuse.registerManagement(on: account)
     // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is
     // not the key's is 422 where LivePerson documents it so (Validate Engagement, Engagement
     // Attributes; Beckon's brand APIs there follow), 404 on Visit Information.
@@ -186,7 +184,12 @@ public func buildRouter(
         .add(middleware: lpAuthenticator)
     ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
     ValidationRoutes(validations: dependencies.clickValidations, limits: limits).register(on: lpAccount)
-    abuse.registerBrand(on: lpAccount)
+    DialAuthorizationRoutes(
+        authorizeDial: AuthorizeDial(
+            visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
+            hasher: dependencies.numberHasher, clock: dependencies.clock)
+    )
+    .register(on: lpAccount)
     BrandEventRoutes(
         visits: dependencies.brandVisits, clock: dependencies.clock, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher
     )

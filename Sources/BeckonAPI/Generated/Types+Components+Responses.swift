@@ -76,6 +76,34 @@ extension Components {
                 self.body = body
             }
         }
+        package struct ForeignAccount: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/ForeignAccount/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/ForeignAccount/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.ForeignAccount.Body
+            /// Creates a new `ForeignAccount`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            package init(body: Components.Responses.ForeignAccount.Body) {
+                self.body = body
+            }
+        }
         package struct Forbidden: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Forbidden/content`.
             @frozen package enum Body: Sendable, Hashable {

@@ -20,6 +20,80 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     package enum Schemas {
+        /// - Remark: Generated from `#/components/schemas/AbuseBlock`.
+        package struct AbuseBlock: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/id`.
+            package var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/kind`.
+            @frozen package enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case visitor = "visitor"
+                case number = "number"
+            }
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/kind`.
+            package var kind: Components.Schemas.AbuseBlock.KindPayload
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/visitorId`.
+            package var visitorId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/country`.
+            package var country: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/reason`.
+            package var reason: Swift.String
+            /// epoch ms
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/since`.
+            package var since: Swift.Int
+            /// epoch ms; absent or null: permanent
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/until`.
+            package var until: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/liftedAt`.
+            package var liftedAt: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/AbuseBlock/liftedBy`.
+            package var liftedBy: Swift.String?
+            /// Creates a new `AbuseBlock`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - kind:
+            ///   - visitorId:
+            ///   - country:
+            ///   - reason:
+            ///   - since: epoch ms
+            ///   - until: epoch ms; absent or null: permanent
+            ///   - liftedAt:
+            ///   - liftedBy:
+            package init(
+                id: Swift.String,
+                kind: Components.Schemas.AbuseBlock.KindPayload,
+                visitorId: Swift.String? = nil,
+                country: Swift.String? = nil,
+                reason: Swift.String,
+                since: Swift.Int,
+                until: Swift.Int? = nil,
+                liftedAt: Swift.Int? = nil,
+                liftedBy: Swift.String? = nil
+            ) {
+                self.id = id
+                self.kind = kind
+                self.visitorId = visitorId
+                self.country = country
+                self.reason = reason
+                self.since = since
+                self.until = until
+                self.liftedAt = liftedAt
+                self.liftedBy = liftedBy
+            }
+            package enum CodingKeys: String, CodingKey {
+                case id
+                case kind
+                case visitorId
+                case country
+                case reason
+                case since
+                case until
+                case liftedAt
+                case liftedBy
+            }
+        }
         /// Abuse defences (docs/abuse.md). null on a limit means unlimited; a field left out keeps its value.
         ///
         /// - Remark: Generated from `#/components/schemas/AbuseSettings`.
@@ -341,6 +415,360 @@ extension Components {
                 case email
                 case role
                 case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VisitorHistory`.
+        package struct VisitorHistory: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VisitorHistory/visitorId`.
+            package var visitorId: Swift.String
+            /// Newest first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistory/visits`.
+            package var visits: [Components.Schemas.VisitorHistoryVisit]
+            /// Creates a new `VisitorHistory`.
+            ///
+            /// - Parameters:
+            ///   - visitorId:
+            ///   - visits: Newest first.
+            package init(
+                visitorId: Swift.String,
+                visits: [Components.Schemas.VisitorHistoryVisit]
+            ) {
+                self.visitorId = visitorId
+                self.visits = visits
+            }
+            package enum CodingKeys: String, CodingKey {
+                case visitorId
+                case visits
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit`.
+        package struct VisitorHistoryVisit: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/sessionId`.
+            package var sessionId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/startedAt`.
+            package var startedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/lastActivityAt`.
+            package var lastActivityAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/PagesPayload`.
+            package struct PagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/PagesPayload/pageId`.
+                package var pageId: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/PagesPayload/url`.
+                package var url: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/PagesPayload/title`.
+                package var title: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/PagesPayload/at`.
+                package var at: Foundation.Date
+                /// Creates a new `PagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - pageId:
+                ///   - url:
+                ///   - title:
+                ///   - at:
+                package init(
+                    pageId: Swift.String,
+                    url: Swift.String,
+                    title: Swift.String? = nil,
+                    at: Foundation.Date
+                ) {
+                    self.pageId = pageId
+                    self.url = url
+                    self.title = title
+                    self.at = at
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case pageId
+                    case url
+                    case title
+                    case at
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/pages`.
+            package typealias PagesPayload = [Components.Schemas.VisitorHistoryVisit.PagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/pages`.
+            package var pages: Components.Schemas.VisitorHistoryVisit.PagesPayload
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload`.
+            package struct EngagementsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/campaignId`.
+                package var campaignId: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/engagementId`.
+                package var engagementId: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/revision`.
+                package var revision: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/contextId`.
+                package var contextId: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/placement`.
+                package var placement: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/offeredAt`.
+                package var offeredAt: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/displayedAt`.
+                package var displayedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/clickedAt`.
+                package var clickedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/closedAt`.
+                package var closedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/validatedAt`.
+                package var validatedAt: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/CallStatusesPayload`.
+                package struct CallStatusesPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/CallStatusesPayload/status`.
+                    package var status: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/CallStatusesPayload/disposition`.
+                    package var disposition: Swift.String?
+                    /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/CallStatusesPayload/at`.
+                    package var at: Foundation.Date
+                    /// Creates a new `CallStatusesPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - status:
+                    ///   - disposition:
+                    ///   - at:
+                    package init(
+                        status: Swift.String,
+                        disposition: Swift.String? = nil,
+                        at: Foundation.Date
+                    ) {
+                        self.status = status
+                        self.disposition = disposition
+                        self.at = at
+                    }
+                    package enum CodingKeys: String, CodingKey {
+                        case status
+                        case disposition
+                        case at
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/callStatuses`.
+                package typealias CallStatusesPayload = [Components.Schemas.VisitorHistoryVisit.EngagementsPayloadPayload.CallStatusesPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/EngagementsPayload/callStatuses`.
+                package var callStatuses: Components.Schemas.VisitorHistoryVisit.EngagementsPayloadPayload.CallStatusesPayload
+                /// Creates a new `EngagementsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - campaignId:
+                ///   - engagementId:
+                ///   - revision:
+                ///   - contextId:
+                ///   - placement:
+                ///   - offeredAt:
+                ///   - displayedAt:
+                ///   - clickedAt:
+                ///   - closedAt:
+                ///   - validatedAt:
+                ///   - callStatuses:
+                package init(
+                    campaignId: Swift.Int64,
+                    engagementId: Swift.Int64,
+                    revision: Swift.Int,
+                    contextId: Swift.String,
+                    placement: Swift.String,
+                    offeredAt: Foundation.Date,
+                    displayedAt: Foundation.Date? = nil,
+                    clickedAt: Foundation.Date? = nil,
+                    closedAt: Foundation.Date? = nil,
+                    validatedAt: Foundation.Date? = nil,
+                    callStatuses: Components.Schemas.VisitorHistoryVisit.EngagementsPayloadPayload.CallStatusesPayload
+                ) {
+                    self.campaignId = campaignId
+                    self.engagementId = engagementId
+                    self.revision = revision
+                    self.contextId = contextId
+                    self.placement = placement
+                    self.offeredAt = offeredAt
+                    self.displayedAt = displayedAt
+                    self.clickedAt = clickedAt
+                    self.closedAt = closedAt
+                    self.validatedAt = validatedAt
+                    self.callStatuses = callStatuses
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case campaignId
+                    case engagementId
+                    case revision
+                    case contextId
+                    case placement
+                    case offeredAt
+                    case displayedAt
+                    case clickedAt
+                    case closedAt
+                    case validatedAt
+                    case callStatuses
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/engagements`.
+            package typealias EngagementsPayload = [Components.Schemas.VisitorHistoryVisit.EngagementsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/engagements`.
+            package var engagements: Components.Schemas.VisitorHistoryVisit.EngagementsPayload
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/NotShownPayload`.
+            package struct NotShownPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/NotShownPayload/campaignId`.
+                package var campaignId: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/NotShownPayload/engagementId`.
+                package var engagementId: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/NotShownPayload/reason`.
+                package var reason: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/NotShownPayload/at`.
+                package var at: Foundation.Date
+                /// Creates a new `NotShownPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - campaignId:
+                ///   - engagementId:
+                ///   - reason:
+                ///   - at:
+                package init(
+                    campaignId: Swift.Int64,
+                    engagementId: Swift.Int64,
+                    reason: Swift.String,
+                    at: Foundation.Date
+                ) {
+                    self.campaignId = campaignId
+                    self.engagementId = engagementId
+                    self.reason = reason
+                    self.at = at
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case campaignId
+                    case engagementId
+                    case reason
+                    case at
+                }
+            }
+            /// Targeted engagements the decision did not show, with its reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/notShown`.
+            package typealias NotShownPayload = [Components.Schemas.VisitorHistoryVisit.NotShownPayloadPayload]
+            /// Targeted engagements the decision did not show, with its reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/notShown`.
+            package var notShown: Components.Schemas.VisitorHistoryVisit.NotShownPayload
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AttributesPayload`.
+            package struct AttributesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AttributesPayload/type`.
+                package var _type: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AttributesPayload/source`.
+                package var source: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AttributesPayload/at`.
+                package var at: Foundation.Date
+                /// Creates a new `AttributesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - _type:
+                ///   - source:
+                ///   - at:
+                package init(
+                    _type: Swift.String,
+                    source: Swift.String,
+                    at: Foundation.Date
+                ) {
+                    self._type = _type
+                    self.source = source
+                    self.at = at
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case _type = "type"
+                    case source
+                    case at
+                }
+            }
+            /// The types of the attributes reported (their values stay in custom reports).
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/attributes`.
+            package typealias AttributesPayload = [Components.Schemas.VisitorHistoryVisit.AttributesPayloadPayload]
+            /// The types of the attributes reported (their values stay in custom reports).
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/attributes`.
+            package var attributes: Components.Schemas.VisitorHistoryVisit.AttributesPayload
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AbusePayload`.
+            package struct AbusePayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AbusePayload/action`.
+                package var action: Swift.String
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AbusePayload/reason`.
+                package var reason: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AbusePayload/contextId`.
+                package var contextId: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AbusePayload/country`.
+                package var country: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/AbusePayload/at`.
+                package var at: Foundation.Date
+                /// Creates a new `AbusePayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - action:
+                ///   - reason:
+                ///   - contextId:
+                ///   - country:
+                ///   - at:
+                package init(
+                    action: Swift.String,
+                    reason: Swift.String? = nil,
+                    contextId: Swift.String? = nil,
+                    country: Swift.String? = nil,
+                    at: Foundation.Date
+                ) {
+                    self.action = action
+                    self.reason = reason
+                    self.contextId = contextId
+                    self.country = country
+                    self.at = at
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case action
+                    case reason
+                    case contextId
+                    case country
+                    case at
+                }
+            }
+            /// What the abuse defences did in the visit (refused clicks, dial authorizations, blocks).
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/abuse`.
+            package typealias AbusePayload = [Components.Schemas.VisitorHistoryVisit.AbusePayloadPayload]
+            /// What the abuse defences did in the visit (refused clicks, dial authorizations, blocks).
+            ///
+            /// - Remark: Generated from `#/components/schemas/VisitorHistoryVisit/abuse`.
+            package var abuse: Components.Schemas.VisitorHistoryVisit.AbusePayload
+            /// Creates a new `VisitorHistoryVisit`.
+            ///
+            /// - Parameters:
+            ///   - sessionId:
+            ///   - startedAt:
+            ///   - lastActivityAt:
+            ///   - pages:
+            ///   - engagements:
+            ///   - notShown: Targeted engagements the decision did not show, with its reason.
+            ///   - attributes: The types of the attributes reported (their values stay in custom reports).
+            ///   - abuse: What the abuse defences did in the visit (refused clicks, dial authorizations, blocks).
+            package init(
+                sessionId: Swift.String,
+                startedAt: Foundation.Date,
+                lastActivityAt: Foundation.Date,
+                pages: Components.Schemas.VisitorHistoryVisit.PagesPayload,
+                engagements: Components.Schemas.VisitorHistoryVisit.EngagementsPayload,
+                notShown: Components.Schemas.VisitorHistoryVisit.NotShownPayload,
+                attributes: Components.Schemas.VisitorHistoryVisit.AttributesPayload,
+                abuse: Components.Schemas.VisitorHistoryVisit.AbusePayload
+            ) {
+                self.sessionId = sessionId
+                self.startedAt = startedAt
+                self.lastActivityAt = lastActivityAt
+                self.pages = pages
+                self.engagements = engagements
+                self.notShown = notShown
+                self.attributes = attributes
+                self.abuse = abuse
+            }
+            package enum CodingKeys: String, CodingKey {
+                case sessionId
+                case startedAt
+                case lastActivityAt
+                case pages
+                case engagements
+                case notShown
+                case attributes
+                case abuse
             }
         }
         /// - Remark: Generated from `#/components/schemas/Caps`.

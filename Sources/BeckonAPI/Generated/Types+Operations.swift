@@ -3786,6 +3786,479 @@ package enum Operations {
             }
         }
     }
+    /// A visitor's history within the account's retention (scope visit:read)
+    ///
+    /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/visitors/{visitorId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)`.
+    package enum GetVisitorHistory {
+        package static let id: Swift.String = "getVisitorHistory"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/GET/path/visitorId`.
+                package var visitorId: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - visitorId:
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    visitorId: Swift.String
+                ) {
+                    self.accountId = accountId
+                    self.visitorId = visitorId
+                }
+            }
+            package var path: Operations.GetVisitorHistory.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetVisitorHistory.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetVisitorHistory.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.GetVisitorHistory.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.GetVisitorHistory.Input.Path,
+                headers: Operations.GetVisitorHistory.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.VisitorHistory)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.VisitorHistory {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.GetVisitorHistory.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.GetVisitorHistory.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The history.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetVisitorHistory.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.GetVisitorHistory.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in this account (internalCode 12).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Erase a visitor (scope admin)
+    ///
+    /// Removes the visitor's live visit from memory, every journal event of the visitor and the reported attributes stored for custom reports; appends an audit record that names no visitor. Hourly funnel rollups keep their counts, which name nobody (a `beckon reports rebuild` recounts without the visitor). The brand APIs no longer know the visit.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/visitors/{visitorId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)`.
+    package enum EraseVisitor {
+        package static let id: Swift.String = "eraseVisitor"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/path/visitorId`.
+                package var visitorId: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - visitorId:
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    visitorId: Swift.String
+                ) {
+                    self.accountId = accountId
+                    self.visitorId = visitorId
+                }
+            }
+            package var path: Operations.EraseVisitor.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.EraseVisitor.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.EraseVisitor.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.EraseVisitor.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.EraseVisitor.Input.Path,
+                headers: Operations.EraseVisitor.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/responses/200/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/responses/200/content/json/erasedEvents`.
+                        package var erasedEvents: Swift.Int
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - erasedEvents:
+                        package init(erasedEvents: Swift.Int) {
+                            self.erasedEvents = erasedEvents
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case erasedEvents
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/visitors/{visitorId}/DELETE/responses/200/content/application\/json`.
+                    case json(Operations.EraseVisitor.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.EraseVisitor.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.EraseVisitor.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.EraseVisitor.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Erased.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.EraseVisitor.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.EraseVisitor.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in this account (internalCode 12).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// The account's console users (scope admin)
     ///
     /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/users`.
@@ -4882,6 +5355,884 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Blocked visitors and numbers (scope reports:read)
+    ///
+    /// Blocks that hold now, oldest id first; `all=1` includes lifted and expired ones.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/abuse/blocks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)`.
+    package enum ListAbuseBlocks {
+        package static let id: Swift.String = "listAbuseBlocks"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.ListAbuseBlocks.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/query/all`.
+                @frozen package enum AllPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _0 = "0"
+                    case _1 = "1"
+                    case _true = "true"
+                    case _false = "false"
+                }
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/query/all`.
+                package var all: Operations.ListAbuseBlocks.Input.Query.AllPayload?
+                /// nextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/query/cursor`.
+                package var cursor: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/query/limit`.
+                package var limit: Swift.Int?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - all:
+                ///   - cursor: nextCursor of the previous page
+                ///   - limit:
+                package init(
+                    all: Operations.ListAbuseBlocks.Input.Query.AllPayload? = nil,
+                    cursor: Swift.String? = nil,
+                    limit: Swift.Int? = nil
+                ) {
+                    self.all = all
+                    self.cursor = cursor
+                    self.limit = limit
+                }
+            }
+            package var query: Operations.ListAbuseBlocks.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListAbuseBlocks.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListAbuseBlocks.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ListAbuseBlocks.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.ListAbuseBlocks.Input.Path,
+                query: Operations.ListAbuseBlocks.Input.Query = .init(),
+                headers: Operations.ListAbuseBlocks.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/responses/200/content/json`.
+                    package struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/responses/200/content/json/items`.
+                        package var items: [Components.Schemas.AbuseBlock]
+                        /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/responses/200/content/json/nextCursor`.
+                        package var nextCursor: Swift.String?
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - items:
+                        ///   - nextCursor:
+                        package init(
+                            items: [Components.Schemas.AbuseBlock],
+                            nextCursor: Swift.String? = nil
+                        ) {
+                            self.items = items
+                            self.nextCursor = nextCursor
+                        }
+                        package enum CodingKeys: String, CodingKey {
+                            case items
+                            case nextCursor
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListAbuseBlocks.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Operations.ListAbuseBlocks.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ListAbuseBlocks.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ListAbuseBlocks.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// A page of blocks.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListAbuseBlocks.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ListAbuseBlocks.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Lift a block (scope campaigns:write); journaled with who lifted it
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/abuse/blocks/{blockId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)`.
+    package enum LiftAbuseBlock {
+        package static let id: Swift.String = "liftAbuseBlock"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/{blockId}/DELETE/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/{blockId}/DELETE/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/{blockId}/DELETE/path/blockId`.
+                package var blockId: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - blockId:
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    blockId: Swift.String
+                ) {
+                    self.accountId = accountId
+                    self.blockId = blockId
+                }
+            }
+            package var path: Operations.LiftAbuseBlock.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/{blockId}/DELETE/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LiftAbuseBlock.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.LiftAbuseBlock.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.LiftAbuseBlock.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.LiftAbuseBlock.Input.Path,
+                headers: Operations.LiftAbuseBlock.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/{blockId}/DELETE/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocks/{blockId}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.AbuseBlock)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.AbuseBlock {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.LiftAbuseBlock.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.LiftAbuseBlock.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The lifted block.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.LiftAbuseBlock.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.LiftAbuseBlock.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in this account (internalCode 12).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Block a number for good, e.g. a person who asked never to be called (scope campaigns:write)
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/blocked-numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)`.
+    package enum BlockNumber {
+        package static let id: Swift.String = "blockNumber"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.BlockNumber.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.BlockNumber.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.BlockNumber.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.BlockNumber.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.BlockedNumberRequest)
+            }
+            package var body: Operations.BlockNumber.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.BlockNumber.Input.Path,
+                headers: Operations.BlockNumber.Input.Headers = .init(),
+                body: Operations.BlockNumber.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/responses/201/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.AbuseBlock)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.AbuseBlock {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.BlockNumber.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.BlockNumber.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// Blocked (the number itself is not answered back).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.BlockNumber.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            package var created: Operations.BlockNumber.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            package struct Conflict: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/responses/409/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/blocked-numbers/POST/responses/409/content/application\/json`.
+                    case json(Components.Schemas._Error)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas._Error {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.BlockNumber.Output.Conflict.Body
+                /// Creates a new `Conflict`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.BlockNumber.Output.Conflict.Body) {
+                    self.body = body
+                }
+            }
+            /// The number is blocked already.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Operations.BlockNumber.Output.Conflict)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            package var conflict: Operations.BlockNumber.Output.Conflict {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Add a new secret for hashing phone numbers (scope admin); older hashes still match
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/number-key/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)`.
+    package enum RotateNumberKey {
+        package static let id: Swift.String = "rotateNumberKey"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/number-key/rotate/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/number-key/rotate/POST/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.RotateNumberKey.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/abuse/number-key/rotate/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RotateNumberKey.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RotateNumberKey.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.RotateNumberKey.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.RotateNumberKey.Input.Path,
+                headers: Operations.RotateNumberKey.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct NoContent: Sendable, Hashable {
+                /// Creates a new `NoContent`.
+                package init() {}
+            }
+            /// Rotated.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            case noContent(Operations.RotateNumberKey.Output.NoContent)
+            /// Rotated.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)/responses/204`.
+            ///
+            /// HTTP response code: `204 noContent`.
+            package static var noContent: Self {
+                .noContent(.init())
+            }
+            /// The associated value of the enum case if `self` is `.noContent`.
+            ///
+            /// - Throws: An error if `self` is not `.noContent`.
+            /// - SeeAlso: `.noContent`.
+            package var noContent: Operations.RotateNumberKey.Output.NoContent {
+                get throws {
+                    switch self {
+                    case let .noContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "noContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
                             response: self
                         )
                     }

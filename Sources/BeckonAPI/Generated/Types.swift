@@ -103,6 +103,20 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate/post(duplicateEngagement)`.
     func duplicateEngagement(_ input: Operations.DuplicateEngagement.Input) async throws -> Operations.DuplicateEngagement.Output
+    /// A visitor's history within the account's retention (scope visit:read)
+    ///
+    /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/visitors/{visitorId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)`.
+    func getVisitorHistory(_ input: Operations.GetVisitorHistory.Input) async throws -> Operations.GetVisitorHistory.Output
+    /// Erase a visitor (scope admin)
+    ///
+    /// Removes the visitor's live visit from memory, every journal event of the visitor and the reported attributes stored for custom reports; appends an audit record that names no visitor. Hourly funnel rollups keep their counts, which name nobody (a `beckon reports rebuild` recounts without the visitor). The brand APIs no longer know the visit.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/visitors/{visitorId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)`.
+    func eraseVisitor(_ input: Operations.EraseVisitor.Input) async throws -> Operations.EraseVisitor.Output
     /// The account's console users (scope admin)
     ///
     /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/users`.
@@ -123,6 +137,28 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/users/{userId}`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/users/{userId}/delete(deleteUser)`.
     func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output
+    /// Blocked visitors and numbers (scope reports:read)
+    ///
+    /// Blocks that hold now, oldest id first; `all=1` includes lifted and expired ones.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/abuse/blocks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)`.
+    func listAbuseBlocks(_ input: Operations.ListAbuseBlocks.Input) async throws -> Operations.ListAbuseBlocks.Output
+    /// Lift a block (scope campaigns:write); journaled with who lifted it
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/abuse/blocks/{blockId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)`.
+    func liftAbuseBlock(_ input: Operations.LiftAbuseBlock.Input) async throws -> Operations.LiftAbuseBlock.Output
+    /// Block a number for good, e.g. a person who asked never to be called (scope campaigns:write)
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/blocked-numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)`.
+    func blockNumber(_ input: Operations.BlockNumber.Input) async throws -> Operations.BlockNumber.Output
+    /// Add a new secret for hashing phone numbers (scope admin); older hashes still match
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/number-key/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)`.
+    func rotateNumberKey(_ input: Operations.RotateNumberKey.Input) async throws -> Operations.RotateNumberKey.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -359,6 +395,36 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// A visitor's history within the account's retention (scope visit:read)
+    ///
+    /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/visitors/{visitorId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/get(getVisitorHistory)`.
+    package func getVisitorHistory(
+        path: Operations.GetVisitorHistory.Input.Path,
+        headers: Operations.GetVisitorHistory.Input.Headers = .init()
+    ) async throws -> Operations.GetVisitorHistory.Output {
+        try await getVisitorHistory(Operations.GetVisitorHistory.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Erase a visitor (scope admin)
+    ///
+    /// Removes the visitor's live visit from memory, every journal event of the visitor and the reported attributes stored for custom reports; appends an audit record that names no visitor. Hourly funnel rollups keep their counts, which name nobody (a `beckon reports rebuild` recounts without the visitor). The brand APIs no longer know the visit.
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/visitors/{visitorId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)`.
+    package func eraseVisitor(
+        path: Operations.EraseVisitor.Input.Path,
+        headers: Operations.EraseVisitor.Input.Headers = .init()
+    ) async throws -> Operations.EraseVisitor.Output {
+        try await eraseVisitor(Operations.EraseVisitor.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// The account's console users (scope admin)
     ///
     /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/users`.
@@ -413,6 +479,64 @@ extension APIProtocol {
         headers: Operations.DeleteUser.Input.Headers = .init()
     ) async throws -> Operations.DeleteUser.Output {
         try await deleteUser(Operations.DeleteUser.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Blocked visitors and numbers (scope reports:read)
+    ///
+    /// Blocks that hold now, oldest id first; `all=1` includes lifted and expired ones.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/abuse/blocks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/get(listAbuseBlocks)`.
+    package func listAbuseBlocks(
+        path: Operations.ListAbuseBlocks.Input.Path,
+        query: Operations.ListAbuseBlocks.Input.Query = .init(),
+        headers: Operations.ListAbuseBlocks.Input.Headers = .init()
+    ) async throws -> Operations.ListAbuseBlocks.Output {
+        try await listAbuseBlocks(Operations.ListAbuseBlocks.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Lift a block (scope campaigns:write); journaled with who lifted it
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/abuse/blocks/{blockId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocks/{blockId}/delete(liftAbuseBlock)`.
+    package func liftAbuseBlock(
+        path: Operations.LiftAbuseBlock.Input.Path,
+        headers: Operations.LiftAbuseBlock.Input.Headers = .init()
+    ) async throws -> Operations.LiftAbuseBlock.Output {
+        try await liftAbuseBlock(Operations.LiftAbuseBlock.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Block a number for good, e.g. a person who asked never to be called (scope campaigns:write)
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/blocked-numbers`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)`.
+    package func blockNumber(
+        path: Operations.BlockNumber.Input.Path,
+        headers: Operations.BlockNumber.Input.Headers = .init(),
+        body: Operations.BlockNumber.Input.Body
+    ) async throws -> Operations.BlockNumber.Output {
+        try await blockNumber(Operations.BlockNumber.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add a new secret for hashing phone numbers (scope admin); older hashes still match
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/number-key/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)`.
+    package func rotateNumberKey(
+        path: Operations.RotateNumberKey.Input.Path,
+        headers: Operations.RotateNumberKey.Input.Headers = .init()
+    ) async throws -> Operations.RotateNumberKey.Output {
+        try await rotateNumberKey(Operations.RotateNumberKey.Input(
             path: path,
             headers: headers
         ))

@@ -120,3 +120,16 @@ public enum TimeZoneCountry {
     /// `US` for `America/New_York`; nil for `UTC` and zones of no country.
     public static func country(of timeZone: String) -> String? { table[timeZone] }
 }
+
+extension PhoneNumber {
+    /// A number from a request's `field`: at most 40 characters, E.164 or national; a refusal
+    /// names the field and why.
+    public init(input text: String, field: String = "phoneNumber") throws {
+        guard text.utf8.count <= 40 else { throw BeckonError.invalidInput(field: field, reason: "longer than 40 characters") }
+        do {
+            try self.init(text)
+        } catch {
+            throw BeckonError.invalidInput(field: field, reason: error.description)
+        }
+    }
+}

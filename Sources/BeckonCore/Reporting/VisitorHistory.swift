@@ -3,21 +3,21 @@ public import Foundation
 /// One visitor's history from the journal (SPEC §8a `visitors/{id}`, §11): visits with their
 /// pages, the engagements offered with display, click and call statuses, and the attributes
 /// reported — including Click to Call, which LiveEngage's own history hides.
-public struct VisitorHistory: Encodable, Sendable, Equatable {
-    public struct Page: Encodable, Sendable, Equatable {
+public struct VisitorHistory: Sendable, Equatable {
+    public struct Page: Sendable, Equatable {
         public var pageId: String
         public var url: String
         public var title: String?
         public var at: Date
     }
 
-    public struct CallStatusEntry: Encodable, Sendable, Equatable {
+    public struct CallStatusEntry: Sendable, Equatable {
         public var status: String
         public var disposition: String?
         public var at: Date
     }
 
-    public struct EngagementEntry: Encodable, Sendable, Equatable {
+    public struct EngagementEntry: Sendable, Equatable {
         public var campaignId: Int64
         public var engagementId: Int64
         public var revision: Int
@@ -31,21 +31,21 @@ public struct VisitorHistory: Encodable, Sendable, Equatable {
         public var callStatuses: [CallStatusEntry] = []
     }
 
-    public struct NotShown: Encodable, Sendable, Equatable {
+    public struct NotShown: Sendable, Equatable {
         public var campaignId: Int64
         public var engagementId: Int64
         public var reason: String
         public var at: Date
     }
 
-    public struct AttributeEntry: Encodable, Sendable, Equatable {
+    public struct AttributeEntry: Sendable, Equatable {
         public var type: String
         public var source: String
         public var at: Date
     }
 
     /// What the abuse defences did in the visit (refused clicks, dial authorizations, blocks).
-    public struct AbuseEntry: Encodable, Sendable, Equatable {
+    public struct AbuseEntry: Sendable, Equatable {
         public var action: String
         public var reason: String?
         public var contextId: String?
@@ -53,7 +53,7 @@ public struct VisitorHistory: Encodable, Sendable, Equatable {
         public var at: Date
     }
 
-    public struct Visit: Encodable, Sendable, Equatable {
+    public struct Visit: Sendable, Equatable {
         public var sessionId: String
         public var startedAt: Date
         public var lastActivityAt: Date

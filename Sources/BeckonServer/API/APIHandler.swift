@@ -12,6 +12,8 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let storage: Storage
     let provisioning: Provisioning
+    let abuseBlocks: AbuseBlocks
+    let erasure: VisitorErasure
     let clock: any WallClock
 
     /// How the generated code reads and writes JSON: ISO 8601 dates and sorted keys, as every

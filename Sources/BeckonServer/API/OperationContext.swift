@@ -1,6 +1,7 @@
 import BeckonCore
 import Foundation
 import Hummingbird
+import Logging
 import NIOFoundationCompat
 
 /// What a generated handler knows of its request beyond its typed input, for the length of one
@@ -25,6 +26,9 @@ struct OperationContext: Sendable {
         guard let current else { throw BeckonError.unauthorized("authentication required") }
         return try current.context.requireAuthenticated()
     }
+
+    /// The request's logger (with its request id).
+    static var logger: Logger { current?.context.logger ?? Logger(label: "beckon.api") }
 
     /// The body as a JSON object. The generated decoder has already checked it against the
     /// document, so this reads what it accepted.

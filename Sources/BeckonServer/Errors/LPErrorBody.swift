@@ -132,6 +132,8 @@ struct ErrorAnswer {
         case let decoding as DecodingError:
             if let parameter = Self.malformedPathParameter(decoding, error.requestMetadata.pathParameters) {
                 self.init(BeckonError.invalidInput(field: parameter, reason: "must be a positive integer"))
+            } else if let refusal = Self.malformedQueryParameter(decoding, query: request.uri.queryParameters) {
+                self.init(refusal)
             } else {
                 self.init(BeckonError(decoding: decoding))
             }
@@ -151,6 +153,23 @@ struct ErrorAnswer {
             type == Int64.self || type == Int.self
         else { return nil }
         return parameters.keys.sorted().first { name in name != "accountId" && Int64(parameters[name] ?? "").map { $0 > 0 } != true }
+    }
+
+    /// The query parameter a failure to decode came from, named (the runtime's query decoder
+    /// names none): the one holding the refused enum value, or the first integer that is not one.
+    private static func malformedQueryParameter(_ error: DecodingError, query: some Collection<(key: Substring, value: Substring)>) -> BeckonError? {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            guard let value = BeckonError.refusedValue(context.debugDescription),
+                let item = query.first(where: { $0.value == value })
+            else { return nil }
+            return .invalidInput(field: String(item.key), reason: "unknown value '\(value.prefix(64))'")
+        case .typeMismatch(let type, let context) where context.codingPath.isEmpty && (type == Int.self || type == Int64.self):
+            guard let item = query.first(where: { Int64($0.value) == nil }) else { return nil }
+            return .invalidInput(field: String(item.key), reason: "must be an integer")
+        default:
+            return nil
+        }
     }
 
     private init(httpError: HTTPError, request: Request) {

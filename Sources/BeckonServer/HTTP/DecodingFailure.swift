@@ -28,7 +28,7 @@ extension BeckonError {
     }
 
     /// The value in Foundation's "Cannot initialize Scope from invalid String value root".
-    private static func refusedValue(_ description: String) -> Substring? {
+    static func refusedValue(_ description: String) -> Substring? {
         guard description.hasPrefix("Cannot initialize"), let range = description.range(of: " value ") else { return nil }
         return description[range.upperBound...]
     }

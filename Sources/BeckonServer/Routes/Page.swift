@@ -31,14 +31,14 @@ struct Page {
         } else {
             after = 0
         }
-        if let limit {
-            guard (1...Self.maxSize).contains(limit) else {
-                throw BeckonError.invalidInput(field: "limit", reason: "must be 1 to \(Self.maxSize)")
-            }
-            self.limit = limit
-        } else {
-            self.limit = Self.defaultSize
-        }
+        self.limit = try Self.size(limit)
+    }
+
+    /// A page's size: `limit` when it is 1 … `maxSize`, the default when absent.
+    static func size(_ limit: Int?) throws -> Int {
+        guard let limit else { return defaultSize }
+        guard (1...maxSize).contains(limit) else { throw BeckonError.invalidInput(field: "limit", reason: "must be 1 to \(maxSize)") }
+        return limit
     }
 
     /// The next page's cursor when this page was full.
