@@ -169,12 +169,13 @@ public func buildRouter(
         abuseBlocks: AbuseBlocks(
             repository: dependencies.storage.abuse, hasher: dependencies.numberHasher, visits: dependencies.brandVisits,
             journal: dependencies.journal, clock: dependencies.clock),
-        erasure: dependencies.erasure, clock: dependencies.clock
+        erasure: dependencies.erasure,
+        reports: Reports(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock),
+        clock: dependencies.clock
     )
     .register(on: [("/api/v1/accounts/:accountId", generatedAccount)])
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
-    ReportRoutes(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock).register(on: account)
     // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is
     // not the key's is 422 where LivePerson documents it so (Validate Engagement, Engagement
     // Attributes; Beckon's brand APIs there follow), 404 on Visit Information.

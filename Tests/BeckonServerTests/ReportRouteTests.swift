@@ -143,6 +143,22 @@ func seedReportHistory(_ app: TestApp) async throws {
             let linked = try await client.call(
                 .get, "/api/v1/accounts/acme/reports/funnel?\(Self.november)&groupBy=campaign&format=csv", key: app.acmeAdmin)
             #expect(linked.text == response.text)
+            // format=json wins over the header; no header is JSON; other formats and types are refused.
+            let url = "/api/v1/accounts/acme/reports/funnel?\(Self.november)"
+            let json = try await client.execute(
+                uri: "\(url)&format=json", method: .get,
+                headers: [.authorization: "Bearer \(app.acmeAdmin.bearer)", .accept: "text/csv, application/json"])
+            #expect(json.headers[.contentType]?.hasPrefix("application/json") == true)
+            #expect(json.headers[.contentDisposition] == nil)
+            #expect(try await client.call(.get, url, key: app.acmeAdmin).headers[.contentType]?.hasPrefix("application/json") == true)
+            let xml = try await client.call(.get, "\(url)&format=xml", key: app.acmeAdmin)
+            #expect(xml.status == .badRequest && xml.text.contains("format"), "\(xml.text)")
+            let unacceptable = try await client.execute(
+                uri: url, method: .get, headers: [.authorization: "Bearer \(app.acmeAdmin.bearer)", .accept: "application/xml"])
+            #expect(unacceptable.status == .notAcceptable)
+            let abuse = try await client.call(.get, "/api/v1/accounts/acme/reports/abuse?\(Self.november)&format=csv", key: app.acmeAdmin)
+            #expect(abuse.headers[.contentDisposition]?.contains("abuse-2026-11-01-2026-11-30.csv") == true)
+            #expect(abuse.text.hasPrefix("day,clicksRefused."))
         }
     }
 

@@ -19,5 +19,10 @@ import struct Foundation.Data
 import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/headers` section of the OpenAPI document.
-    package enum Headers {}
+    package enum Headers {
+        /// With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+        ///
+        /// - Remark: Generated from `#/components/headers/ReportDownload`.
+        package typealias ReportDownload = Swift.String
+    }
 }

@@ -32,5 +32,20 @@ extension Components {
         package typealias Limit = Swift.Int
         /// - Remark: Generated from `#/components/parameters/AccountId`.
         package typealias AccountId = Swift.String
+        /// The first local day of the account's time zone (default six days before `to`).
+        ///
+        /// - Remark: Generated from `#/components/parameters/ReportFrom`.
+        package typealias ReportFrom = Swift.String
+        /// The last local day, inclusive (default today); a report covers at most 366 days.
+        ///
+        /// - Remark: Generated from `#/components/parameters/ReportTo`.
+        package typealias ReportTo = Swift.String
+        /// `csv` answers CSV, as `Accept: text/csv` does (for download links).
+        ///
+        /// - Remark: Generated from `#/components/parameters/ReportFormat`.
+        @frozen package enum ReportFormat: String, Codable, Hashable, Sendable, CaseIterable {
+            case json = "json"
+            case csv = "csv"
+        }
     }
 }

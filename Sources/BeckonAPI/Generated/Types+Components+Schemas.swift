@@ -771,6 +771,523 @@ extension Components {
                 case abuse
             }
         }
+        /// - Remark: Generated from `#/components/schemas/FunnelMetrics`.
+        package struct FunnelMetrics: Codable, Hashable, Sendable {
+            /// Monitored visits of the account.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/visits`.
+            package var visits: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/pageViews`.
+            package var pageViews: Swift.Int
+            /// Visits the campaign targeted (control group included).
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/prospects`.
+            package var prospects: Swift.Int
+            /// Visits with at least one engagement displayed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/exposed`.
+            package var exposed: Swift.Int
+            /// Displays
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/exposures`.
+            package var exposures: Swift.Int
+            /// Displays
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/engagementViews`.
+            package var engagementViews: Swift.Int
+            /// impAccepts
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/clicks`.
+            package var clicks: Swift.Int
+            /// Visits with at least one click.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/engaged`.
+            package var engaged: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/callsRequested`.
+            package var callsRequested: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/callsConnected`.
+            package var callsConnected: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/callsCompleted`.
+            package var callsCompleted: Swift.Int
+            /// The campaign's goal reached in visits it targeted.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/goalsReached`.
+            package var goalsReached: Swift.Int
+            /// Goals reached in a visit after an exposure in it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/conversions`.
+            package var conversions: Swift.Int
+            /// Goals in a later visit within the window after an exposure (first or last touch).
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/crossSessionConversions`.
+            package var crossSessionConversions: Swift.Int
+            /// The same after a click.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/crossSessionConversionsAfterEngagement`.
+            package var crossSessionConversionsAfterEngagement: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/controlGroupVisits`.
+            package var controlGroupVisits: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/controlGroupConversions`.
+            package var controlGroupConversions: Swift.Int
+            /// purchase.total of the converting purchases.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/revenue`.
+            package var revenue: Swift.Double
+            /// Conversion rate of exposed visits over the control group's, minus 1; null without control-group conversions.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/lift`.
+            package var lift: Components.Schemas.NullableNumber?
+            /// Visits in which a targeted engagement was not shown, by the decision's reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/notShown`.
+            package struct NotShownPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                package var additionalProperties: [String: Swift.Int]
+                /// Creates a new `NotShownPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Visits in which a targeted engagement was not shown, by the decision's reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/FunnelMetrics/notShown`.
+            package var notShown: Components.Schemas.FunnelMetrics.NotShownPayload
+            /// Creates a new `FunnelMetrics`.
+            ///
+            /// - Parameters:
+            ///   - visits: Monitored visits of the account.
+            ///   - pageViews:
+            ///   - prospects: Visits the campaign targeted (control group included).
+            ///   - exposed: Visits with at least one engagement displayed.
+            ///   - exposures: Displays
+            ///   - engagementViews: Displays
+            ///   - clicks: impAccepts
+            ///   - engaged: Visits with at least one click.
+            ///   - callsRequested:
+            ///   - callsConnected:
+            ///   - callsCompleted:
+            ///   - goalsReached: The campaign's goal reached in visits it targeted.
+            ///   - conversions: Goals reached in a visit after an exposure in it.
+            ///   - crossSessionConversions: Goals in a later visit within the window after an exposure (first or last touch).
+            ///   - crossSessionConversionsAfterEngagement: The same after a click.
+            ///   - controlGroupVisits:
+            ///   - controlGroupConversions:
+            ///   - revenue: purchase.total of the converting purchases.
+            ///   - lift: Conversion rate of exposed visits over the control group's, minus 1; null without control-group conversions.
+            ///   - notShown: Visits in which a targeted engagement was not shown, by the decision's reason.
+            package init(
+                visits: Swift.Int,
+                pageViews: Swift.Int,
+                prospects: Swift.Int,
+                exposed: Swift.Int,
+                exposures: Swift.Int,
+                engagementViews: Swift.Int,
+                clicks: Swift.Int,
+                engaged: Swift.Int,
+                callsRequested: Swift.Int,
+                callsConnected: Swift.Int,
+                callsCompleted: Swift.Int,
+                goalsReached: Swift.Int,
+                conversions: Swift.Int,
+                crossSessionConversions: Swift.Int,
+                crossSessionConversionsAfterEngagement: Swift.Int,
+                controlGroupVisits: Swift.Int,
+                controlGroupConversions: Swift.Int,
+                revenue: Swift.Double,
+                lift: Components.Schemas.NullableNumber? = nil,
+                notShown: Components.Schemas.FunnelMetrics.NotShownPayload
+            ) {
+                self.visits = visits
+                self.pageViews = pageViews
+                self.prospects = prospects
+                self.exposed = exposed
+                self.exposures = exposures
+                self.engagementViews = engagementViews
+                self.clicks = clicks
+                self.engaged = engaged
+                self.callsRequested = callsRequested
+                self.callsConnected = callsConnected
+                self.callsCompleted = callsCompleted
+                self.goalsReached = goalsReached
+                self.conversions = conversions
+                self.crossSessionConversions = crossSessionConversions
+                self.crossSessionConversionsAfterEngagement = crossSessionConversionsAfterEngagement
+                self.controlGroupVisits = controlGroupVisits
+                self.controlGroupConversions = controlGroupConversions
+                self.revenue = revenue
+                self.lift = lift
+                self.notShown = notShown
+            }
+            package enum CodingKeys: String, CodingKey {
+                case visits
+                case pageViews
+                case prospects
+                case exposed
+                case exposures
+                case engagementViews
+                case clicks
+                case engaged
+                case callsRequested
+                case callsConnected
+                case callsCompleted
+                case goalsReached
+                case conversions
+                case crossSessionConversions
+                case crossSessionConversionsAfterEngagement
+                case controlGroupVisits
+                case controlGroupConversions
+                case revenue
+                case lift
+                case notShown
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/FunnelReport`.
+        package struct FunnelReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/from`.
+            package var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/to`.
+            package var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/timeZone`.
+            package var timeZone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/groupBy`.
+            package var groupBy: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/FunnelReport/rows`.
+            package var rows: [Components.Schemas.FunnelRow]
+            /// Creates a new `FunnelReport`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - to:
+            ///   - timeZone:
+            ///   - groupBy:
+            ///   - rows:
+            package init(
+                from: Swift.String,
+                to: Swift.String,
+                timeZone: Swift.String,
+                groupBy: [Swift.String],
+                rows: [Components.Schemas.FunnelRow]
+            ) {
+                self.from = from
+                self.to = to
+                self.timeZone = timeZone
+                self.groupBy = groupBy
+                self.rows = rows
+            }
+            package enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case timeZone
+                case groupBy
+                case rows
+            }
+        }
+        /// One group of the funnel; only the dimensions grouped by are present.
+        ///
+        /// - Remark: Generated from `#/components/schemas/FunnelRow`.
+        package struct FunnelRow: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/day`.
+            package var day: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/hour`.
+            package var hour: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/campaignId`.
+            package var campaignId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/engagementId`.
+            package var engagementId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/revision`.
+            package var revision: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/placement`.
+            package var placement: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/FunnelRow/metrics`.
+            package var metrics: Components.Schemas.FunnelMetrics
+            /// Creates a new `FunnelRow`.
+            ///
+            /// - Parameters:
+            ///   - day:
+            ///   - hour:
+            ///   - campaignId:
+            ///   - engagementId:
+            ///   - revision:
+            ///   - placement:
+            ///   - metrics:
+            package init(
+                day: Swift.String? = nil,
+                hour: Swift.Int? = nil,
+                campaignId: Swift.Int64? = nil,
+                engagementId: Swift.Int64? = nil,
+                revision: Swift.Int? = nil,
+                placement: Swift.String? = nil,
+                metrics: Components.Schemas.FunnelMetrics
+            ) {
+                self.day = day
+                self.hour = hour
+                self.campaignId = campaignId
+                self.engagementId = engagementId
+                self.revision = revision
+                self.placement = placement
+                self.metrics = metrics
+            }
+            package enum CodingKeys: String, CodingKey {
+                case day
+                case hour
+                case campaignId
+                case engagementId
+                case revision
+                case placement
+                case metrics
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomReportRow`.
+        package struct CustomReportRow: Codable, Hashable, Sendable {
+            /// The grouping attribute's value; null where it was never reported. Left out of the total.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomReportRow/value`.
+            package var value: Components.Schemas.NullableText?
+            /// - Remark: Generated from `#/components/schemas/CustomReportRow/count`.
+            package var count: Swift.Int
+            /// With a sum or avg measure only; null where no report had a number at the path.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomReportRow/sum`.
+            package var sum: Components.Schemas.NullableNumber?
+            /// With a sum or avg measure only.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomReportRow/average`.
+            package var average: Components.Schemas.NullableNumber?
+            /// Creates a new `CustomReportRow`.
+            ///
+            /// - Parameters:
+            ///   - value: The grouping attribute's value; null where it was never reported. Left out of the total.
+            ///   - count:
+            ///   - sum: With a sum or avg measure only; null where no report had a number at the path.
+            ///   - average: With a sum or avg measure only.
+            package init(
+                value: Components.Schemas.NullableText? = nil,
+                count: Swift.Int,
+                sum: Components.Schemas.NullableNumber? = nil,
+                average: Components.Schemas.NullableNumber? = nil
+            ) {
+                self.value = value
+                self.count = count
+                self.sum = sum
+                self.average = average
+            }
+            package enum CodingKeys: String, CodingKey {
+                case value
+                case count
+                case sum
+                case average
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AbuseReport`.
+        package struct AbuseReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AbuseReport/from`.
+            package var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AbuseReport/to`.
+            package var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AbuseReport/timeZone`.
+            package var timeZone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AbuseReport/rows`.
+            package var rows: [Components.Schemas.AbuseReportDay]
+            /// Creates a new `AbuseReport`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - to:
+            ///   - timeZone:
+            ///   - rows:
+            package init(
+                from: Swift.String,
+                to: Swift.String,
+                timeZone: Swift.String,
+                rows: [Components.Schemas.AbuseReportDay]
+            ) {
+                self.from = from
+                self.to = to
+                self.timeZone = timeZone
+                self.rows = rows
+            }
+            package enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case timeZone
+                case rows
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AbuseReportDay`.
+        package struct AbuseReportDay: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/day`.
+            package var day: Swift.String
+            /// Refused clicks by reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/clicksRefused`.
+            package struct ClicksRefusedPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                package var additionalProperties: [String: Swift.Int]
+                /// Creates a new `ClicksRefusedPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Refused clicks by reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/clicksRefused`.
+            package var clicksRefused: Components.Schemas.AbuseReportDay.ClicksRefusedPayload
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/dialsAuthorized`.
+            package var dialsAuthorized: Swift.Int
+            /// Refused dial authorizations by reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/dialsRefused`.
+            package struct DialsRefusedPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                package var additionalProperties: [String: Swift.Int]
+                /// Creates a new `DialsRefusedPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Refused dial authorizations by reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/dialsRefused`.
+            package var dialsRefused: Components.Schemas.AbuseReportDay.DialsRefusedPayload
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/visitorsBlocked`.
+            package var visitorsBlocked: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/numbersBlocked`.
+            package var numbersBlocked: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AbuseReportDay/blocksLifted`.
+            package var blocksLifted: Swift.Int
+            /// Creates a new `AbuseReportDay`.
+            ///
+            /// - Parameters:
+            ///   - day:
+            ///   - clicksRefused: Refused clicks by reason.
+            ///   - dialsAuthorized:
+            ///   - dialsRefused: Refused dial authorizations by reason.
+            ///   - visitorsBlocked:
+            ///   - numbersBlocked:
+            ///   - blocksLifted:
+            package init(
+                day: Swift.String,
+                clicksRefused: Components.Schemas.AbuseReportDay.ClicksRefusedPayload,
+                dialsAuthorized: Swift.Int,
+                dialsRefused: Components.Schemas.AbuseReportDay.DialsRefusedPayload,
+                visitorsBlocked: Swift.Int,
+                numbersBlocked: Swift.Int,
+                blocksLifted: Swift.Int
+            ) {
+                self.day = day
+                self.clicksRefused = clicksRefused
+                self.dialsAuthorized = dialsAuthorized
+                self.dialsRefused = dialsRefused
+                self.visitorsBlocked = visitorsBlocked
+                self.numbersBlocked = numbersBlocked
+                self.blocksLifted = blocksLifted
+            }
+            package enum CodingKeys: String, CodingKey {
+                case day
+                case clicksRefused
+                case dialsAuthorized
+                case dialsRefused
+                case visitorsBlocked
+                case numbersBlocked
+                case blocksLifted
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NullableNumber`.
+        package typealias NullableNumber = ExplicitNull<Swift.Double>
+        /// - Remark: Generated from `#/components/schemas/NullableText`.
+        package typealias NullableText = ExplicitNull<Swift.String>
+        /// - Remark: Generated from `#/components/schemas/CustomReport`.
+        package struct CustomReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustomReport/from`.
+            package var from: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustomReport/to`.
+            package var to: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustomReport/timeZone`.
+            package var timeZone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustomReport/attribute`.
+            package var attribute: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CustomReport/measure`.
+            package var measure: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustomReport/filters`.
+            package var filters: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/CustomReport/campaignId`.
+            package var campaignId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/CustomReport/rows`.
+            package var rows: [Components.Schemas.CustomReportRow]
+            /// - Remark: Generated from `#/components/schemas/CustomReport/total`.
+            package var total: Components.Schemas.CustomReportRow
+            /// Creates a new `CustomReport`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - to:
+            ///   - timeZone:
+            ///   - attribute:
+            ///   - measure:
+            ///   - filters:
+            ///   - campaignId:
+            ///   - rows:
+            ///   - total:
+            package init(
+                from: Swift.String,
+                to: Swift.String,
+                timeZone: Swift.String,
+                attribute: Swift.String? = nil,
+                measure: Swift.String,
+                filters: [Swift.String],
+                campaignId: Swift.Int64? = nil,
+                rows: [Components.Schemas.CustomReportRow],
+                total: Components.Schemas.CustomReportRow
+            ) {
+                self.from = from
+                self.to = to
+                self.timeZone = timeZone
+                self.attribute = attribute
+                self.measure = measure
+                self.filters = filters
+                self.campaignId = campaignId
+                self.rows = rows
+                self.total = total
+            }
+            package enum CodingKeys: String, CodingKey {
+                case from
+                case to
+                case timeZone
+                case attribute
+                case measure
+                case filters
+                case campaignId
+                case rows
+                case total
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Caps`.
         package struct Caps: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Caps/mode`.

@@ -3786,6 +3786,626 @@ package enum Operations {
             }
         }
     }
+    /// The funnel (scope reports:read), from the hourly rollups in the account's time zone
+    ///
+    /// Visit counts (prospects, exposed, engaged, control group, not shown) are distinct visits at the row's level, counted in the hour they first happened. Campaign and engagement rows carry the account's visits and page views for the same days and hours. The current hour is live: the rollups catch up with the journal before the answer. JSON, or CSV with `Accept: text/csv` or `format=csv`.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/funnel`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)`.
+    package enum GetFunnelReport {
+        package static let id: Swift.String = "getFunnelReport"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.GetFunnelReport.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The first local day of the account's time zone (default six days before `to`).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/query/from`.
+                package var from: Components.Parameters.ReportFrom?
+                /// The last local day, inclusive (default today); a report covers at most 366 days.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/query/to`.
+                package var to: Components.Parameters.ReportTo?
+                /// Comma-separated dimensions: campaign, engagement, revision, placement, day, hour. Any of engagement, revision or placement reads engagement rows. Grouping by day alone lists every day of the range.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/query/groupBy`.
+                package var groupBy: Swift.String?
+                /// Only this campaign.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/query/campaignId`.
+                package var campaignId: Swift.Int64?
+                /// - Remark: Generated from `#/components/parameters/ReportFormat`.
+                @frozen package enum ReportFormat: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// `csv` answers CSV, as `Accept: text/csv` does (for download links).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/query/format`.
+                package var format: Components.Parameters.ReportFormat?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from: The first local day of the account's time zone (default six days before `to`).
+                ///   - to: The last local day, inclusive (default today); a report covers at most 366 days.
+                ///   - groupBy: Comma-separated dimensions: campaign, engagement, revision, placement, day, hour. Any of engagement, revision or placement reads engagement rows. Grouping by day alone lists every day of the range.
+                ///   - campaignId: Only this campaign.
+                ///   - format: `csv` answers CSV, as `Accept: text/csv` does (for download links).
+                package init(
+                    from: Components.Parameters.ReportFrom? = nil,
+                    to: Components.Parameters.ReportTo? = nil,
+                    groupBy: Swift.String? = nil,
+                    campaignId: Swift.Int64? = nil,
+                    format: Components.Parameters.ReportFormat? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.groupBy = groupBy
+                    self.campaignId = campaignId
+                    self.format = format
+                }
+            }
+            package var query: Operations.GetFunnelReport.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetFunnelReport.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetFunnelReport.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.GetFunnelReport.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.GetFunnelReport.Input.Path,
+                query: Operations.GetFunnelReport.Input.Query = .init(),
+                headers: Operations.GetFunnelReport.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/responses/200/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/responses/200/headers/Content-Disposition`.
+                    package var contentDisposition: Components.Headers.ReportDownload?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - contentDisposition: With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+                    package init(contentDisposition: Components.Headers.ReportDownload? = nil) {
+                        self.contentDisposition = contentDisposition
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.GetFunnelReport.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.FunnelReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.FunnelReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/funnel/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    package var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.GetFunnelReport.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.GetFunnelReport.Output.Ok.Headers = .init(),
+                    body: Operations.GetFunnelReport.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The funnel rows.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetFunnelReport.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.GetFunnelReport.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json,
+                    .csv
+                ]
+            }
+        }
+    }
+    /// A custom report over reported attributes (scope reports:read)
+    ///
+    /// Counts the latest report of each distinct thing of one SDE type per visit (a call per contextId for convStatus, a purchase per orderId, a lead per leadId, a service activity per serviceId, otherwise one per visit): the measure's type when it sums or averages, else the grouping attribute's, else the first filter's. A path of another type reads the visit's latest report of that type. Paths may leave out LivePerson's wrapper objects (`lead.topic` for `lead.lead.topic`, `ctmrinfo.ctype` for `ctmrinfo.info.ctype`).
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/custom`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)`.
+    package enum GetCustomReport {
+        package static let id: Swift.String = "getCustomReport"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.GetCustomReport.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The first local day of the account's time zone (default six days before `to`).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/from`.
+                package var from: Components.Parameters.ReportFrom?
+                /// The last local day, inclusive (default today); a report covers at most 366 days.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/to`.
+                package var to: Components.Parameters.ReportTo?
+                /// The attribute path to group by.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/attribute`.
+                package var attribute: Swift.String?
+                /// `count` (default), `sum:<path>` or `avg:<path>`.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/measure`.
+                package var measure: Swift.String?
+                /// `path=value` or `path!=value`; repeat for several (all must hold, at most 10).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/filter`.
+                package var filter: [Swift.String]?
+                /// Only visits in which this campaign's engagement was displayed.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/campaignId`.
+                package var campaignId: Swift.Int64?
+                /// - Remark: Generated from `#/components/parameters/ReportFormat`.
+                @frozen package enum ReportFormat: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// `csv` answers CSV, as `Accept: text/csv` does (for download links).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/query/format`.
+                package var format: Components.Parameters.ReportFormat?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from: The first local day of the account's time zone (default six days before `to`).
+                ///   - to: The last local day, inclusive (default today); a report covers at most 366 days.
+                ///   - attribute: The attribute path to group by.
+                ///   - measure: `count` (default), `sum:<path>` or `avg:<path>`.
+                ///   - filter: `path=value` or `path!=value`; repeat for several (all must hold, at most 10).
+                ///   - campaignId: Only visits in which this campaign's engagement was displayed.
+                ///   - format: `csv` answers CSV, as `Accept: text/csv` does (for download links).
+                package init(
+                    from: Components.Parameters.ReportFrom? = nil,
+                    to: Components.Parameters.ReportTo? = nil,
+                    attribute: Swift.String? = nil,
+                    measure: Swift.String? = nil,
+                    filter: [Swift.String]? = nil,
+                    campaignId: Swift.Int64? = nil,
+                    format: Components.Parameters.ReportFormat? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.attribute = attribute
+                    self.measure = measure
+                    self.filter = filter
+                    self.campaignId = campaignId
+                    self.format = format
+                }
+            }
+            package var query: Operations.GetCustomReport.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCustomReport.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCustomReport.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.GetCustomReport.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.GetCustomReport.Input.Path,
+                query: Operations.GetCustomReport.Input.Query = .init(),
+                headers: Operations.GetCustomReport.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/responses/200/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/responses/200/headers/Content-Disposition`.
+                    package var contentDisposition: Components.Headers.ReportDownload?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - contentDisposition: With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+                    package init(contentDisposition: Components.Headers.ReportDownload? = nil) {
+                        self.contentDisposition = contentDisposition
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.GetCustomReport.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CustomReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.CustomReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/custom/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    package var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.GetCustomReport.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.GetCustomReport.Output.Ok.Headers = .init(),
+                    body: Operations.GetCustomReport.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The groups, largest first.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetCustomReport.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.GetCustomReport.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json,
+                    .csv
+                ]
+            }
+        }
+    }
     /// A visitor's history within the account's retention (scope visit:read)
     ///
     /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
@@ -6265,6 +6885,293 @@ package enum Operations {
             package static var allCases: [Self] {
                 [
                     .json
+                ]
+            }
+        }
+    }
+    /// Refused clicks and dial authorizations by reason, per local day (scope reports:read)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/abuse`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)`.
+    package enum AbuseReport {
+        package static let id: Swift.String = "abuseReport"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.AbuseReport.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// The first local day of the account's time zone (default six days before `to`).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/query/from`.
+                package var from: Components.Parameters.ReportFrom?
+                /// The last local day, inclusive (default today); a report covers at most 366 days.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/query/to`.
+                package var to: Components.Parameters.ReportTo?
+                /// - Remark: Generated from `#/components/parameters/ReportFormat`.
+                @frozen package enum ReportFormat: String, Codable, Hashable, Sendable, CaseIterable {
+                    case json = "json"
+                    case csv = "csv"
+                }
+                /// `csv` answers CSV, as `Accept: text/csv` does (for download links).
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/query/format`.
+                package var format: Components.Parameters.ReportFormat?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - from: The first local day of the account's time zone (default six days before `to`).
+                ///   - to: The last local day, inclusive (default today); a report covers at most 366 days.
+                ///   - format: `csv` answers CSV, as `Accept: text/csv` does (for download links).
+                package init(
+                    from: Components.Parameters.ReportFrom? = nil,
+                    to: Components.Parameters.ReportTo? = nil,
+                    format: Components.Parameters.ReportFormat? = nil
+                ) {
+                    self.from = from
+                    self.to = to
+                    self.format = format
+                }
+            }
+            package var query: Operations.AbuseReport.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AbuseReport.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AbuseReport.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.AbuseReport.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.AbuseReport.Input.Path,
+                query: Operations.AbuseReport.Input.Query = .init(),
+                headers: Operations.AbuseReport.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/responses/200/headers`.
+                package struct Headers: Sendable, Hashable {
+                    /// With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+                    ///
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/responses/200/headers/Content-Disposition`.
+                    package var contentDisposition: Components.Headers.ReportDownload?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - contentDisposition: With CSV only: `attachment; filename="<report>-<from>-<to>.csv"`.
+                    package init(contentDisposition: Components.Headers.ReportDownload? = nil) {
+                        self.contentDisposition = contentDisposition
+                    }
+                }
+                /// Received HTTP response headers
+                package var headers: Operations.AbuseReport.Output.Ok.Headers
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.AbuseReport)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.AbuseReport {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "application/json",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/reports/abuse/GET/responses/200/content/text\/csv`.
+                    case csv(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.csv`.
+                    ///
+                    /// - Throws: An error if `self` is not `.csv`.
+                    /// - SeeAlso: `.csv`.
+                    package var csv: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .csv(body):
+                                return body
+                            default:
+                                try throwUnexpectedResponseBody(
+                                    expectedContent: "text/csv",
+                                    body: self
+                                )
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.AbuseReport.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                package init(
+                    headers: Operations.AbuseReport.Output.Ok.Headers = .init(),
+                    body: Operations.AbuseReport.Output.Ok.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// One row per day of the range (CSV with `Accept: text/csv` or `format=csv`).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.AbuseReport.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.AbuseReport.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case csv
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "text/csv":
+                    self = .csv
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .csv:
+                    return "text/csv"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json,
+                    .csv
                 ]
             }
         }

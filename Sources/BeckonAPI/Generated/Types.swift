@@ -103,6 +103,20 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate/post(duplicateEngagement)`.
     func duplicateEngagement(_ input: Operations.DuplicateEngagement.Input) async throws -> Operations.DuplicateEngagement.Output
+    /// The funnel (scope reports:read), from the hourly rollups in the account's time zone
+    ///
+    /// Visit counts (prospects, exposed, engaged, control group, not shown) are distinct visits at the row's level, counted in the hour they first happened. Campaign and engagement rows carry the account's visits and page views for the same days and hours. The current hour is live: the rollups catch up with the journal before the answer. JSON, or CSV with `Accept: text/csv` or `format=csv`.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/funnel`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)`.
+    func getFunnelReport(_ input: Operations.GetFunnelReport.Input) async throws -> Operations.GetFunnelReport.Output
+    /// A custom report over reported attributes (scope reports:read)
+    ///
+    /// Counts the latest report of each distinct thing of one SDE type per visit (a call per contextId for convStatus, a purchase per orderId, a lead per leadId, a service activity per serviceId, otherwise one per visit): the measure's type when it sums or averages, else the grouping attribute's, else the first filter's. A path of another type reads the visit's latest report of that type. Paths may leave out LivePerson's wrapper objects (`lead.topic` for `lead.lead.topic`, `ctmrinfo.ctype` for `ctmrinfo.info.ctype`).
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/custom`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)`.
+    func getCustomReport(_ input: Operations.GetCustomReport.Input) async throws -> Operations.GetCustomReport.Output
     /// A visitor's history within the account's retention (scope visit:read)
     ///
     /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
@@ -159,6 +173,11 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/abuse/number-key/rotate`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/number-key/rotate/post(rotateNumberKey)`.
     func rotateNumberKey(_ input: Operations.RotateNumberKey.Input) async throws -> Operations.RotateNumberKey.Output
+    /// Refused clicks and dial authorizations by reason, per local day (scope reports:read)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/abuse`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)`.
+    func abuseReport(_ input: Operations.AbuseReport.Input) async throws -> Operations.AbuseReport.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -395,6 +414,40 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// The funnel (scope reports:read), from the hourly rollups in the account's time zone
+    ///
+    /// Visit counts (prospects, exposed, engaged, control group, not shown) are distinct visits at the row's level, counted in the hour they first happened. Campaign and engagement rows carry the account's visits and page views for the same days and hours. The current hour is live: the rollups catch up with the journal before the answer. JSON, or CSV with `Accept: text/csv` or `format=csv`.
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/funnel`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/funnel/get(getFunnelReport)`.
+    package func getFunnelReport(
+        path: Operations.GetFunnelReport.Input.Path,
+        query: Operations.GetFunnelReport.Input.Query = .init(),
+        headers: Operations.GetFunnelReport.Input.Headers = .init()
+    ) async throws -> Operations.GetFunnelReport.Output {
+        try await getFunnelReport(Operations.GetFunnelReport.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A custom report over reported attributes (scope reports:read)
+    ///
+    /// Counts the latest report of each distinct thing of one SDE type per visit (a call per contextId for convStatus, a purchase per orderId, a lead per leadId, a service activity per serviceId, otherwise one per visit): the measure's type when it sums or averages, else the grouping attribute's, else the first filter's. A path of another type reads the visit's latest report of that type. Paths may leave out LivePerson's wrapper objects (`lead.topic` for `lead.lead.topic`, `ctmrinfo.ctype` for `ctmrinfo.info.ctype`).
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/custom`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)`.
+    package func getCustomReport(
+        path: Operations.GetCustomReport.Input.Path,
+        query: Operations.GetCustomReport.Input.Query = .init(),
+        headers: Operations.GetCustomReport.Input.Headers = .init()
+    ) async throws -> Operations.GetCustomReport.Output {
+        try await getCustomReport(Operations.GetCustomReport.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
     /// A visitor's history within the account's retention (scope visit:read)
     ///
     /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
@@ -538,6 +591,21 @@ extension APIProtocol {
     ) async throws -> Operations.RotateNumberKey.Output {
         try await rotateNumberKey(Operations.RotateNumberKey.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// Refused clicks and dial authorizations by reason, per local day (scope reports:read)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/abuse`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/abuse/get(abuseReport)`.
+    package func abuseReport(
+        path: Operations.AbuseReport.Input.Path,
+        query: Operations.AbuseReport.Input.Query = .init(),
+        headers: Operations.AbuseReport.Input.Headers = .init()
+    ) async throws -> Operations.AbuseReport.Output {
+        try await abuseReport(Operations.AbuseReport.Input(
+            path: path,
+            query: query,
             headers: headers
         ))
     }

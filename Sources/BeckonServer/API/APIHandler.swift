@@ -14,6 +14,7 @@ struct APIHandler: APIProtocol {
     let provisioning: Provisioning
     let abuseBlocks: AbuseBlocks
     let erasure: VisitorErasure
+    let reports: Reports
     let clock: any WallClock
 
     /// How the generated code reads and writes JSON: ISO 8601 dates and sorted keys, as every

@@ -1,17 +1,28 @@
 import BeckonCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOFoundationCompat
+import Synchronization
 
 /// What a generated handler knows of its request beyond its typed input, for the length of one
 /// request: the principal the authenticator found, the body's bytes (a JSON Merge Patch is
 /// applied to them, since a decoded optional cannot tell `null` from absent) and the query (a
-/// preview's placeholders are any names). The middleware in front of the generated routes binds it.
+/// preview's placeholders are any names), its raw `Accept` header, and headers a handler adds to
+/// the response beyond the document's typed ones. The middleware in front of the generated routes
+/// binds it.
 struct OperationContext: Sendable {
     var context: AppRequestContext
     var body: ByteBuffer
     var query: [(name: String, value: String)]
+    var accept: String?
+    var responseHeaders = ResponseHeaders()
+
+    /// Headers collected for the response while the handler runs.
+    final class ResponseHeaders: Sendable {
+        let fields = Mutex(HTTPFields())
+    }
 
     @TaskLocal static var current: OperationContext?
 
@@ -29,6 +40,19 @@ struct OperationContext: Sendable {
 
     /// The request's logger (with its request id).
     static var logger: Logger { current?.context.logger ?? Logger(label: "beckon.api") }
+
+    /// Whether the request's `Accept` header names `mediaType` (the generated input lists every
+    /// type the operation offers when the header is absent, so it cannot tell).
+    static func accepts(_ mediaType: String) -> Bool {
+        current?.accept?.lowercased().contains(mediaType) ?? false
+    }
+
+    /// Sets `name` to `value` on the response, in place of any the generated code wrote: a header
+    /// it would encode differently (a file name in `Content-Disposition` would be
+    /// percent-encoded) or a parameter the document's media type leaves out (`charset`).
+    static func setResponseHeader(_ name: HTTPField.Name, _ value: String) {
+        current?.responseHeaders.fields.withLock { $0[name] = value }
+    }
 
     /// The body as a JSON object. The generated decoder has already checked it against the
     /// document, so this reads what it accepted.
@@ -51,8 +75,11 @@ struct OperationContextMiddleware: RouterMiddleware {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        return try await OperationContext.$current.withValue(.init(context: context, body: body, query: query)) {
+        let operation = OperationContext(context: context, body: body, query: query, accept: request.headers[.accept])
+        var response = try await OperationContext.$current.withValue(operation) {
             try await next(request, context)
         }
+        for field in operation.responseHeaders.fields.withLock({ $0 }) { response.headers[field.name] = field.value }
+        return response
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 
 /// RFC 4180 lines. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
 /// carriage return first) is prefixed with `'`: reported values come from web pages.
@@ -18,21 +17,5 @@ enum CSV {
 
     static func number(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 9e15 ? String(Int64(value)) : String(value)
-    }
-
-    /// Whether the client asked for CSV: `Accept: text/csv`, or `?format=csv` (for links).
-    static func wanted(_ request: Request) -> Bool {
-        if request.uri.queryParameters["format"] == "csv" { return true }
-        return request.headers[.accept]?.lowercased().contains("text/csv") ?? false
-    }
-
-    /// `text` as a download named `name`.
-    static func response(_ text: String, name: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
