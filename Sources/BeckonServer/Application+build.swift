@@ -153,17 +153,15 @@ public func buildRouter(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
         nonces: NonceRegistry(repository: dependencies.storage.authState), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
         trustForwardedFor: configuration.trustForwardedFor)
-    ConsoleRoutes(
-        storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
-        clock: dependencies.clock, assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory),
-        trustForwardedFor: configuration.trustForwardedFor, limits: limits
-    ).register(on: router)
+    ConsoleFileRoutes(assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory)).register(on: router)
     let account = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
     // The operations generated from docs/openapi.yaml, behind the same authenticator.
     let generatedAccount = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
         .add(middleware: OperationContextMiddleware())
+    // The console's sign-in: no authenticator (the handlers read the session cookie).
+    let consoleAPI = router.group("console/api").add(middleware: OperationContextMiddleware())
     try APIHandler(
         storage: dependencies.storage, provisioning: dependencies.provisioning,
         abuseBlocks: AbuseBlocks(
@@ -171,9 +169,14 @@ public func buildRouter(
             journal: dependencies.journal, clock: dependencies.clock),
         erasure: dependencies.erasure,
         reports: Reports(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock),
+        console: .init(
+            signIn: ConsoleSignIn(
+                storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
+                clock: dependencies.clock),
+            limits: limits, trustForwardedFor: configuration.trustForwardedFor),
         clock: dependencies.clock
     )
-    .register(on: [("/api/v1/accounts/:accountId", generatedAccount)])
+    .register(on: [("/api/v1/accounts/:accountId", generatedAccount), ("/console/api", consoleAPI)])
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
     // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is

@@ -417,6 +417,55 @@ extension Components {
                 case createdAt
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ConsoleSession`.
+        package struct ConsoleSession: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ConsoleSession/accountId`.
+            package var accountId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConsoleSession/email`.
+            package var email: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConsoleSession/role`.
+            package var role: Components.Schemas.ConsoleRole
+            /// What the role may do: admin → admin; campaignManager → campaigns:write, reports:read, visit:read; analyst → reports:read, visit:read.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConsoleSession/scopes`.
+            package var scopes: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/ConsoleSession/csrfToken`.
+            package var csrfToken: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConsoleSession/expiresAt`.
+            package var expiresAt: Foundation.Date
+            /// Creates a new `ConsoleSession`.
+            ///
+            /// - Parameters:
+            ///   - accountId:
+            ///   - email:
+            ///   - role:
+            ///   - scopes: What the role may do: admin → admin; campaignManager → campaigns:write, reports:read, visit:read; analyst → reports:read, visit:read.
+            ///   - csrfToken:
+            ///   - expiresAt:
+            package init(
+                accountId: Swift.String,
+                email: Swift.String,
+                role: Components.Schemas.ConsoleRole,
+                scopes: [Swift.String],
+                csrfToken: Swift.String,
+                expiresAt: Foundation.Date
+            ) {
+                self.accountId = accountId
+                self.email = email
+                self.role = role
+                self.scopes = scopes
+                self.csrfToken = csrfToken
+                self.expiresAt = expiresAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case accountId
+                case email
+                case role
+                case scopes
+                case csrfToken
+                case expiresAt
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/VisitorHistory`.
         package struct VisitorHistory: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/VisitorHistory/visitorId`.

@@ -131,6 +131,23 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/visitors/{visitorId}`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/visitors/{visitorId}/delete(eraseVisitor)`.
     func eraseVisitor(_ input: Operations.EraseVisitor.Input) async throws -> Operations.EraseVisitor.Output
+    /// The signed-in console user, from the session cookie
+    ///
+    /// - Remark: HTTP `GET /console/api/session`.
+    /// - Remark: Generated from `#/paths//console/api/session/get(getConsoleSession)`.
+    func getConsoleSession(_ input: Operations.GetConsoleSession.Input) async throws -> Operations.GetConsoleSession.Output
+    /// Sign in with email and password
+    ///
+    /// Sets the `beckon_session` cookie (HttpOnly, SameSite=Lax, Secure except over plain http on localhost). Five failures for one email (twenty from one address) within 15 minutes lock further attempts for 15 minutes (429 with Retry-After). A browser request from another origin is refused (403).
+    ///
+    /// - Remark: HTTP `POST /console/api/session`.
+    /// - Remark: Generated from `#/paths//console/api/session/post(signIn)`.
+    func signIn(_ input: Operations.SignIn.Input) async throws -> Operations.SignIn.Output
+    /// Sign out (needs X-CSRF-Token)
+    ///
+    /// - Remark: HTTP `DELETE /console/api/session`.
+    /// - Remark: Generated from `#/paths//console/api/session/delete(signOut)`.
+    func signOut(_ input: Operations.SignOut.Input) async throws -> Operations.SignOut.Output
     /// The account's console users (scope admin)
     ///
     /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/users`.
@@ -477,6 +494,35 @@ extension APIProtocol {
             path: path,
             headers: headers
         ))
+    }
+    /// The signed-in console user, from the session cookie
+    ///
+    /// - Remark: HTTP `GET /console/api/session`.
+    /// - Remark: Generated from `#/paths//console/api/session/get(getConsoleSession)`.
+    package func getConsoleSession(headers: Operations.GetConsoleSession.Input.Headers = .init()) async throws -> Operations.GetConsoleSession.Output {
+        try await getConsoleSession(Operations.GetConsoleSession.Input(headers: headers))
+    }
+    /// Sign in with email and password
+    ///
+    /// Sets the `beckon_session` cookie (HttpOnly, SameSite=Lax, Secure except over plain http on localhost). Five failures for one email (twenty from one address) within 15 minutes lock further attempts for 15 minutes (429 with Retry-After). A browser request from another origin is refused (403).
+    ///
+    /// - Remark: HTTP `POST /console/api/session`.
+    /// - Remark: Generated from `#/paths//console/api/session/post(signIn)`.
+    package func signIn(
+        headers: Operations.SignIn.Input.Headers = .init(),
+        body: Operations.SignIn.Input.Body
+    ) async throws -> Operations.SignIn.Output {
+        try await signIn(Operations.SignIn.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Sign out (needs X-CSRF-Token)
+    ///
+    /// - Remark: HTTP `DELETE /console/api/session`.
+    /// - Remark: Generated from `#/paths//console/api/session/delete(signOut)`.
+    package func signOut(headers: Operations.SignOut.Input.Headers = .init()) async throws -> Operations.SignOut.Output {
+        try await signOut(Operations.SignOut.Input(headers: headers))
     }
     /// The account's console users (scope admin)
     ///

@@ -15,6 +15,7 @@ struct APIHandler: APIProtocol {
     let abuseBlocks: AbuseBlocks
     let erasure: VisitorErasure
     let reports: Reports
+    let console: Console
     let clock: any WallClock
 
     /// How the generated code reads and writes JSON: ISO 8601 dates and sorted keys, as every

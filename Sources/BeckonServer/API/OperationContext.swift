@@ -7,16 +7,15 @@ import NIOFoundationCompat
 import Synchronization
 
 /// What a generated handler knows of its request beyond its typed input, for the length of one
-/// request: the principal the authenticator found, the body's bytes (a JSON Merge Patch is
-/// applied to them, since a decoded optional cannot tell `null` from absent) and the query (a
-/// preview's placeholders are any names), its raw `Accept` header, and headers a handler adds to
-/// the response beyond the document's typed ones. The middleware in front of the generated routes
+/// request: the principal the authenticator found, the request's head (cookies, the raw
+/// `Accept`, the client's address), the body's bytes (a JSON Merge Patch is applied to them,
+/// since a decoded optional cannot tell `null` from absent), and headers a handler adds to the
+/// response beyond the document's typed ones. The middleware in front of the generated routes
 /// binds it.
 struct OperationContext: Sendable {
     var context: AppRequestContext
+    var request: Request
     var body: ByteBuffer
-    var query: [(name: String, value: String)]
-    var accept: String?
     var responseHeaders = ResponseHeaders()
 
     /// Headers collected for the response while the handler runs.
@@ -25,6 +24,14 @@ struct OperationContext: Sendable {
     }
 
     @TaskLocal static var current: OperationContext?
+
+    /// The bound context; a generated route without the middleware is a wiring mistake (500).
+    static func bound() throws -> OperationContext {
+        guard let current else { throw Unbound() }
+        return current
+    }
+
+    struct Unbound: Error {}
 
     /// The principal, when it holds `scope` (or `admin`); otherwise 401 or 403.
     static func require(_ scope: Scope) throws -> Principal {
@@ -44,7 +51,7 @@ struct OperationContext: Sendable {
     /// Whether the request's `Accept` header names `mediaType` (the generated input lists every
     /// type the operation offers when the header is absent, so it cannot tell).
     static func accepts(_ mediaType: String) -> Bool {
-        current?.accept?.lowercased().contains(mediaType) ?? false
+        current?.request.headers[.accept]?.lowercased().contains(mediaType) ?? false
     }
 
     /// Sets `name` to `value` on the response, in place of any the generated code wrote: a header
@@ -74,8 +81,7 @@ struct OperationContextMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        let operation = OperationContext(context: context, body: body, query: query, accept: request.headers[.accept])
+        let operation = OperationContext(context: context, request: request, body: body)
         var response = try await OperationContext.$current.withValue(operation) {
             try await next(request, context)
         }

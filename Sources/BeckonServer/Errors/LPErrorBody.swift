@@ -77,6 +77,12 @@ struct ErrorAnswer {
                 status: .tooManyRequests, internalCode: LPInternalCode.badRequest,
                 message: "too many \(error.what) from this address; retry in \(error.retryAfterSeconds) s")
             headers[.retryAfter] = String(error.retryAfterSeconds)
+        case let error as ConsoleSignIn.Throttled:
+            let seconds = Int(error.retryAfter.rounded(.up))
+            self.init(
+                status: .tooManyRequests, internalCode: LPInternalCode.unauthorized,
+                message: "too many failed sign-ins; try again in \(seconds / 60 + 1) minutes")
+            headers[.retryAfter] = String(seconds)
         case let refusal as CallStatusHub.Refusal:
             let message =
                 switch refusal {
