@@ -160,6 +160,16 @@ public func buildRouter(
     let generatedAccount = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)
         .add(middleware: OperationContextMiddleware())
+    // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is
+    // not the key's is 422 where LivePerson documents it so (Validate Engagement, Engagement
+    // Attributes; Beckon's brand APIs there follow), 404 on Visit Information.
+    var lpAuthenticator = authenticator
+    lpAuthenticator.livePerson = .unprocessableContent
+    let lpAccount = router.group("api/account/:accountId")
+        .add(middleware: lpAuthenticator)
+    let generatedLP = router.group("api/account/:accountId")
+        .add(middleware: lpAuthenticator)
+        .add(middleware: OperationContextMiddleware())
     // The console's sign-in: no authenticator (the handlers read the session cookie).
     let consoleAPI = router.group("console/api").add(middleware: OperationContextMiddleware())
     try APIHandler(
@@ -173,27 +183,19 @@ public func buildRouter(
             signIn: ConsoleSignIn(
                 storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
                 clock: dependencies.clock),
-            limits: limits, trustForwardedFor: configuration.trustForwardedFor),
-        clock: dependencies.clock
+            trustForwardedFor: configuration.trustForwardedFor),
+        brand: .init(
+            validations: dependencies.clickValidations,
+            authorizeDial: AuthorizeDial(
+                visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
+                hasher: dependencies.numberHasher, clock: dependencies.clock)),
+        limits: limits, clock: dependencies.clock
     )
-    .register(on: [("/api/v1/accounts/:accountId", generatedAccount), ("/console/api", consoleAPI)])
+    .register(on: [
+        ("/api/v1/accounts/:accountId", generatedAccount), ("/api/account/:accountId", generatedLP), ("/console/api", consoleAPI),
+    ])
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
-    // LivePerson's paths (SPEC §5, §8): the same keys, LivePerson's status codes. An account that is
-    // not the key's is 422 where LivePerson documents it so (Validate Engagement, Engagement
-    // Attributes; Beckon's brand APIs there follow), 404 on Visit Information.
-    var lpAuthenticator = authenticator
-    lpAuthenticator.livePerson = .unprocessableContent
-    let lpAccount = router.group("api/account/:accountId")
-        .add(middleware: lpAuthenticator)
-    ShiftStatusRoutes(campaigns: dependencies.storage.campaigns, clock: dependencies.clock).register(on: lpAccount)
-    ValidationRoutes(validations: dependencies.clickValidations, limits: limits).register(on: lpAccount)
-    DialAuthorizationRoutes(
-        authorizeDial: AuthorizeDial(
-            visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
-            hasher: dependencies.numberHasher, clock: dependencies.clock)
-    )
-    .register(on: lpAccount)
     BrandEventRoutes(
         visits: dependencies.brandVisits, clock: dependencies.clock, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher
     )

@@ -117,7 +117,11 @@ struct ClickedVisit {
             let noSession = String(visit.validatePath().prefix { $0 != "?" }) + "?v=1"
             #expect(try await client.call(.get, noSession, key: app.acmeAdmin).envelope?.internalCode == 5)
             let validator = try await app.provisioning.createAPIKey(accountId: "acme", name: "call page", scopes: [.engagementValidate])
-            #expect(try await client.call(.get, visit.validatePath(), key: validator).status == .ok)
+            let valid = try await client.call(.get, visit.validatePath(), key: validator)
+            #expect(valid.status == .ok && valid.headers[.cacheControl] == "no-store")
+            let badId = try await client.call(
+                .get, visit.validatePath().replacingOccurrences(of: "/campaigns/\(visit.detail.campaignId)/", with: "/campaigns/x1/"), key: validator)
+            #expect(badId.status == .badRequest && badId.text.contains("campaignId"), "\(badId.text)")
         }
     }
 

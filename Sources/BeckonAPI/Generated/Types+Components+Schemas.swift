@@ -20,6 +20,60 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     package enum Schemas {
+        /// - Remark: Generated from `#/components/schemas/DialAuthorization`.
+        package struct DialAuthorization: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DialAuthorization/allowed`.
+            package var allowed: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/DialAuthorization/authorizationId`.
+            package var authorizationId: Swift.String?
+            /// ISO 3166-1 of the number; null for non-geographic codes
+            ///
+            /// - Remark: Generated from `#/components/schemas/DialAuthorization/country`.
+            package var country: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DialAuthorization/reason`.
+            @frozen package enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case notClicked = "notClicked"
+                case numberBlocked = "numberBlocked"
+                case countryNotAllowed = "countryNotAllowed"
+                case premiumPrefix = "premiumPrefix"
+                case numberVelocity = "numberVelocity"
+                case visitorBlocked = "visitorBlocked"
+                case accountCallBudget = "accountCallBudget"
+                case concurrentCalls = "concurrentCalls"
+            }
+            /// - Remark: Generated from `#/components/schemas/DialAuthorization/reason`.
+            package var reason: Components.Schemas.DialAuthorization.ReasonPayload?
+            /// - Remark: Generated from `#/components/schemas/DialAuthorization/retryAfterSeconds`.
+            package var retryAfterSeconds: Swift.Int?
+            /// Creates a new `DialAuthorization`.
+            ///
+            /// - Parameters:
+            ///   - allowed:
+            ///   - authorizationId:
+            ///   - country: ISO 3166-1 of the number; null for non-geographic codes
+            ///   - reason:
+            ///   - retryAfterSeconds:
+            package init(
+                allowed: Swift.Bool,
+                authorizationId: Swift.String? = nil,
+                country: Swift.String? = nil,
+                reason: Components.Schemas.DialAuthorization.ReasonPayload? = nil,
+                retryAfterSeconds: Swift.Int? = nil
+            ) {
+                self.allowed = allowed
+                self.authorizationId = authorizationId
+                self.country = country
+                self.reason = reason
+                self.retryAfterSeconds = retryAfterSeconds
+            }
+            package enum CodingKeys: String, CodingKey {
+                case allowed
+                case authorizationId
+                case country
+                case reason
+                case retryAfterSeconds
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/AbuseBlock`.
         package struct AbuseBlock: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/AbuseBlock/id`.
@@ -1272,6 +1326,92 @@ extension Components {
         package typealias NullableNumber = ExplicitNull<Swift.Double>
         /// - Remark: Generated from `#/components/schemas/NullableText`.
         package typealias NullableText = ExplicitNull<Swift.String>
+        /// - Remark: Generated from `#/components/schemas/NullableInteger`.
+        package typealias NullableInteger = ExplicitNull<Swift.Int>
+        /// Epoch milliseconds, or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableEpochMs`.
+        package typealias NullableEpochMs = ExplicitNull<Swift.Int64>
+        /// - Remark: Generated from `#/components/schemas/ShiftStatus`.
+        package struct ShiftStatus: Codable, Hashable, Sendable {
+            /// Epoch milliseconds.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ShiftStatus/time`.
+            package var time: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/ShiftStatus/campaigns`.
+            package var campaigns: [Components.Schemas.CampaignShift]
+            /// Creates a new `ShiftStatus`.
+            ///
+            /// - Parameters:
+            ///   - time: Epoch milliseconds.
+            ///   - campaigns:
+            package init(
+                time: Swift.Int64,
+                campaigns: [Components.Schemas.CampaignShift]
+            ) {
+                self.time = time
+                self.campaigns = campaigns
+            }
+            package enum CodingKeys: String, CodingKey {
+                case time
+                case campaigns
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CampaignShift`.
+        package struct CampaignShift: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/campaignId`.
+            package var campaignId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/name`.
+            package var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/status`.
+            package var status: Components.Schemas.CampaignStatus
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/timeZone`.
+            package var timeZone: Components.Schemas.NullableText?
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/onShift`.
+            package var onShift: Swift.Bool
+            /// Epoch ms (as LivePerson's shift-status entity), or null. When on now: the start after the coming off.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/nextOn`.
+            package var nextOn: Components.Schemas.NullableEpochMs?
+            /// - Remark: Generated from `#/components/schemas/CampaignShift/nextOff`.
+            package var nextOff: Components.Schemas.NullableEpochMs?
+            /// Creates a new `CampaignShift`.
+            ///
+            /// - Parameters:
+            ///   - campaignId:
+            ///   - name:
+            ///   - status:
+            ///   - timeZone:
+            ///   - onShift:
+            ///   - nextOn: Epoch ms (as LivePerson's shift-status entity), or null. When on now: the start after the coming off.
+            ///   - nextOff:
+            package init(
+                campaignId: Swift.Int64,
+                name: Swift.String,
+                status: Components.Schemas.CampaignStatus,
+                timeZone: Components.Schemas.NullableText? = nil,
+                onShift: Swift.Bool,
+                nextOn: Components.Schemas.NullableEpochMs? = nil,
+                nextOff: Components.Schemas.NullableEpochMs? = nil
+            ) {
+                self.campaignId = campaignId
+                self.name = name
+                self.status = status
+                self.timeZone = timeZone
+                self.onShift = onShift
+                self.nextOn = nextOn
+                self.nextOff = nextOff
+            }
+            package enum CodingKeys: String, CodingKey {
+                case campaignId
+                case name
+                case status
+                case timeZone
+                case onShift
+                case nextOn
+                case nextOff
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CustomReport`.
         package struct CustomReport: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CustomReport/from`.
@@ -3258,6 +3398,132 @@ extension Components {
                     "creative",
                     "clickToCall"
                 ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Validation`.
+        package struct Validation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Validation/valid`.
+            package var valid: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Validation/reason`.
+            package var reason: Swift.String?
+            /// Epoch milliseconds.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Validation/clickedAt`.
+            package var clickedAt: Swift.Int64?
+            /// Epoch milliseconds.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Validation/expiresAt`.
+            package var expiresAt: Swift.Int64?
+            /// null: no limit.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Validation/validationsLeft`.
+            package var validationsLeft: Components.Schemas.NullableInteger?
+            /// The token's claims (verify only, when valid).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Validation/claims`.
+            package struct ClaimsPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/accountId`.
+                package var accountId: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/visitorId`.
+                package var visitorId: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/sessionId`.
+                package var sessionId: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/campaignId`.
+                package var campaignId: Swift.Int64?
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/engagementId`.
+                package var engagementId: Swift.Int64?
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/engagementRevision`.
+                package var engagementRevision: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/contextId`.
+                package var contextId: Swift.String?
+                /// Click time
+                ///
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/iat`.
+                package var iat: Swift.Int64?
+                /// Expiry
+                ///
+                /// - Remark: Generated from `#/components/schemas/Validation/claims/exp`.
+                package var exp: Swift.Int64?
+                /// Creates a new `ClaimsPayload`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - visitorId:
+                ///   - sessionId:
+                ///   - campaignId:
+                ///   - engagementId:
+                ///   - engagementRevision:
+                ///   - contextId:
+                ///   - iat: Click time
+                ///   - exp: Expiry
+                package init(
+                    accountId: Swift.String? = nil,
+                    visitorId: Swift.String? = nil,
+                    sessionId: Swift.String? = nil,
+                    campaignId: Swift.Int64? = nil,
+                    engagementId: Swift.Int64? = nil,
+                    engagementRevision: Swift.Int? = nil,
+                    contextId: Swift.String? = nil,
+                    iat: Swift.Int64? = nil,
+                    exp: Swift.Int64? = nil
+                ) {
+                    self.accountId = accountId
+                    self.visitorId = visitorId
+                    self.sessionId = sessionId
+                    self.campaignId = campaignId
+                    self.engagementId = engagementId
+                    self.engagementRevision = engagementRevision
+                    self.contextId = contextId
+                    self.iat = iat
+                    self.exp = exp
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case accountId
+                    case visitorId
+                    case sessionId
+                    case campaignId
+                    case engagementId
+                    case engagementRevision
+                    case contextId
+                    case iat
+                    case exp
+                }
+            }
+            /// The token's claims (verify only, when valid).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Validation/claims`.
+            package var claims: Components.Schemas.Validation.ClaimsPayload?
+            /// Creates a new `Validation`.
+            ///
+            /// - Parameters:
+            ///   - valid:
+            ///   - reason:
+            ///   - clickedAt: Epoch milliseconds.
+            ///   - expiresAt: Epoch milliseconds.
+            ///   - validationsLeft: null: no limit.
+            ///   - claims: The token's claims (verify only, when valid).
+            package init(
+                valid: Swift.Bool,
+                reason: Swift.String? = nil,
+                clickedAt: Swift.Int64? = nil,
+                expiresAt: Swift.Int64? = nil,
+                validationsLeft: Components.Schemas.NullableInteger? = nil,
+                claims: Components.Schemas.Validation.ClaimsPayload? = nil
+            ) {
+                self.valid = valid
+                self.reason = reason
+                self.clickedAt = clickedAt
+                self.expiresAt = expiresAt
+                self.validationsLeft = validationsLeft
+                self.claims = claims
+            }
+            package enum CodingKeys: String, CodingKey {
+                case valid
+                case reason
+                case clickedAt
+                case expiresAt
+                case validationsLeft
+                case claims
             }
         }
         /// An engagement as the API shows it: its settings with its ids, revision, status and timestamps.

@@ -6504,6 +6504,1069 @@ package enum Operations {
             }
         }
     }
+    /// Whether each campaign that is not archived is on shift now, and when it next goes on and off
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/shift-status`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)`.
+    package enum GetShiftStatus {
+        package static let id: Swift.String = "getShiftStatus"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/shift-status/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/shift-status/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.GetShiftStatus.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/shift-status/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetShiftStatus.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetShiftStatus.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.GetShiftStatus.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.GetShiftStatus.Input.Path,
+                headers: Operations.GetShiftStatus.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/shift-status/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/shift-status/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ShiftStatus)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ShiftStatus {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.GetShiftStatus.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.GetShiftStatus.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// One entry per campaign; a campaign without a time frame is always on.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetShiftStatus.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.GetShiftStatus.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Validate Engagement — was this exact context clicked in a live visit? (scope engagement:validate)
+    ///
+    /// LivePerson-compatible: 200 valid, 404 not valid. The click (`impAccept`) is what counts; a
+    /// display is not needed (apps report only the click). Valid only before the click's expiry
+    /// (the engagement's `clickToCall.validitySeconds`, default 10 minutes) and while validations
+    /// are left (`maxValidations`, default 1: a valid answer uses one up, so a forwarded or
+    /// replayed link cannot start a second call; `null`: no limit, as LivePerson). LivePerson
+    /// sends no body; Beckon adds one. A key lacking the scope is 401 (internalCode 10), another
+    /// account 422.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)`.
+    package enum ValidateEngagement {
+        package static let id: Swift.String = "validateEngagement"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/path/visitorId`.
+                package var visitorId: Swift.String
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/path/campaignId`.
+                package var campaignId: Components.Parameters.CampaignId
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/path/engagementId`.
+                package var engagementId: Components.Parameters.EngagementId
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/path/contextId`.
+                package var contextId: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - visitorId:
+                ///   - campaignId:
+                ///   - engagementId:
+                ///   - contextId:
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    visitorId: Swift.String,
+                    campaignId: Components.Parameters.CampaignId,
+                    engagementId: Components.Parameters.EngagementId,
+                    contextId: Swift.String
+                ) {
+                    self.accountId = accountId
+                    self.visitorId = visitorId
+                    self.campaignId = campaignId
+                    self.engagementId = engagementId
+                    self.contextId = contextId
+                }
+            }
+            package var path: Operations.ValidateEngagement.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/query/v`.
+                @frozen package enum VPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _1 = "1"
+                    case _1_0 = "1.0"
+                }
+                /// 1 (anything else: 400, internalCode 33)
+                ///
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/query/v`.
+                package var v: Operations.ValidateEngagement.Input.Query.VPayload?
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/query/sid`.
+                package var sid: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - v: 1 (anything else: 400, internalCode 33)
+                ///   - sid:
+                package init(
+                    v: Operations.ValidateEngagement.Input.Query.VPayload? = nil,
+                    sid: Swift.String
+                ) {
+                    self.v = v
+                    self.sid = sid
+                }
+            }
+            package var query: Operations.ValidateEngagement.Input.Query
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ValidateEngagement.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ValidateEngagement.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.ValidateEngagement.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.ValidateEngagement.Input.Path,
+                query: Operations.ValidateEngagement.Input.Query,
+                headers: Operations.ValidateEngagement.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Validation)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Validation {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ValidateEngagement.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ValidateEngagement.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Valid; one validation was used.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ValidateEngagement.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.ValidateEngagement.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            package struct NotFound: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/responses/404/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/GET/responses/404/content/application\/json`.
+                    case json(Components.Schemas.Validation)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Validation {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.ValidateEngagement.Output.NotFound.Body
+                /// Creates a new `NotFound`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.ValidateEngagement.Output.NotFound.Body) {
+                    self.body = body
+                }
+            }
+            /// Not valid (the body says why).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Operations.ValidateEngagement.Output.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Operations.ValidateEngagement.Output.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Storage does not answer (internalCode 18).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            package var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Verify a click token online (scope engagement:validate); counts as a validation
+    ///
+    /// Checks the token's EdDSA signature with the account's keys, its account and expiry, then
+    /// the click as Validate Engagement does. To verify offline instead, check the JWS with the
+    /// key of `/clicktocall/keys` whose `kid` the token's header names, and its `exp`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/tokens/verify`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)`.
+    package enum VerifyClickToken {
+        package static let id: Swift.String = "verifyClickToken"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.VerifyClickToken.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.VerifyClickToken.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.VerifyClickToken.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.VerifyClickToken.Input.Headers
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.TokenVerifyRequest)
+            }
+            package var body: Operations.VerifyClickToken.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.VerifyClickToken.Input.Path,
+                headers: Operations.VerifyClickToken.Input.Headers = .init(),
+                body: Operations.VerifyClickToken.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Validation)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Validation {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.VerifyClickToken.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.VerifyClickToken.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Valid; one validation was used. `claims` are the token's signed values.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.VerifyClickToken.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.VerifyClickToken.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            package struct NotFound: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/responses/404/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/tokens/verify/POST/responses/404/content/application\/json`.
+                    case json(Components.Schemas.Validation)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.Validation {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.VerifyClickToken.Output.NotFound.Body
+                /// Creates a new `NotFound`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.VerifyClickToken.Output.NotFound.Body) {
+                    self.body = body
+                }
+            }
+            /// Not valid (the body says why).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Operations.VerifyClickToken.Output.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Operations.VerifyClickToken.Output.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// May the brand dial this number for this click? (scope engagement:validate)
+    ///
+    /// Checks, in order: the click is valid (clicked, not expired; validations are not used up);
+    /// the number is not on the account's blocked list; its country is allowed; it has no premium
+    /// or high-risk prefix; it was not authorized `abuse.sameNumber.max` times within
+    /// `abuse.sameNumber.hours` across all visitors; the visitor is not blocked and has not used
+    /// too many distinct numbers (which blocks it: 24 hours, a second time for good); the daily
+    /// budget and concurrent calls. The same click and number asked again answers the same
+    /// authorization. The number is never stored, logged or answered back: only its keyed hash
+    /// and country. See docs/abuse.md.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/dial-authorizations`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)`.
+    package enum AuthorizeDial {
+        package static let id: Swift.String = "authorizeDial"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.AuthorizeDial.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AuthorizeDial.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.AuthorizeDial.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.AuthorizeDial.Input.Headers
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.DialRequest)
+            }
+            package var body: Operations.AuthorizeDial.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.AuthorizeDial.Input.Path,
+                headers: Operations.AuthorizeDial.Input.Headers = .init(),
+                body: Operations.AuthorizeDial.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DialAuthorization)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.DialAuthorization {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.AuthorizeDial.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.AuthorizeDial.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Allowed.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.AuthorizeDial.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.AuthorizeDial.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            package struct Forbidden: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/responses/403/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/responses/403/content/application\/json`.
+                    case json(Components.Schemas.DialAuthorization)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.DialAuthorization {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.AuthorizeDial.Output.Forbidden.Body
+                /// Creates a new `Forbidden`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.AuthorizeDial.Output.Forbidden.Body) {
+                    self.body = body
+                }
+            }
+            /// Refused; `reason` says why, `retryAfterSeconds` (and the Retry-After header) when it may change.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Operations.AuthorizeDial.Output.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Operations.AuthorizeDial.Output.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            package struct UnprocessableContent: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/responses/422/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/dial-authorizations/POST/responses/422/content/application\/json`.
+                    case json(Components.Schemas._Error)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas._Error {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.AuthorizeDial.Output.UnprocessableContent.Body
+                /// Creates a new `UnprocessableContent`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.AuthorizeDial.Output.UnprocessableContent.Body) {
+                    self.body = body
+                }
+            }
+            /// Unknown account.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Operations.AuthorizeDial.Output.UnprocessableContent)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Operations.AuthorizeDial.Output.UnprocessableContent {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Blocked visitors and numbers (scope reports:read)
     ///
     /// Blocks that hold now, oldest id first; `all=1` includes lifted and expired ones.

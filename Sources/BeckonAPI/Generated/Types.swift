@@ -168,6 +168,50 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/users/{userId}`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/users/{userId}/delete(deleteUser)`.
     func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output
+    /// Whether each campaign that is not archived is on shift now, and when it next goes on and off
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/shift-status`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)`.
+    func getShiftStatus(_ input: Operations.GetShiftStatus.Input) async throws -> Operations.GetShiftStatus.Output
+    /// Validate Engagement — was this exact context clicked in a live visit? (scope engagement:validate)
+    ///
+    /// LivePerson-compatible: 200 valid, 404 not valid. The click (`impAccept`) is what counts; a
+    /// display is not needed (apps report only the click). Valid only before the click's expiry
+    /// (the engagement's `clickToCall.validitySeconds`, default 10 minutes) and while validations
+    /// are left (`maxValidations`, default 1: a valid answer uses one up, so a forwarded or
+    /// replayed link cannot start a second call; `null`: no limit, as LivePerson). LivePerson
+    /// sends no body; Beckon adds one. A key lacking the scope is 401 (internalCode 10), another
+    /// account 422.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)`.
+    func validateEngagement(_ input: Operations.ValidateEngagement.Input) async throws -> Operations.ValidateEngagement.Output
+    /// Verify a click token online (scope engagement:validate); counts as a validation
+    ///
+    /// Checks the token's EdDSA signature with the account's keys, its account and expiry, then
+    /// the click as Validate Engagement does. To verify offline instead, check the JWS with the
+    /// key of `/clicktocall/keys` whose `kid` the token's header names, and its `exp`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/tokens/verify`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)`.
+    func verifyClickToken(_ input: Operations.VerifyClickToken.Input) async throws -> Operations.VerifyClickToken.Output
+    /// May the brand dial this number for this click? (scope engagement:validate)
+    ///
+    /// Checks, in order: the click is valid (clicked, not expired; validations are not used up);
+    /// the number is not on the account's blocked list; its country is allowed; it has no premium
+    /// or high-risk prefix; it was not authorized `abuse.sameNumber.max` times within
+    /// `abuse.sameNumber.hours` across all visitors; the visitor is not blocked and has not used
+    /// too many distinct numbers (which blocks it: 24 hours, a second time for good); the daily
+    /// budget and concurrent calls. The same click and number asked again answers the same
+    /// authorization. The number is never stored, logged or answered back: only its keyed hash
+    /// and country. See docs/abuse.md.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/dial-authorizations`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)`.
+    func authorizeDial(_ input: Operations.AuthorizeDial.Input) async throws -> Operations.AuthorizeDial.Output
     /// Blocked visitors and numbers (scope reports:read)
     ///
     /// Blocks that hold now, oldest id first; `all=1` includes lifted and expired ones.
@@ -580,6 +624,88 @@ extension APIProtocol {
         try await deleteUser(Operations.DeleteUser.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Whether each campaign that is not archived is on shift now, and when it next goes on and off
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/shift-status`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)`.
+    package func getShiftStatus(
+        path: Operations.GetShiftStatus.Input.Path,
+        headers: Operations.GetShiftStatus.Input.Headers = .init()
+    ) async throws -> Operations.GetShiftStatus.Output {
+        try await getShiftStatus(Operations.GetShiftStatus.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Validate Engagement — was this exact context clicked in a live visit? (scope engagement:validate)
+    ///
+    /// LivePerson-compatible: 200 valid, 404 not valid. The click (`impAccept`) is what counts; a
+    /// display is not needed (apps report only the click). Valid only before the click's expiry
+    /// (the engagement's `clickToCall.validitySeconds`, default 10 minutes) and while validations
+    /// are left (`maxValidations`, default 1: a valid answer uses one up, so a forwarded or
+    /// replayed link cannot start a second call; `null`: no limit, as LivePerson). LivePerson
+    /// sends no body; Beckon adds one. A key lacking the scope is 401 (internalCode 10), another
+    /// account 422.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/campaigns/{campaignId}/engagements/{engagementId}/contexts/{contextId}/get(validateEngagement)`.
+    package func validateEngagement(
+        path: Operations.ValidateEngagement.Input.Path,
+        query: Operations.ValidateEngagement.Input.Query,
+        headers: Operations.ValidateEngagement.Input.Headers = .init()
+    ) async throws -> Operations.ValidateEngagement.Output {
+        try await validateEngagement(Operations.ValidateEngagement.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Verify a click token online (scope engagement:validate); counts as a validation
+    ///
+    /// Checks the token's EdDSA signature with the account's keys, its account and expiry, then
+    /// the click as Validate Engagement does. To verify offline instead, check the JWS with the
+    /// key of `/clicktocall/keys` whose `kid` the token's header names, and its `exp`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/tokens/verify`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)`.
+    package func verifyClickToken(
+        path: Operations.VerifyClickToken.Input.Path,
+        headers: Operations.VerifyClickToken.Input.Headers = .init(),
+        body: Operations.VerifyClickToken.Input.Body
+    ) async throws -> Operations.VerifyClickToken.Output {
+        try await verifyClickToken(Operations.VerifyClickToken.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// May the brand dial this number for this click? (scope engagement:validate)
+    ///
+    /// Checks, in order: the click is valid (clicked, not expired; validations are not used up);
+    /// the number is not on the account's blocked list; its country is allowed; it has no premium
+    /// or high-risk prefix; it was not authorized `abuse.sameNumber.max` times within
+    /// `abuse.sameNumber.hours` across all visitors; the visitor is not blocked and has not used
+    /// too many distinct numbers (which blocks it: 24 hours, a second time for good); the daily
+    /// budget and concurrent calls. The same click and number asked again answers the same
+    /// authorization. The number is never stored, logged or answered back: only its keyed hash
+    /// and country. See docs/abuse.md.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/dial-authorizations`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)`.
+    package func authorizeDial(
+        path: Operations.AuthorizeDial.Input.Path,
+        headers: Operations.AuthorizeDial.Input.Headers = .init(),
+        body: Operations.AuthorizeDial.Input.Body
+    ) async throws -> Operations.AuthorizeDial.Output {
+        try await authorizeDial(Operations.AuthorizeDial.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Blocked visitors and numbers (scope reports:read)

@@ -18,7 +18,7 @@ extension APIHandler {
 
     func signIn(_ input: Operations.SignIn.Input) async throws -> Operations.SignIn.Output {
         let bound = try OperationContext.bound()
-        try await console.limits.request(bound.request, bound.context, endpoint: "consoleSignIn", accountId: nil)
+        try await limits.request(bound.request, bound.context, endpoint: "consoleSignIn", accountId: nil)
         try ConsoleSessionAuth.requireSameOrigin(bound.request, trustForwardedFor: console.trustForwardedFor)
         guard case .json(let body) = input.body else { throw BeckonError.invalidInput(field: "body", reason: "must be JSON") }
         let address = bound.context.clientAddress(bound.request, trustForwardedFor: console.trustForwardedFor) ?? "unknown"
@@ -57,7 +57,6 @@ extension APIHandler {
     /// What the console's sign-in needs beyond the storage every handler has.
     struct Console: Sendable {
         var signIn: ConsoleSignIn
-        var limits: AddressLimits
         var trustForwardedFor: Bool
     }
 }

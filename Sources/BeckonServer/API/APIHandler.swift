@@ -16,6 +16,8 @@ struct APIHandler: APIProtocol {
     let erasure: VisitorErasure
     let reports: Reports
     let console: Console
+    let brand: Brand
+    let limits: AddressLimits
     let clock: any WallClock
 
     /// How the generated code reads and writes JSON: ISO 8601 dates and sorted keys, as every

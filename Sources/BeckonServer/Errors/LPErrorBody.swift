@@ -139,7 +139,12 @@ struct ErrorAnswer {
             if let parameter = Self.malformedPathParameter(decoding, error.requestMetadata.pathParameters) {
                 self.init(BeckonError.invalidInput(field: parameter, reason: "must be a positive integer"))
             } else if let refusal = Self.malformedQueryParameter(decoding, query: request.uri.queryParameters) {
-                self.init(refusal)
+                // The brand APIs' `v` (an enum in the document) is LivePerson's illegal version.
+                if case .invalidInput(field: "v", _) = refusal, let version = request.uri.queryParameters["v"] {
+                    self.init(LPVersionError(version: String(version)), request: request)
+                } else {
+                    self.init(refusal)
+                }
             } else {
                 self.init(BeckonError(decoding: decoding))
             }

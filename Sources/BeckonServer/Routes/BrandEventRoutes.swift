@@ -20,13 +20,13 @@ struct BrandEventRoutes {
         group.put("\(visit)/events") { request, context in try await events(request, context) }
         group.post("\(visit)/close") { request, context in
             let principal = try context.require(.eventsWrite)
-            try ValidationRoutes.checkVersion(request)
-            try await ValidationRoutes.unprocessableAccount {
+            try BrandPaths.checkVersion(request)
+            try await BrandPaths.unprocessableAccount {
                 try await visits.close(
                     accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
                     sessionId: try Self.sid(request))
             }
-            return MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
+            return try MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
         }
     }
 
@@ -37,7 +37,7 @@ struct BrandEventRoutes {
         if let override = request.headers[.methodOverride], override.uppercased() != "PUT" {
             throw BeckonError.invalidInput(field: "X-HTTP-Method-Override", reason: "only PUT is supported here")
         }
-        try ValidationRoutes.checkVersion(request)
+        try BrandPaths.checkVersion(request)
         let sid = try Self.sid(request)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let items = try StrictJSON.decode([JSONValue].self, from: Data(buffer: buffer))
@@ -54,13 +54,13 @@ struct BrandEventRoutes {
                 throw BeckonError.invalidInput(field: "[\(position)].\(field)", reason: reason)
             }
         }
-        try await ValidationRoutes.unprocessableAccount {
+        try await BrandPaths.unprocessableAccount {
             try await visits.recordAttributes(
                 accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: sid,
                 attributes: attributes)
         }
         try await recordAbuseFacts(attributes, accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"), sessionId: sid)
-        return MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
+        return try MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
     }
 
     /// What the abuse defences learn from the brand (SPEC §13): contacts' phone numbers count

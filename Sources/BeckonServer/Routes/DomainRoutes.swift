@@ -31,7 +31,7 @@ struct DomainRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.get("api/account/:accountId/service/baseURI.json") { request, context in
             let (account, base) = try await resolve(request, context)
-            return MonitoringRoutes.json(
+            return try MonitoringRoutes.json(
                 List(baseURIs: Self.services.map { Entry(service: $0, account: account, baseURI: base) }), status: .ok, headers: [:])
         }
         router.get("api/account/:accountId/service/:service/baseURI.json") { request, context in
@@ -40,7 +40,7 @@ struct DomainRoutes {
             guard Self.services.contains(service) else {
                 throw BeckonError.notFound("service '\(service.prefix(64))' (Beckon serves \(Self.services.joined(separator: ", ")))")
             }
-            return MonitoringRoutes.json(Entry(service: service, account: account, baseURI: base), status: .ok, headers: [:])
+            return try MonitoringRoutes.json(Entry(service: service, account: account, baseURI: base), status: .ok, headers: [:])
         }
     }
 

@@ -120,11 +120,13 @@ extension MonitoringRoutes {
         return encoder
     }()
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+    /// `value` as an uncached JSON answer. A value that cannot be encoded is a server fault (500),
+    /// never an empty object.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status, headers: HTTPFields) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        let data = try encoder.encode(value)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

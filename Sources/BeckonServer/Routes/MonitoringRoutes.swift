@@ -35,7 +35,7 @@ struct MonitoringRoutes {
             let answer = try await continuedVisit(&pageView, identities: identities, request: request, context: context)
             var reply = EngagementAnswer(answer)
             reply.warnings = warnings.isEmpty ? nil : warnings
-            return Self.json(reply, status: answer.created ? .created : .ok, headers: cors)
+            return try Self.json(reply, status: answer.created ? .created : .ok, headers: cors)
         }
         router.put("\(base)/report") { request, context in try await report(request, context) }
         router.post("\(base)/report") { request, context in
@@ -90,7 +90,7 @@ struct MonitoringRoutes {
                 attributes: attributes, impressions: impressions))
         var reply = ReportAnswer(answer)
         reply.warnings = warnings.isEmpty ? nil : warnings
-        return Self.json(reply, status: started ? .created : .ok, headers: cors)
+        return try Self.json(reply, status: started ? .created : .ok, headers: cors)
     }
 
     /// The page view, for the visitor its identities name when it gives no `vid` (a new

@@ -18,7 +18,7 @@ struct PreviewRoutes {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("engagements/:engagementId/preview") { request, context in
             let principal = try context.requireAuthenticated()
-            let id = try ValidationRoutes.id("engagementId", context)
+            let id = try BrandPaths.id("engagementId", context)
             guard let engagement = try await campaigns.engagement(accountId: principal.accountId, id: id) else {
                 throw BeckonError.notFound("engagement \(id)")
             }

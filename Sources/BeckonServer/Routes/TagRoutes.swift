@@ -36,7 +36,7 @@ struct TagRoutes {
             let tag = template.rendered(for: site)
             if request.uri.queryParameters.get("sri") == "1" {
                 // Subresource Integrity: the value for `<script integrity=… crossorigin="anonymous">`.
-                return MonitoringRoutes.json(
+                return try MonitoringRoutes.json(
                     ["integrity": tag.integrity, "crossorigin": "anonymous"], status: .ok,
                     headers: [.accessControlAllowOrigin: "*"])
             }

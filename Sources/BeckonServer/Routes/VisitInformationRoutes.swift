@@ -11,19 +11,19 @@ struct VisitInformationRoutes {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("monitoring/visitors/:visitorId/visits/current/state") { request, context in
             let principal = try context.require(.visitRead)
-            try ValidationRoutes.checkVersion(request)
+            try BrandPaths.checkVersion(request)
             let filter = request.uri.queryParameters.get("filter")
             if let filter, filter != "agent" {
                 throw BeckonError.invalidInput(field: "filter", reason: "the only filter is 'agent'")
             }
-            let visit = try await ValidationRoutes.unprocessableAccount {
+            let visit = try await BrandPaths.unprocessableAccount {
                 try await visits.liveVisit(
                     accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
                     sessionId: try BrandEventRoutes.sid(request))
             }
             let document = VisitInformation.document(
                 visit: visit, now: clock.now().millisecondsSince1970, forAgent: filter == "agent")
-            return MonitoringRoutes.json(document, status: .ok, headers: [:])
+            return try MonitoringRoutes.json(document, status: .ok, headers: [:])
         }
     }
 }

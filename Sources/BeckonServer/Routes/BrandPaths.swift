@@ -1,0 +1,32 @@
+import BeckonCore
+import Hummingbird
+
+/// What the brand's hand-written LivePerson-style routes share (events, close, Visit
+/// Information) with the generated brand operations.
+enum BrandPaths {
+    /// LivePerson answers 422 for an unknown account here.
+    static func unprocessableAccount<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch BeckonError.unknownAccount(let id) {
+            throw HTTPError(.unprocessableContent, message: "invalid account '\(id)'")
+        }
+    }
+
+    /// A path id: anything but a positive integer is a 400 naming it, as in the management API
+    /// (the document declares these ids `integer, minimum: 1`).
+    static func id(_ name: String, _ context: AppRequestContext) throws -> Int64 {
+        let text = context.parameters.get(name) ?? ""
+        guard let id = Int64(text), id > 0 else {
+            throw BeckonError.invalidInput(field: name, reason: "must be a positive integer")
+        }
+        return id
+    }
+
+    /// The brand APIs take `v=1`; anything else is LivePerson's illegal version (33).
+    static func checkVersion(_ request: Request) throws {
+        if let version = request.uri.queryParameters.get("v"), version != "1", version != "1.0" {
+            throw LPVersionError(version: String(version))
+        }
+    }
+}
