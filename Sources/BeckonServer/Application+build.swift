@@ -195,7 +195,6 @@ public func buildRouter(
         ("/api/v1/accounts/:accountId", generatedAccount), ("/api/account/:accountId", generatedLP), ("/console/api", consoleAPI),
     ])
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
-    PreviewRoutes(campaigns: dependencies.storage.campaigns).register(on: account)
     BrandEventRoutes(
         visits: dependencies.brandVisits, clock: dependencies.clock, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher
     )

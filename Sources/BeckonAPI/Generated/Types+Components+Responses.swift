@@ -20,6 +20,66 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/responses` section of the OpenAPI document.
     package enum Responses {
+        package struct PreviewPage: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/PreviewPage/headers`.
+            package struct Headers: Sendable, Hashable {
+                /// `sandbox allow-scripts; default-src 'none'; script-src 'nonce-…'; …`: an opaque origin where only the tag runs.
+                ///
+                /// - Remark: Generated from `#/components/responses/PreviewPage/headers/Content-Security-Policy`.
+                package var contentSecurityPolicy: Swift.String
+                /// - Remark: Generated from `#/components/responses/PreviewPage/headers/X-Content-Type-Options`.
+                @frozen package enum XContentTypeOptionsPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case nosniff = "nosniff"
+                }
+                /// - Remark: Generated from `#/components/responses/PreviewPage/headers/X-Content-Type-Options`.
+                package var xContentTypeOptions: Components.Responses.PreviewPage.Headers.XContentTypeOptionsPayload
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - contentSecurityPolicy: `sandbox allow-scripts; default-src 'none'; script-src 'nonce-…'; …`: an opaque origin where only the tag runs.
+                ///   - xContentTypeOptions:
+                package init(
+                    contentSecurityPolicy: Swift.String,
+                    xContentTypeOptions: Components.Responses.PreviewPage.Headers.XContentTypeOptionsPayload
+                ) {
+                    self.contentSecurityPolicy = contentSecurityPolicy
+                    self.xContentTypeOptions = xContentTypeOptions
+                }
+            }
+            /// Received HTTP response headers
+            package var headers: Components.Responses.PreviewPage.Headers
+            /// - Remark: Generated from `#/components/responses/PreviewPage/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/PreviewPage/content/text\/html`.
+                case html(OpenAPIRuntime.HTTPBody)
+                /// The associated value of the enum case if `self` is `.html`.
+                ///
+                /// - Throws: An error if `self` is not `.html`.
+                /// - SeeAlso: `.html`.
+                package var html: OpenAPIRuntime.HTTPBody {
+                    get throws {
+                        switch self {
+                        case let .html(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.PreviewPage.Body
+            /// Creates a new `PreviewPage`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            package init(
+                headers: Components.Responses.PreviewPage.Headers,
+                body: Components.Responses.PreviewPage.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
         package struct BadRequest: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/BadRequest/content`.
             @frozen package enum Body: Sendable, Hashable {

@@ -3582,6 +3582,196 @@ package enum Operations {
             }
         }
     }
+    /// The engagement drawn by the website tag itself (its preview mode), placeholders from the query
+    ///
+    /// A page holding the engagement as the monitoring API answers it and the values, on which
+    /// `/tag/v1/preview.js` draws it exactly as on a site (one rendering path). Any query parameter
+    /// fills the `{{placeholder}}` of the same name, escaped by the tag. Served with
+    /// `Content-Security-Policy: sandbox allow-scripts; default-src 'none'; script-src 'nonce-…'; …`
+    /// (and the same policy in a meta element): an opaque origin where only the tag runs, so brand
+    /// HTML never acts in Beckon's origin.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/engagements/{engagementId}/preview`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)`.
+    package enum PreviewEngagement {
+        package static let id: Swift.String = "previewEngagement"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/{engagementId}/preview/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/{engagementId}/preview/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/{engagementId}/preview/GET/path/engagementId`.
+                package var engagementId: Components.Parameters.EngagementId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - engagementId:
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    engagementId: Components.Parameters.EngagementId
+                ) {
+                    self.accountId = accountId
+                    self.engagementId = engagementId
+                }
+            }
+            package var path: Operations.PreviewEngagement.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/{engagementId}/preview/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PreviewEngagement.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PreviewEngagement.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.PreviewEngagement.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.PreviewEngagement.Input.Path,
+                headers: Operations.PreviewEngagement.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// A sandboxed HTML page on which the website tag draws the engagement (GET …/engagements/{id}/preview).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.PreviewPage)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.PreviewPage {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in this account (internalCode 12).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .html,
+                    .json
+                ]
+            }
+        }
+    }
     /// Copy an engagement into the same campaign (scope campaigns:write), named "… (copy)"
     ///
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
@@ -4402,6 +4592,190 @@ package enum Operations {
                 [
                     .json,
                     .csv
+                ]
+            }
+        }
+    }
+    /// Render a creative that is not saved (the console's live preview); stores nothing
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/preview`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)`.
+    package enum PreviewCreative {
+        package static let id: Swift.String = "previewCreative"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/preview/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/preview/POST/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.PreviewCreative.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/preview/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PreviewCreative.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PreviewCreative.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.PreviewCreative.Input.Headers
+            /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/preview/POST/requestBody`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/engagements/preview/POST/requestBody/content/application\/json`.
+                case json(Components.Schemas.PreviewRequest)
+            }
+            package var body: Operations.PreviewCreative.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            ///   - body:
+            package init(
+                path: Operations.PreviewCreative.Input.Path,
+                headers: Operations.PreviewCreative.Input.Headers = .init(),
+                body: Operations.PreviewCreative.Input.Body
+            ) {
+                self.path = path
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            /// A sandboxed HTML page on which the website tag draws the engagement (GET …/engagements/{id}/preview).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Components.Responses.PreviewPage)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Components.Responses.PreviewPage {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The key belongs to another account or lacks the scope (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            package var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case html
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "text/html":
+                    self = .html
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .html:
+                    return "text/html"
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .html,
+                    .json
                 ]
             }
         }

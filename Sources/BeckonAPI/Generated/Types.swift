@@ -98,6 +98,19 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/engagements/{engagementId}`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/delete(archiveEngagement)`.
     func archiveEngagement(_ input: Operations.ArchiveEngagement.Input) async throws -> Operations.ArchiveEngagement.Output
+    /// The engagement drawn by the website tag itself (its preview mode), placeholders from the query
+    ///
+    /// A page holding the engagement as the monitoring API answers it and the values, on which
+    /// `/tag/v1/preview.js` draws it exactly as on a site (one rendering path). Any query parameter
+    /// fills the `{{placeholder}}` of the same name, escaped by the tag. Served with
+    /// `Content-Security-Policy: sandbox allow-scripts; default-src 'none'; script-src 'nonce-…'; …`
+    /// (and the same policy in a meta element): an opaque origin where only the tag runs, so brand
+    /// HTML never acts in Beckon's origin.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/engagements/{engagementId}/preview`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)`.
+    func previewEngagement(_ input: Operations.PreviewEngagement.Input) async throws -> Operations.PreviewEngagement.Output
     /// Copy an engagement into the same campaign (scope campaigns:write), named "… (copy)"
     ///
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
@@ -117,6 +130,11 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/reports/custom`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/reports/custom/get(getCustomReport)`.
     func getCustomReport(_ input: Operations.GetCustomReport.Input) async throws -> Operations.GetCustomReport.Output
+    /// Render a creative that is not saved (the console's live preview); stores nothing
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/preview`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)`.
+    func previewCreative(_ input: Operations.PreviewCreative.Input) async throws -> Operations.PreviewCreative.Output
     /// A visitor's history within the account's retention (scope visit:read)
     ///
     /// Visits newest first, with pages, the engagements offered (displayed, clicked, closed, validated, call statuses), decisions not shown and the attribute types reported.
@@ -462,6 +480,27 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// The engagement drawn by the website tag itself (its preview mode), placeholders from the query
+    ///
+    /// A page holding the engagement as the monitoring API answers it and the values, on which
+    /// `/tag/v1/preview.js` draws it exactly as on a site (one rendering path). Any query parameter
+    /// fills the `{{placeholder}}` of the same name, escaped by the tag. Served with
+    /// `Content-Security-Policy: sandbox allow-scripts; default-src 'none'; script-src 'nonce-…'; …`
+    /// (and the same policy in a meta element): an opaque origin where only the tag runs, so brand
+    /// HTML never acts in Beckon's origin.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/engagements/{engagementId}/preview`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/preview/get(previewEngagement)`.
+    package func previewEngagement(
+        path: Operations.PreviewEngagement.Input.Path,
+        headers: Operations.PreviewEngagement.Input.Headers = .init()
+    ) async throws -> Operations.PreviewEngagement.Output {
+        try await previewEngagement(Operations.PreviewEngagement.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// Copy an engagement into the same campaign (scope campaigns:write), named "… (copy)"
     ///
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
@@ -507,6 +546,21 @@ extension APIProtocol {
             path: path,
             query: query,
             headers: headers
+        ))
+    }
+    /// Render a creative that is not saved (the console's live preview); stores nothing
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/preview`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)`.
+    package func previewCreative(
+        path: Operations.PreviewCreative.Input.Path,
+        headers: Operations.PreviewCreative.Input.Headers = .init(),
+        body: Operations.PreviewCreative.Input.Body
+    ) async throws -> Operations.PreviewCreative.Output {
+        try await previewCreative(Operations.PreviewCreative.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// A visitor's history within the account's retention (scope visit:read)

@@ -13,16 +13,6 @@ enum BrandPaths {
         }
     }
 
-    /// A path id: anything but a positive integer is a 400 naming it, as in the management API
-    /// (the document declares these ids `integer, minimum: 1`).
-    static func id(_ name: String, _ context: AppRequestContext) throws -> Int64 {
-        let text = context.parameters.get(name) ?? ""
-        guard let id = Int64(text), id > 0 else {
-            throw BeckonError.invalidInput(field: name, reason: "must be a positive integer")
-        }
-        return id
-    }
-
     /// The brand APIs take `v=1`; anything else is LivePerson's illegal version (33).
     static func checkVersion(_ request: Request) throws {
         if let version = request.uri.queryParameters.get("v"), version != "1", version != "1.0" {
