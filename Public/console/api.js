@@ -11,8 +11,10 @@ export class APIError extends Error {
   }
 }
 
-async function request(method, url, body, { raw = false } = {}) {
-  const headers = { Accept: "application/json" };
+// `raw` answers the response itself, for a body that is not JSON (the preview's HTML page):
+// its Accept then names that type (`accept`), with JSON for the errors.
+async function request(method, url, body, { raw = false, accept = "application/json" } = {}) {
+  const headers = { Accept: raw && accept !== "application/json" ? `${accept}, application/json` : accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && session.current) headers["X-CSRF-Token"] = session.current.csrfToken;
   const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });

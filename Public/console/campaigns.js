@@ -300,7 +300,7 @@ export async function engagementEditor(campaignId, id) {
     const request = ++latest;
     const values = Object.fromEntries(sample.value.split(",").map((pair) => pair.split("=").map((s) => s.trim())).filter((p) => p.length === 2 && p[0]));
     try {
-      const response = await api("POST", "engagements/preview", { name: name.value || "Preview", type: type.value, placement: placement.value, creative: { html: html.value, css: css.value }, values }, { raw: true });
+      const response = await api("POST", "engagements/preview", { name: name.value || "Preview", type: type.value, placement: placement.value, creative: { html: html.value, css: css.value }, values }, { raw: true, accept: "text/html" });
       const page = await response.text();
       if (request === latest) preview.srcdoc = page;
     } catch (error) { if (request === latest) preview.srcdoc = ""; }

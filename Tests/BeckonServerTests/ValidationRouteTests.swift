@@ -193,6 +193,11 @@ struct ClickedVisit {
             let unknown = try await client.call(
                 .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"x","jwt":"y"}"#)
             #expect(unknown.status == .badRequest && unknown.text.contains("invalid jwt: unknown field"))
+            let form = try await client.execute(
+                uri: "/api/account/acme/clicktocall/tokens/verify", method: .post,
+                headers: [.authorization: "Bearer \(app.acmeAdmin.bearer)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "token=x"))
+            #expect(form.status == .unsupportedMediaType && form.envelope?.internalCode != nil, "\(form.text)")
 
             let good = try await client.call(
                 .post, "/api/account/acme/clicktocall/tokens/verify", key: app.acmeAdmin, json: #"{"token":"\#(token)"}"#)

@@ -31,7 +31,7 @@ def test_signed_requests_are_accepted(beckon):
     # Form parameters are part of the signature too (signed in the header, not the body).
     shift = requests.post(f"{beckon.base}/api/account/acme/clicktocall/tokens/verify",
                           data={"note": "a form body is signed"}, auth=signer(*key), timeout=10)
-    assert shift.status_code == 400, "authenticated; the body is just not the JSON the endpoint wants"
+    assert shift.status_code == 415, "authenticated; the body is just not the JSON the endpoint wants"
 
 
 def test_a_wrong_secret_and_a_replayed_nonce_are_refused(beckon):
