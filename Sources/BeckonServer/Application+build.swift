@@ -145,9 +145,6 @@ public func buildRouter(
     .register(on: router)
     TagRoutes(template: try WebsiteTag.load(publicDirectory: configuration.publicDirectory), sites: sites, limits: limits)
         .register(on: router)
-    ClickKeyRoutes(keyring: dependencies.keyring, limits: limits).register(on: router)
-    DomainRoutes(accounts: dependencies.storage.accounts, trustForwardedFor: configuration.trustForwardedFor, limits: limits)
-        .register(on: router)
     CallStatusRoutes(visits: dependencies.brandVisits, limits: limits).register(on: router)
     let authenticator = APIKeyAuthenticator(
         keys: dependencies.storage.apiKeys, issuer: APIKeyIssuer(secretBox: dependencies.secretBox, clock: dependencies.clock),
@@ -170,6 +167,12 @@ public func buildRouter(
     let generatedLP = router.group("api/account/:accountId")
         .add(middleware: lpAuthenticator)
         .add(middleware: OperationContextMiddleware())
+    // LivePerson's public paths: no key (the Domain API and the click tokens' public keys).
+    let publicLP = router.group("api/account/:accountId").add(middleware: OperationContextMiddleware())
+    let publicLPPaths: Set<String> = [
+        "/api/account/{accountId}/service/baseURI.json", "/api/account/{accountId}/service/{service}/baseURI.json",
+        "/api/account/{accountId}/clicktocall/keys",
+    ]
     // The console's sign-in: no authenticator (the handlers read the session cookie).
     let consoleAPI = router.group("console/api").add(middleware: OperationContextMiddleware())
     try APIHandler(
@@ -179,20 +182,22 @@ public func buildRouter(
             journal: dependencies.journal, clock: dependencies.clock),
         erasure: dependencies.erasure,
         reports: Reports(storage: dependencies.storage, rollups: dependencies.rollups, clock: dependencies.clock),
-        console: .init(
-            signIn: ConsoleSignIn(
-                storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
-                clock: dependencies.clock),
-            trustForwardedFor: configuration.trustForwardedFor),
+        consoleSignIn: ConsoleSignIn(
+            storage: dependencies.storage, hasher: dependencies.passwordHasher, throttle: dependencies.loginThrottle,
+            clock: dependencies.clock),
+        keyring: dependencies.keyring,
         brand: .init(
             validations: dependencies.clickValidations,
             authorizeDial: AuthorizeDial(
                 visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
                 hasher: dependencies.numberHasher, clock: dependencies.clock)),
-        limits: limits, clock: dependencies.clock
+        limits: limits, trustForwardedFor: configuration.trustForwardedFor, clock: dependencies.clock
     )
     .register(on: [
-        ("/api/v1/accounts/:accountId", generatedAccount), ("/api/account/:accountId", generatedLP), ("/console/api", consoleAPI),
+        .init(prefix: "/api/v1/accounts/:accountId", group: generatedAccount),
+        .init(prefix: "/api/account/:accountId", group: publicLP, paths: publicLPPaths),
+        .init(prefix: "/api/account/:accountId", group: generatedLP),
+        .init(prefix: "/console/api", group: consoleAPI),
     ])
     SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     BrandEventRoutes(

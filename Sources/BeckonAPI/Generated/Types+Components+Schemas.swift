@@ -3526,6 +3526,140 @@ extension Components {
                 case claims
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ServiceBaseURIs`.
+        package struct ServiceBaseURIs: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceBaseURIs/baseURIs`.
+            package var baseURIs: [Components.Schemas.ServiceBaseURI]
+            /// Creates a new `ServiceBaseURIs`.
+            ///
+            /// - Parameters:
+            ///   - baseURIs:
+            package init(baseURIs: [Components.Schemas.ServiceBaseURI]) {
+                self.baseURIs = baseURIs
+            }
+            package enum CodingKeys: String, CodingKey {
+                case baseURIs
+            }
+        }
+        /// A JSON Web Key Set (RFC 7517) of Ed25519 keys (RFC 8037).
+        ///
+        /// - Remark: Generated from `#/components/schemas/ClickKeySet`.
+        package struct ClickKeySet: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ClickKeySet/keys`.
+            package var keys: [Components.Schemas.ClickKey]
+            /// Creates a new `ClickKeySet`.
+            ///
+            /// - Parameters:
+            ///   - keys:
+            package init(keys: [Components.Schemas.ClickKey]) {
+                self.keys = keys
+            }
+            package enum CodingKeys: String, CodingKey {
+                case keys
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ClickKey`.
+        package struct ClickKey: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ClickKey/kty`.
+            @frozen package enum KtyPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case okp = "OKP"
+            }
+            /// - Remark: Generated from `#/components/schemas/ClickKey/kty`.
+            package var kty: Components.Schemas.ClickKey.KtyPayload
+            /// - Remark: Generated from `#/components/schemas/ClickKey/crv`.
+            @frozen package enum CrvPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ed25519 = "Ed25519"
+            }
+            /// - Remark: Generated from `#/components/schemas/ClickKey/crv`.
+            package var crv: Components.Schemas.ClickKey.CrvPayload
+            /// - Remark: Generated from `#/components/schemas/ClickKey/alg`.
+            @frozen package enum AlgPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case edDSA = "EdDSA"
+            }
+            /// - Remark: Generated from `#/components/schemas/ClickKey/alg`.
+            package var alg: Components.Schemas.ClickKey.AlgPayload
+            /// - Remark: Generated from `#/components/schemas/ClickKey/use`.
+            @frozen package enum UsePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sig = "sig"
+            }
+            /// - Remark: Generated from `#/components/schemas/ClickKey/use`.
+            package var use: Components.Schemas.ClickKey.UsePayload
+            /// - Remark: Generated from `#/components/schemas/ClickKey/kid`.
+            package var kid: Swift.String
+            /// The 32-byte public key
+            ///
+            /// - Remark: Generated from `#/components/schemas/ClickKey/x`.
+            package var x: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ClickKey/createdAt`.
+            package var createdAt: Foundation.Date
+            /// Creates a new `ClickKey`.
+            ///
+            /// - Parameters:
+            ///   - kty:
+            ///   - crv:
+            ///   - alg:
+            ///   - use:
+            ///   - kid:
+            ///   - x: The 32-byte public key
+            ///   - createdAt:
+            package init(
+                kty: Components.Schemas.ClickKey.KtyPayload,
+                crv: Components.Schemas.ClickKey.CrvPayload,
+                alg: Components.Schemas.ClickKey.AlgPayload,
+                use: Components.Schemas.ClickKey.UsePayload,
+                kid: Swift.String,
+                x: Swift.String,
+                createdAt: Foundation.Date
+            ) {
+                self.kty = kty
+                self.crv = crv
+                self.alg = alg
+                self.use = use
+                self.kid = kid
+                self.x = x
+                self.createdAt = createdAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case kty
+                case crv
+                case alg
+                case use
+                case kid
+                case x
+                case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ServiceBaseURI`.
+        package struct ServiceBaseURI: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceBaseURI/service`.
+            package var service: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ServiceBaseURI/account`.
+            package var account: Swift.String
+            /// host[:port], without scheme, as LivePerson's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ServiceBaseURI/baseURI`.
+            package var baseURI: Swift.String
+            /// Creates a new `ServiceBaseURI`.
+            ///
+            /// - Parameters:
+            ///   - service:
+            ///   - account:
+            ///   - baseURI: host[:port], without scheme, as LivePerson's.
+            package init(
+                service: Swift.String,
+                account: Swift.String,
+                baseURI: Swift.String
+            ) {
+                self.service = service
+                self.account = account
+                self.baseURI = baseURI
+            }
+            package enum CodingKeys: String, CodingKey {
+                case service
+                case account
+                case baseURI
+            }
+        }
         /// An engagement as the API shows it: its settings with its ids, revision, status and timestamps.
         ///
         /// - Remark: Generated from `#/components/schemas/Engagement`.

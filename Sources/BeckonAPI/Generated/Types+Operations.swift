@@ -7052,6 +7052,660 @@ package enum Operations {
             }
         }
     }
+    /// LivePerson's Domain API — where each service of the account lives (all of them)
+    ///
+    /// Public, like LivePerson's. Lists the LivePerson service names Beckon serves (`smt`,
+    /// `leDataReporting`, `accountConfigReadOnly`, `accountConfigReadWrite`), each at the host
+    /// the client reached (X-Forwarded-Host behind a trusted proxy), so an SDK pointed at
+    /// Beckon's domain finds every API. An unknown account is 401, as LivePerson answers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/service/baseURI.json`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)`.
+    package enum DomainList {
+        package static let id: Swift.String = "domainList"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.DomainList.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/query/version`.
+                @frozen package enum VersionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _1_0 = "1.0"
+                    case _1 = "1"
+                }
+                /// 1.0 (anything else: 400, internalCode 33)
+                ///
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/query/version`.
+                package var version: Operations.DomainList.Input.Query.VersionPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - version: 1.0 (anything else: 400, internalCode 33)
+                package init(version: Operations.DomainList.Input.Query.VersionPayload? = nil) {
+                    self.version = version
+                }
+            }
+            package var query: Operations.DomainList.Input.Query
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DomainList.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DomainList.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.DomainList.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.DomainList.Input.Path,
+                query: Operations.DomainList.Input.Query = .init(),
+                headers: Operations.DomainList.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/service/baseURI.json/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ServiceBaseURIs)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ServiceBaseURIs {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.DomainList.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.DomainList.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The services.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DomainList.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.DomainList.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests from this address (abuse.perAddress, http.addressLimits).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            package var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// LivePerson's Domain API — where one service lives
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/service/{service}/baseURI.json`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)`.
+    package enum DomainService {
+        package static let id: Swift.String = "domainService"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// A LivePerson service name; one Beckon does not serve is 404.
+                ///
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/path/service`.
+                package var service: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - service: A LivePerson service name; one Beckon does not serve is 404.
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    service: Swift.String
+                ) {
+                    self.accountId = accountId
+                    self.service = service
+                }
+            }
+            package var path: Operations.DomainService.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/query`.
+            package struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/query/version`.
+                @frozen package enum VersionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _1_0 = "1.0"
+                    case _1 = "1"
+                }
+                /// 1.0 (anything else: 400, internalCode 33)
+                ///
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/query/version`.
+                package var version: Operations.DomainService.Input.Query.VersionPayload?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - version: 1.0 (anything else: 400, internalCode 33)
+                package init(version: Operations.DomainService.Input.Query.VersionPayload? = nil) {
+                    self.version = version
+                }
+            }
+            package var query: Operations.DomainService.Input.Query
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DomainService.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DomainService.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.DomainService.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.DomainService.Input.Path,
+                query: Operations.DomainService.Input.Query = .init(),
+                headers: Operations.DomainService.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/service/{service}/baseURI.json/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ServiceBaseURI)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ServiceBaseURI {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.DomainService.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.DomainService.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The service's host.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DomainService.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.DomainService.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in this account (internalCode 12).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests from this address (abuse.perAddress, http.addressLimits).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            package var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// The public keys click tokens are signed with (JSON Web Key Set)
+    ///
+    /// Public. Ed25519 keys (RFC 8037 `OKP`); a token's header names its key in `kid`.
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/clicktocall/keys`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/keys/get(getClickKeys)`.
+    package enum GetClickKeys {
+        package static let id: Swift.String = "getClickKeys"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/keys/GET/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/keys/GET/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                package init(accountId: Components.Parameters.AccountId) {
+                    self.accountId = accountId
+                }
+            }
+            package var path: Operations.GetClickKeys.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/keys/GET/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetClickKeys.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetClickKeys.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.GetClickKeys.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            package init(
+                path: Operations.GetClickKeys.Input.Path,
+                headers: Operations.GetClickKeys.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/keys/GET/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/clicktocall/keys/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.ClickKeySet)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: Components.Schemas.ClickKeySet {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.GetClickKeys.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.GetClickKeys.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The account's keys, newest first.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/keys/get(getClickKeys)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetClickKeys.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.GetClickKeys.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No such object in this account (internalCode 12).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/keys/get(getClickKeys)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Too many requests from this address (abuse.perAddress, http.addressLimits).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/keys/get(getClickKeys)/responses/429`.
+            ///
+            /// HTTP response code: `429 tooManyRequests`.
+            case tooManyRequests(Components.Responses.RateLimited)
+            /// The associated value of the enum case if `self` is `.tooManyRequests`.
+            ///
+            /// - Throws: An error if `self` is not `.tooManyRequests`.
+            /// - SeeAlso: `.tooManyRequests`.
+            package var tooManyRequests: Components.Responses.RateLimited {
+                get throws {
+                    switch self {
+                    case let .tooManyRequests(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "tooManyRequests",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// Validate Engagement — was this exact context clicked in a live visit? (scope engagement:validate)
     ///
     /// LivePerson-compatible: 200 valid, 404 not valid. The click (`impAccept`) is what counts; a

@@ -191,6 +191,29 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/account/{accountId}/shift-status`.
     /// - Remark: Generated from `#/paths//api/account/{accountId}/shift-status/get(getShiftStatus)`.
     func getShiftStatus(_ input: Operations.GetShiftStatus.Input) async throws -> Operations.GetShiftStatus.Output
+    /// LivePerson's Domain API — where each service of the account lives (all of them)
+    ///
+    /// Public, like LivePerson's. Lists the LivePerson service names Beckon serves (`smt`,
+    /// `leDataReporting`, `accountConfigReadOnly`, `accountConfigReadWrite`), each at the host
+    /// the client reached (X-Forwarded-Host behind a trusted proxy), so an SDK pointed at
+    /// Beckon's domain finds every API. An unknown account is 401, as LivePerson answers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/service/baseURI.json`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)`.
+    func domainList(_ input: Operations.DomainList.Input) async throws -> Operations.DomainList.Output
+    /// LivePerson's Domain API — where one service lives
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/service/{service}/baseURI.json`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)`.
+    func domainService(_ input: Operations.DomainService.Input) async throws -> Operations.DomainService.Output
+    /// The public keys click tokens are signed with (JSON Web Key Set)
+    ///
+    /// Public. Ed25519 keys (RFC 8037 `OKP`); a token's header names its key in `kid`.
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/clicktocall/keys`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/keys/get(getClickKeys)`.
+    func getClickKeys(_ input: Operations.GetClickKeys.Input) async throws -> Operations.GetClickKeys.Output
     /// Validate Engagement — was this exact context clicked in a live visit? (scope engagement:validate)
     ///
     /// LivePerson-compatible: 200 valid, 404 not valid. The click (`impAccept`) is what counts; a
@@ -689,6 +712,57 @@ extension APIProtocol {
         headers: Operations.GetShiftStatus.Input.Headers = .init()
     ) async throws -> Operations.GetShiftStatus.Output {
         try await getShiftStatus(Operations.GetShiftStatus.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// LivePerson's Domain API — where each service of the account lives (all of them)
+    ///
+    /// Public, like LivePerson's. Lists the LivePerson service names Beckon serves (`smt`,
+    /// `leDataReporting`, `accountConfigReadOnly`, `accountConfigReadWrite`), each at the host
+    /// the client reached (X-Forwarded-Host behind a trusted proxy), so an SDK pointed at
+    /// Beckon's domain finds every API. An unknown account is 401, as LivePerson answers.
+    ///
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/service/baseURI.json`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/service/baseURI.json/get(domainList)`.
+    package func domainList(
+        path: Operations.DomainList.Input.Path,
+        query: Operations.DomainList.Input.Query = .init(),
+        headers: Operations.DomainList.Input.Headers = .init()
+    ) async throws -> Operations.DomainList.Output {
+        try await domainList(Operations.DomainList.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// LivePerson's Domain API — where one service lives
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/service/{service}/baseURI.json`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/service/{service}/baseURI.json/get(domainService)`.
+    package func domainService(
+        path: Operations.DomainService.Input.Path,
+        query: Operations.DomainService.Input.Query = .init(),
+        headers: Operations.DomainService.Input.Headers = .init()
+    ) async throws -> Operations.DomainService.Output {
+        try await domainService(Operations.DomainService.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The public keys click tokens are signed with (JSON Web Key Set)
+    ///
+    /// Public. Ed25519 keys (RFC 8037 `OKP`); a token's header names its key in `kid`.
+    ///
+    /// - Remark: HTTP `GET /api/account/{accountId}/clicktocall/keys`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/keys/get(getClickKeys)`.
+    package func getClickKeys(
+        path: Operations.GetClickKeys.Input.Path,
+        headers: Operations.GetClickKeys.Input.Headers = .init()
+    ) async throws -> Operations.GetClickKeys.Output {
+        try await getClickKeys(Operations.GetClickKeys.Input(
             path: path,
             headers: headers
         ))

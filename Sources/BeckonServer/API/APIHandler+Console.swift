@@ -19,12 +19,12 @@ extension APIHandler {
     func signIn(_ input: Operations.SignIn.Input) async throws -> Operations.SignIn.Output {
         let bound = try OperationContext.bound()
         try await limits.request(bound.request, bound.context, endpoint: "consoleSignIn", accountId: nil)
-        try ConsoleSessionAuth.requireSameOrigin(bound.request, trustForwardedFor: console.trustForwardedFor)
+        try ConsoleSessionAuth.requireSameOrigin(bound.request, trustForwardedFor: trustForwardedFor)
         guard case .json(let body) = input.body else { throw BeckonError.invalidInput(field: "body", reason: "must be JSON") }
-        let address = bound.context.clientAddress(bound.request, trustForwardedFor: console.trustForwardedFor) ?? "unknown"
+        let address = bound.context.clientAddress(bound.request, trustForwardedFor: trustForwardedFor) ?? "unknown"
         let (session, token): (ConsoleSession, String)
         do {
-            (session, token) = try await console.signIn.signIn(
+            (session, token) = try await consoleSignIn.signIn(
                 email: body.email, password: body.password, accountId: body.accountId, address: address)
         } catch let error as ConsoleSignIn.Throttled {
             bound.context.logger.notice("console sign-in throttled")  // no email, no address: personal data
@@ -42,22 +42,14 @@ extension APIHandler {
             guard session.acceptsCSRF(bound.request.headers[ConsoleSessionAuth.csrfHeader]) else {
                 throw BeckonError.forbidden("missing or wrong X-CSRF-Token")
             }
-            try await console.signIn.signOut(session)
+            try await consoleSignIn.signOut(session)
         }
         OperationContext.setResponseHeader(.setCookie, cookie("", maxAge: 0, bound))
         return .noContent(.init())
     }
 
     private func cookie(_ value: String, maxAge: Int, _ bound: OperationContext) -> String {
-        ConsoleSessionAuth.cookie(value: value, maxAge: maxAge, request: bound.request, trustForwardedFor: console.trustForwardedFor)
-    }
-}
-
-extension APIHandler {
-    /// What the console's sign-in needs beyond the storage every handler has.
-    struct Console: Sendable {
-        var signIn: ConsoleSignIn
-        var trustForwardedFor: Bool
+        ConsoleSessionAuth.cookie(value: value, maxAge: maxAge, request: bound.request, trustForwardedFor: trustForwardedFor)
     }
 }
 

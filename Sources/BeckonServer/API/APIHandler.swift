@@ -15,9 +15,12 @@ struct APIHandler: APIProtocol {
     let abuseBlocks: AbuseBlocks
     let erasure: VisitorErasure
     let reports: Reports
-    let console: Console
+    let consoleSignIn: ConsoleSignIn
+    let keyring: ClickKeyring
     let brand: Brand
     let limits: AddressLimits
+    /// Whether `X-Forwarded-*` says where the client is (`http.trustForwardedFor`).
+    let trustForwardedFor: Bool
     let clock: any WallClock
 
     /// How the generated code reads and writes JSON: ISO 8601 dates and sorted keys, as every
@@ -25,7 +28,7 @@ struct APIHandler: APIProtocol {
     static let configuration = OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 
     /// Registers every generated operation, each on the group that serves its path's family.
-    func register(on groups: [(prefix: String, group: RouterGroup<AppRequestContext>)]) throws {
+    func register(on groups: [RoutingTransport.Entry]) throws {
         try registerHandlers(on: RoutingTransport(groups: groups), configuration: Self.configuration)
     }
 }

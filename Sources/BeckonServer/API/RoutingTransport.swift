@@ -6,10 +6,21 @@ import OpenAPIRuntime
 
 /// Registers the generated operations on the router group whose prefix their path starts with,
 /// so each family of paths keeps its own authenticator (the management API's, LivePerson's
-/// brand paths', …) while one generated protocol describes them all.
+/// brand paths', the public ones) while one generated protocol describes them all.
 struct RoutingTransport: ServerTransport {
-    /// Prefixes such as `/api/v1/accounts/:accountId`, with the group that serves them.
-    var groups: [(prefix: String, group: RouterGroup<AppRequestContext>)]
+    /// Where operations go: the first entry whose prefix the path starts with and, when it names
+    /// paths, that lists the path (as the document writes it: `/api/account/{accountId}/…`).
+    struct Entry {
+        var prefix: String
+        var group: RouterGroup<AppRequestContext>
+        var paths: Set<String>? = nil
+    }
+
+    var groups: [Entry]
+
+    init(groups: [Entry]) {
+        self.groups = groups
+    }
 
     func register(
         _ handler:
@@ -20,10 +31,10 @@ struct RoutingTransport: ServerTransport {
         path: String
     ) throws {
         let route = Self.hummingbirdPath(path)
-        guard let (prefix, group) = groups.first(where: { route.hasPrefix($0.prefix + "/") }) else {
+        guard let entry = groups.first(where: { route.hasPrefix($0.prefix + "/") && ($0.paths?.contains(path) ?? true) }) else {
             throw UnroutedOperation(path: path)
         }
-        group.register(handler, method: method, path: String(route.dropFirst(prefix.count + 1)))
+        entry.group.register(handler, method: method, path: String(route.dropFirst(entry.prefix.count + 1)))
     }
 
     /// `/api/v1/accounts/{accountId}/sites` → `/api/v1/accounts/:accountId/sites`.

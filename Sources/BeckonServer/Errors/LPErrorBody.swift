@@ -139,9 +139,12 @@ struct ErrorAnswer {
             if let parameter = Self.malformedPathParameter(decoding, error.requestMetadata.pathParameters) {
                 self.init(BeckonError.invalidInput(field: parameter, reason: "must be a positive integer"))
             } else if let refusal = Self.malformedQueryParameter(decoding, query: request.uri.queryParameters) {
-                // The brand APIs' `v` (an enum in the document) is LivePerson's illegal version.
+                // The brand APIs' `v` and the Domain API's `version` (enums in the document) are
+                // LivePerson's illegal version.
                 if case .invalidInput(field: "v", _) = refusal, let version = request.uri.queryParameters["v"] {
                     self.init(LPVersionError(version: String(version)), request: request)
+                } else if case .invalidInput(field: "version", _) = refusal, let version = request.uri.queryParameters["version"] {
+                    self.init(LPVersionError(version: String(version), supported: "version=1.0"), request: request)
                 } else {
                     self.init(refusal)
                 }

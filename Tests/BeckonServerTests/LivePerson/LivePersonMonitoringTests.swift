@@ -276,6 +276,18 @@ import Testing
             #expect(unknownAccount.status == .unauthorized)
             let version = try await client.execute(uri: "/api/account/acme/service/smt/baseURI.json?version=2.0", method: .get)
             #expect(version.status == .badRequest && version.envelope?.internalCode == 33)
+            #expect(try await client.execute(uri: "/api/account/acme/service/smt/baseURI.json?version=1", method: .get).status == .ok)
+        }
+    }
+
+    @Test func publicPathsIgnoreAKeyOfAnotherAccount() async throws {
+        try await TestApp.with { app, client in
+            let headers: HTTPFields = [.authorization: "Bearer \(app.globexAdmin.bearer)"]
+            let domain = try await client.execute(uri: "/api/account/acme/service/smt/baseURI.json", method: .get, headers: headers)
+            #expect(domain.status == .ok && domain.headers[.cacheControl] == "no-store")
+            let keys = try await client.execute(uri: "/api/account/acme/clicktocall/keys", method: .get, headers: headers)
+            #expect(keys.status == .ok && keys.headers[.cacheControl] == "public, max-age=300")
+            #expect(try await client.execute(uri: "/api/account/nobody!/clicktocall/keys", method: .get).status == .notFound)
         }
     }
 
