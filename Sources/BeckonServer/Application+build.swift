@@ -187,7 +187,7 @@ public func buildRouter(
             clock: dependencies.clock),
         keyring: dependencies.keyring,
         brand: .init(
-            validations: dependencies.clickValidations,
+            visits: dependencies.brandVisits, validations: dependencies.clickValidations,
             authorizeDial: AuthorizeDial(
                 visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
                 hasher: dependencies.numberHasher, clock: dependencies.clock)),

@@ -113,6 +113,15 @@ func convStatus(_ status: String, context: String = "1", extra: String = "") -> 
             let otherTenant = try await client.call(.post, visit.visitPath("events", account: "globex"), key: app.globexAdmin, json: body)
             #expect(otherTenant.status == .notFound && otherTenant.envelope?.internalCode == 12)
             #expect(try await client.call(.post, visit.visitPath("close", account: "globex"), key: app.globexAdmin).status == .notFound)
+            // Closing answers with the same codes.
+            #expect(try await client.call(.post, visit.visitPath("close"), key: app.acmeReader).envelope?.internalCode == 10)
+            let foreignClose = try await client.call(.post, visit.visitPath("close", account: "globex"), key: app.acmeAdmin)
+            #expect(foreignClose.status == .unprocessableContent && foreignClose.envelope?.internalCode == 6)
+            let version = visit.visitPath("close").replacingOccurrences(of: "v=1&", with: "v=3&")
+            #expect(try await client.call(.post, version, key: app.acmeAdmin).envelope?.internalCode == 33)
+            let noSession = String(visit.visitPath("close").prefix { $0 != "?" }) + "?v=1"
+            let missing = try await client.call(.post, noSession, key: app.acmeAdmin)
+            #expect(missing.status == .badRequest && missing.text.contains("sid"), "\(missing.text)")
             #expect(try await client.call(.post, visit.visitPath("events"), json: body).status == .unauthorized)
         }
     }

@@ -220,6 +220,34 @@ extension Components {
                 self.body = body
             }
         }
+        package struct BrandVisitNotFound: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/BrandVisitNotFound/content`.
+            @frozen package enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/BrandVisitNotFound/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                package var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            package var body: Components.Responses.BrandVisitNotFound.Body
+            /// Creates a new `BrandVisitNotFound`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            package init(body: Components.Responses.BrandVisitNotFound.Body) {
+                self.body = body
+            }
+        }
         package struct TooLarge: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/TooLarge/content`.
             @frozen package enum Body: Sendable, Hashable {

@@ -8300,6 +8300,289 @@ package enum Operations {
             }
         }
     }
+    /// Close the visit; the brand APIs answer for 6 more hours (scope events:write)
+    ///
+    /// Fixes the visit's window from now unless a call status fixed it earlier. Report data stays.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)`.
+    package enum CloseVisit {
+        package static let id: Swift.String = "closeVisit"
+        package struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/path`.
+            package struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/path/accountId`.
+                package var accountId: Components.Parameters.AccountId
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/path/visitorId`.
+                package var visitorId: Swift.String
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - accountId:
+                ///   - visitorId:
+                package init(
+                    accountId: Components.Parameters.AccountId,
+                    visitorId: Swift.String
+                ) {
+                    self.accountId = accountId
+                    self.visitorId = visitorId
+                }
+            }
+            package var path: Operations.CloseVisit.Input.Path
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/query`.
+            package struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/query/v`.
+                @frozen package enum VPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case _1 = "1"
+                    case _1_0 = "1.0"
+                }
+                /// 1 (anything else: 400, internalCode 33)
+                ///
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/query/v`.
+                package var v: Operations.CloseVisit.Input.Query.VPayload?
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/query/sid`.
+                package var sid: Swift.String
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - v: 1 (anything else: 400, internalCode 33)
+                ///   - sid:
+                package init(
+                    v: Operations.CloseVisit.Input.Query.VPayload? = nil,
+                    sid: Swift.String
+                ) {
+                    self.v = v
+                    self.sid = sid
+                }
+            }
+            package var query: Operations.CloseVisit.Input.Query
+            /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/header`.
+            package struct Headers: Sendable, Hashable {
+                package var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CloseVisit.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                package init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CloseVisit.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            package var headers: Operations.CloseVisit.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            package init(
+                path: Operations.CloseVisit.Input.Path,
+                query: Operations.CloseVisit.Input.Query,
+                headers: Operations.CloseVisit.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen package enum Output: Sendable, Hashable {
+            package struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/responses/200/content`.
+                @frozen package enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/POST/responses/200/content/application\/json`.
+                    case json(OpenAPIRuntime.OpenAPIObjectContainer)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    package var json: OpenAPIRuntime.OpenAPIObjectContainer {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                package var body: Operations.CloseVisit.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                package init(body: Operations.CloseVisit.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Recorded durably.
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.CloseVisit.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            package var ok: Operations.CloseVisit.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed JSON, a wrong type, an unknown field or an invalid value (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            package var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing, malformed, unknown or revoked key (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            package var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// LivePerson's answer on its paths to an account that is not the key's (internalCode 6); Visit Information answers 404 with internalCode 6 instead. A key lacking the scope is 401 there (internalCode 10).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.ForeignAccount)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            package var unprocessableContent: Components.Responses.ForeignAccount {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed visitor id (internalCode 37) or session id (39); a visit that is unknown or past its 6-hour window (12).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.BrandVisitNotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            package var notFound: Components.Responses.BrandVisitNotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen package enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            package init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            package var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            package static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// May the brand dial this number for this click? (scope engagement:validate)
     ///
     /// Checks, in order: the click is valid (clicked, not expired; validations are not used up);

@@ -238,6 +238,14 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/tokens/verify`.
     /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)`.
     func verifyClickToken(_ input: Operations.VerifyClickToken.Input) async throws -> Operations.VerifyClickToken.Output
+    /// Close the visit; the brand APIs answer for 6 more hours (scope events:write)
+    ///
+    /// Fixes the visit's window from now unless a call status fixed it earlier. Report data stays.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)`.
+    func closeVisit(_ input: Operations.CloseVisit.Input) async throws -> Operations.CloseVisit.Output
     /// May the brand dial this number for this click? (scope engagement:validate)
     ///
     /// Checks, in order: the click is valid (clicked, not expired; validations are not used up);
@@ -809,6 +817,24 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Close the visit; the brand APIs answer for 6 more hours (scope events:write)
+    ///
+    /// Fixes the visit's window from now unless a call status fixed it earlier. Report data stays.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close`.
+    /// - Remark: Generated from `#/paths//api/account/{accountId}/monitoring/visitors/{visitorId}/visits/current/close/post(closeVisit)`.
+    package func closeVisit(
+        path: Operations.CloseVisit.Input.Path,
+        query: Operations.CloseVisit.Input.Query,
+        headers: Operations.CloseVisit.Input.Headers = .init()
+    ) async throws -> Operations.CloseVisit.Output {
+        try await closeVisit(Operations.CloseVisit.Input(
+            path: path,
+            query: query,
+            headers: headers
         ))
     }
     /// May the brand dial this number for this click? (scope engagement:validate)

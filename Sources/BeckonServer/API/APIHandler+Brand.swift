@@ -2,16 +2,32 @@ import BeckonAPI
 import BeckonCore
 import Foundation
 import HTTPTypes
+import OpenAPIRuntime
 
-/// The brand's LivePerson-style APIs under `/api/account/{accountId}` (SPEC §5, §8, §13): shift
-/// status, Validate Engagement, the online click-token check and the dial authorization. Another
+/// The brand's LivePerson-style APIs under `/api/account/{accountId}` (SPEC §5, §7, §8, §13):
+/// shift status, Validate Engagement, the online click-token check, the dial authorization and
+/// closing a visit. Another
 /// account's key is 422 there (the authenticator of that path family says so); these answers are
 /// never cached.
 extension APIHandler {
     /// What the brand's operations need beyond the storage every handler has.
     struct Brand: Sendable {
+        var visits: BrandVisits
         var validations: ClickValidations
         var authorizeDial: AuthorizeDial
+    }
+
+    /// Closes the visit (SPEC §7): the brand APIs answer for it 6 more hours. Report data stays.
+    func closeVisit(_ input: Operations.CloseVisit.Input) async throws -> Operations.CloseVisit.Output {
+        let principal = try OperationContext.require(.eventsWrite)
+        guard !input.query.sid.isEmpty else {
+            throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
+        }
+        try await BrandPaths.unprocessableAccount {
+            try await brand.visits.close(accountId: principal.accountId, visitorId: input.path.visitorId, sessionId: input.query.sid)
+        }
+        Self.noStore()
+        return .ok(.init(body: .json(.init())))
     }
 
     func getShiftStatus(_ input: Operations.GetShiftStatus.Input) async throws -> Operations.GetShiftStatus.Output {

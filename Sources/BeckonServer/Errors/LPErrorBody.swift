@@ -138,6 +138,11 @@ struct ErrorAnswer {
         case let decoding as DecodingError:
             if let parameter = Self.malformedPathParameter(decoding, error.requestMetadata.pathParameters) {
                 self.init(BeckonError.invalidInput(field: parameter, reason: "must be a positive integer"))
+            } else if case .valueNotFound(_, let context) = decoding, context.codingPath.isEmpty,
+                let missing = Self.requiredQueryParameters.first(where: { request.uri.queryParameters[Substring($0)] == nil })
+            {
+                // The runtime names no parameter when a query lacks a required one.
+                self.init(BeckonError.invalidInput(field: missing, reason: "is required"))
             } else if let refusal = Self.malformedQueryParameter(decoding, query: request.uri.queryParameters) {
                 // The brand APIs' `v` and the Domain API's `version` (enums in the document) are
                 // LivePerson's illegal version.
@@ -171,6 +176,10 @@ struct ErrorAnswer {
 
     /// The query parameter a failure to decode came from, named (the runtime's query decoder
     /// names none): the one holding the refused enum value, or the first integer that is not one.
+    /// Every query parameter the document marks `required` (`OpenAPIDocumentTests` holds this
+    /// list to it).
+    static let requiredQueryParameters = ["sid", "token"]
+
     private static func malformedQueryParameter(_ error: DecodingError, query: some Collection<(key: Substring, value: Substring)>) -> BeckonError? {
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:

@@ -3,9 +3,13 @@ import Foundation
 import Hummingbird
 import NIOFoundationCompat
 
-/// LivePerson's Engagement Attributes API and Beckon's close request (SPEC §5–§7), scope
-/// `events:write`. Both answer 200 `{}`. The body of `events` is a JSON array of SDEs; POST is
-/// PUT (`X-HTTP-Method-Override: PUT`, as LivePerson's clients send it).
+/// LivePerson's Engagement Attributes API (SPEC §5–§7), scope `events:write`: 200 `{}`. The body
+/// is a JSON array of SDEs; POST is PUT (`X-HTTP-Method-Override: PUT`, as LivePerson's clients
+/// send it).
+///
+/// Written by hand rather than generated: an SDE keeps the fields LivePerson's clients add beyond
+/// the document's, and a refusal names the item and field (`[2].info.ctype`), which the generated
+/// `oneOf` decoder (SDE or call status, tried in turn) cannot say.
 struct BrandEventRoutes {
     let visits: BrandVisits
     let clock: any WallClock
@@ -18,16 +22,6 @@ struct BrandEventRoutes {
         let visit = "monitoring/visitors/:visitorId/visits/current"
         group.post("\(visit)/events") { request, context in try await events(request, context) }
         group.put("\(visit)/events") { request, context in try await events(request, context) }
-        group.post("\(visit)/close") { request, context in
-            let principal = try context.require(.eventsWrite)
-            try BrandPaths.checkVersion(request)
-            try await BrandPaths.unprocessableAccount {
-                try await visits.close(
-                    accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
-                    sessionId: try Self.sid(request))
-            }
-            return try MonitoringRoutes.json(Empty(), status: .ok, headers: [:])
-        }
     }
 
     struct Empty: Encodable {}
