@@ -199,7 +199,6 @@ public func buildRouter(
         .init(prefix: "/api/account/:accountId", group: generatedLP),
         .init(prefix: "/console/api", group: consoleAPI),
     ])
-    SettingsRoutes(accounts: dependencies.storage.accounts).register(on: account)
     BrandEventRoutes(
         visits: dependencies.brandVisits, clock: dependencies.clock, abuse: dependencies.storage.abuse, hasher: dependencies.numberHasher
     )

@@ -11,6 +11,9 @@ import Testing
             #expect(response.status == .ok)
             #expect(try response.decoded(AccountSettings.self) == AccountSettings(timeZone: "UTC", currency: "USD"))
             #expect(response.text.contains(#""perVisitChat":null"#), "unlimited caps are written as null")
+            for unset in [#""perVisitor":null"#, #""dailyCallBudget":null"#, #""concurrentCalls":null"#] {
+                #expect(response.text.contains(unset), "\(unset) in \(response.text)")
+            }
         }
     }
 
@@ -38,7 +41,7 @@ import Testing
         (#"{"caps":{"perVisit":5}}"#, "invalid caps.perVisit: must be 1, 2, 3 or null (unlimited)"),
         (#"{"caps":{"mode":"some"}}"#, "invalid caps.mode:"),
         (#"{"caps":{"colour":1}}"#, "invalid caps.colour: unknown field"),
-        (#"{"crossSessionDays":3}"#, "invalid crossSessionDays: must be one of 0, 1, 7, 14, 31"),
+        (#"{"crossSessionDays":3}"#, "invalid crossSessionDays: unknown value '3'"),
         (#"{"controlGroupPercent":26}"#, "invalid controlGroupPercent: must be 0 to 25"),
         (#"{"retentionDays":0}"#, "invalid retentionDays: must be 1 to 3650"),
         (#"{"timeZone":"Moon/Base"}"#, "invalid timeZone:"),

@@ -155,11 +155,11 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks`.
             package struct ClicksPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks/per15Minutes`.
-                package var per15Minutes: Swift.Int?
+                package var per15Minutes: Components.Schemas.NullableInteger?
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks/perHour`.
-                package var perHour: Swift.Int?
+                package var perHour: Components.Schemas.NullableInteger?
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/clicks/perDay`.
-                package var perDay: Swift.Int?
+                package var perDay: Components.Schemas.NullableInteger?
                 /// Creates a new `ClicksPayload`.
                 ///
                 /// - Parameters:
@@ -167,9 +167,9 @@ extension Components {
                 ///   - perHour:
                 ///   - perDay:
                 package init(
-                    per15Minutes: Swift.Int? = nil,
-                    perHour: Swift.Int? = nil,
-                    perDay: Swift.Int? = nil
+                    per15Minutes: Components.Schemas.NullableInteger? = nil,
+                    perHour: Components.Schemas.NullableInteger? = nil,
+                    perDay: Components.Schemas.NullableInteger? = nil
                 ) {
                     self.per15Minutes = per15Minutes
                     self.perHour = perHour
@@ -183,15 +183,15 @@ extension Components {
                 package init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
                     self.per15Minutes = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .per15Minutes
                     )
                     self.perHour = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .perHour
                     )
                     self.perDay = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .perDay
                     )
                     try decoder.ensureNoAdditionalProperties(knownKeys: [
@@ -206,9 +206,9 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers`.
             package struct DistinctNumbersPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers/perHour`.
-                package var perHour: Swift.Int?
+                package var perHour: Components.Schemas.NullableInteger?
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers/perDay`.
-                package var perDay: Swift.Int?
+                package var perDay: Components.Schemas.NullableInteger?
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/distinctNumbers/blockHours`.
                 package var blockHours: Swift.Int?
                 /// Creates a new `DistinctNumbersPayload`.
@@ -218,8 +218,8 @@ extension Components {
                 ///   - perDay:
                 ///   - blockHours:
                 package init(
-                    perHour: Swift.Int? = nil,
-                    perDay: Swift.Int? = nil,
+                    perHour: Components.Schemas.NullableInteger? = nil,
+                    perDay: Components.Schemas.NullableInteger? = nil,
                     blockHours: Swift.Int? = nil
                 ) {
                     self.perHour = perHour
@@ -234,11 +234,11 @@ extension Components {
                 package init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
                     self.perHour = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .perHour
                     )
                     self.perDay = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .perDay
                     )
                     self.blockHours = try container.decodeIfPresent(
@@ -257,7 +257,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber`.
             package struct SameNumberPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber/max`.
-                package var max: Swift.Int?
+                package var max: Components.Schemas.NullableInteger?
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/sameNumber/hours`.
                 package var hours: Swift.Int?
                 /// Creates a new `SameNumberPayload`.
@@ -266,7 +266,7 @@ extension Components {
                 ///   - max:
                 ///   - hours:
                 package init(
-                    max: Swift.Int? = nil,
+                    max: Components.Schemas.NullableInteger? = nil,
                     hours: Swift.Int? = nil
                 ) {
                     self.max = max
@@ -279,7 +279,7 @@ extension Components {
                 package init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
                     self.max = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .max
                     )
                     self.hours = try container.decodeIfPresent(
@@ -297,27 +297,27 @@ extension Components {
             /// default: the country of the account's time zone; null: any
             ///
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/allowedCountries`.
-            package var allowedCountries: [Swift.String]?
+            package var allowedCountries: Components.Schemas.CountryList?
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/premiumPrefixes`.
             package var premiumPrefixes: [Swift.String]?
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/dailyCallBudget`.
-            package var dailyCallBudget: Swift.Int?
+            package var dailyCallBudget: Components.Schemas.NullableInteger?
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/concurrentCalls`.
-            package var concurrentCalls: Swift.Int?
+            package var concurrentCalls: Components.Schemas.NullableInteger?
             /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress`.
             package struct PerAddressPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress/requestsPerMinute`.
-                package var requestsPerMinute: Swift.Int?
+                package var requestsPerMinute: Components.Schemas.NullableInteger?
                 /// - Remark: Generated from `#/components/schemas/AbuseSettings/perAddress/newVisitorsPerMinute`.
-                package var newVisitorsPerMinute: Swift.Int?
+                package var newVisitorsPerMinute: Components.Schemas.NullableInteger?
                 /// Creates a new `PerAddressPayload`.
                 ///
                 /// - Parameters:
                 ///   - requestsPerMinute:
                 ///   - newVisitorsPerMinute:
                 package init(
-                    requestsPerMinute: Swift.Int? = nil,
-                    newVisitorsPerMinute: Swift.Int? = nil
+                    requestsPerMinute: Components.Schemas.NullableInteger? = nil,
+                    newVisitorsPerMinute: Components.Schemas.NullableInteger? = nil
                 ) {
                     self.requestsPerMinute = requestsPerMinute
                     self.newVisitorsPerMinute = newVisitorsPerMinute
@@ -329,11 +329,11 @@ extension Components {
                 package init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
                     self.requestsPerMinute = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .requestsPerMinute
                     )
                     self.newVisitorsPerMinute = try container.decodeIfPresent(
-                        Swift.Int.self,
+                        Components.Schemas.NullableInteger.self,
                         forKey: .newVisitorsPerMinute
                     )
                     try decoder.ensureNoAdditionalProperties(knownKeys: [
@@ -359,10 +359,10 @@ extension Components {
                 clicks: Components.Schemas.AbuseSettings.ClicksPayload? = nil,
                 distinctNumbers: Components.Schemas.AbuseSettings.DistinctNumbersPayload? = nil,
                 sameNumber: Components.Schemas.AbuseSettings.SameNumberPayload? = nil,
-                allowedCountries: [Swift.String]? = nil,
+                allowedCountries: Components.Schemas.CountryList? = nil,
                 premiumPrefixes: [Swift.String]? = nil,
-                dailyCallBudget: Swift.Int? = nil,
-                concurrentCalls: Swift.Int? = nil,
+                dailyCallBudget: Components.Schemas.NullableInteger? = nil,
+                concurrentCalls: Components.Schemas.NullableInteger? = nil,
                 perAddress: Components.Schemas.AbuseSettings.PerAddressPayload? = nil
             ) {
                 self.clicks = clicks
@@ -399,7 +399,7 @@ extension Components {
                     forKey: .sameNumber
                 )
                 self.allowedCountries = try container.decodeIfPresent(
-                    [Swift.String].self,
+                    Components.Schemas.CountryList.self,
                     forKey: .allowedCountries
                 )
                 self.premiumPrefixes = try container.decodeIfPresent(
@@ -407,11 +407,11 @@ extension Components {
                     forKey: .premiumPrefixes
                 )
                 self.dailyCallBudget = try container.decodeIfPresent(
-                    Swift.Int.self,
+                    Components.Schemas.NullableInteger.self,
                     forKey: .dailyCallBudget
                 )
                 self.concurrentCalls = try container.decodeIfPresent(
-                    Swift.Int.self,
+                    Components.Schemas.NullableInteger.self,
                     forKey: .concurrentCalls
                 )
                 self.perAddress = try container.decodeIfPresent(
@@ -1328,6 +1328,37 @@ extension Components {
         package typealias NullableText = ExplicitNull<Swift.String>
         /// - Remark: Generated from `#/components/schemas/NullableInteger`.
         package typealias NullableInteger = ExplicitNull<Swift.Int>
+        /// At most `max` engagements per visitor in `days`.
+        ///
+        /// - Remark: Generated from `#/components/schemas/VisitorCap`.
+        package struct VisitorCap: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VisitorCap/max`.
+            package var max: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/VisitorCap/days`.
+            package var days: Swift.Int
+            /// Creates a new `VisitorCap`.
+            ///
+            /// - Parameters:
+            ///   - max:
+            ///   - days:
+            package init(
+                max: Swift.Int,
+                days: Swift.Int
+            ) {
+                self.max = max
+                self.days = days
+            }
+            package enum CodingKeys: String, CodingKey {
+                case max
+                case days
+            }
+        }
+        /// VisitorCap, or null for no such cap (the generated code reads it as VisitorCap or null).
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableVisitorCap`.
+        package typealias NullableVisitorCap = ExplicitNull<Components.Schemas.VisitorCap>
+        /// - Remark: Generated from `#/components/schemas/CountryList`.
+        package typealias CountryList = ExplicitNull<[Swift.String]>
         /// Epoch milliseconds, or null.
         ///
         /// - Remark: Generated from `#/components/schemas/NullableEpochMs`.
@@ -1487,11 +1518,11 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Caps/mode`.
             package var mode: Components.Schemas.Caps.ModePayload?
             /// - Remark: Generated from `#/components/schemas/Caps/perVisit`.
-            package var perVisit: Swift.Int?
+            package var perVisit: Components.Schemas.NullableInteger?
             /// - Remark: Generated from `#/components/schemas/Caps/perVisitChat`.
-            package var perVisitChat: Swift.Int?
+            package var perVisitChat: Components.Schemas.NullableInteger?
             /// - Remark: Generated from `#/components/schemas/Caps/perVisitContent`.
-            package var perVisitContent: Swift.Int?
+            package var perVisitContent: Components.Schemas.NullableInteger?
             /// - Remark: Generated from `#/components/schemas/Caps/afterDecline`.
             @frozen package enum AfterDeclinePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case none = "none"
@@ -1501,30 +1532,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Caps/afterDecline`.
             package var afterDecline: Components.Schemas.Caps.AfterDeclinePayload?
             /// - Remark: Generated from `#/components/schemas/Caps/perVisitor`.
-            package struct PerVisitorPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/Caps/perVisitor/max`.
-                package var max: Swift.Int
-                /// - Remark: Generated from `#/components/schemas/Caps/perVisitor/days`.
-                package var days: Swift.Int
-                /// Creates a new `PerVisitorPayload`.
-                ///
-                /// - Parameters:
-                ///   - max:
-                ///   - days:
-                package init(
-                    max: Swift.Int,
-                    days: Swift.Int
-                ) {
-                    self.max = max
-                    self.days = days
-                }
-                package enum CodingKeys: String, CodingKey {
-                    case max
-                    case days
-                }
-            }
-            /// - Remark: Generated from `#/components/schemas/Caps/perVisitor`.
-            package var perVisitor: Components.Schemas.Caps.PerVisitorPayload?
+            package var perVisitor: Components.Schemas.NullableVisitorCap?
             /// Creates a new `Caps`.
             ///
             /// - Parameters:
@@ -1536,11 +1544,11 @@ extension Components {
             ///   - perVisitor:
             package init(
                 mode: Components.Schemas.Caps.ModePayload? = nil,
-                perVisit: Swift.Int? = nil,
-                perVisitChat: Swift.Int? = nil,
-                perVisitContent: Swift.Int? = nil,
+                perVisit: Components.Schemas.NullableInteger? = nil,
+                perVisitChat: Components.Schemas.NullableInteger? = nil,
+                perVisitContent: Components.Schemas.NullableInteger? = nil,
                 afterDecline: Components.Schemas.Caps.AfterDeclinePayload? = nil,
-                perVisitor: Components.Schemas.Caps.PerVisitorPayload? = nil
+                perVisitor: Components.Schemas.NullableVisitorCap? = nil
             ) {
                 self.mode = mode
                 self.perVisit = perVisit
@@ -1564,15 +1572,15 @@ extension Components {
                     forKey: .mode
                 )
                 self.perVisit = try container.decodeIfPresent(
-                    Swift.Int.self,
+                    Components.Schemas.NullableInteger.self,
                     forKey: .perVisit
                 )
                 self.perVisitChat = try container.decodeIfPresent(
-                    Swift.Int.self,
+                    Components.Schemas.NullableInteger.self,
                     forKey: .perVisitChat
                 )
                 self.perVisitContent = try container.decodeIfPresent(
-                    Swift.Int.self,
+                    Components.Schemas.NullableInteger.self,
                     forKey: .perVisitContent
                 )
                 self.afterDecline = try container.decodeIfPresent(
@@ -1580,7 +1588,7 @@ extension Components {
                     forKey: .afterDecline
                 )
                 self.perVisitor = try container.decodeIfPresent(
-                    Components.Schemas.Caps.PerVisitorPayload.self,
+                    Components.Schemas.NullableVisitorCap.self,
                     forKey: .perVisitor
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
@@ -1899,6 +1907,86 @@ extension Components {
                     "abuse",
                     "language"
                 ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AccountSettings`.
+        package struct AccountSettings: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/timeZone`.
+            package var timeZone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/currency`.
+            package var currency: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/caps`.
+            package var caps: Components.Schemas.Caps
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/controlGroupPercent`.
+            package var controlGroupPercent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/crossSessionDays`.
+            @frozen package enum CrossSessionDaysPayload: Int, Codable, Hashable, Sendable, CaseIterable {
+                case _0 = 0
+                case _1 = 1
+                case _7 = 7
+                case _14 = 14
+                case _31 = 31
+            }
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/crossSessionDays`.
+            package var crossSessionDays: Components.Schemas.AccountSettings.CrossSessionDaysPayload
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/attribution`.
+            @frozen package enum AttributionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case first = "first"
+                case last = "last"
+            }
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/attribution`.
+            package var attribution: Components.Schemas.AccountSettings.AttributionPayload
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/retentionDays`.
+            package var retentionDays: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/abuse`.
+            package var abuse: Components.Schemas.AbuseSettings?
+            /// The language of engagements that do not set their own (LivePerson's engagementDetails[].language).
+            ///
+            /// - Remark: Generated from `#/components/schemas/AccountSettings/language`.
+            package var language: Swift.String
+            /// Creates a new `AccountSettings`.
+            ///
+            /// - Parameters:
+            ///   - timeZone:
+            ///   - currency:
+            ///   - caps:
+            ///   - controlGroupPercent:
+            ///   - crossSessionDays:
+            ///   - attribution:
+            ///   - retentionDays:
+            ///   - abuse:
+            ///   - language: The language of engagements that do not set their own (LivePerson's engagementDetails[].language).
+            package init(
+                timeZone: Swift.String,
+                currency: Swift.String,
+                caps: Components.Schemas.Caps,
+                controlGroupPercent: Swift.Int,
+                crossSessionDays: Components.Schemas.AccountSettings.CrossSessionDaysPayload,
+                attribution: Components.Schemas.AccountSettings.AttributionPayload,
+                retentionDays: Swift.Int,
+                abuse: Components.Schemas.AbuseSettings? = nil,
+                language: Swift.String
+            ) {
+                self.timeZone = timeZone
+                self.currency = currency
+                self.caps = caps
+                self.controlGroupPercent = controlGroupPercent
+                self.crossSessionDays = crossSessionDays
+                self.attribution = attribution
+                self.retentionDays = retentionDays
+                self.abuse = abuse
+                self.language = language
+            }
+            package enum CodingKeys: String, CodingKey {
+                case timeZone
+                case currency
+                case caps
+                case controlGroupPercent
+                case crossSessionDays
+                case attribution
+                case retentionDays
+                case abuse
+                case language
             }
         }
         /// - Remark: Generated from `#/components/schemas/CampaignStatus`.

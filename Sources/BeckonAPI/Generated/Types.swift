@@ -116,6 +116,18 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/duplicate/post(duplicateEngagement)`.
     func duplicateEngagement(_ input: Operations.DuplicateEngagement.Input) async throws -> Operations.DuplicateEngagement.Output
+    /// Read the account's settings (any valid key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/settings/get(getSettings)`.
+    func getSettings(_ input: Operations.GetSettings.Input) async throws -> Operations.GetSettings.Output
+    /// Change settings (scope campaigns:write); a JSON Merge Patch, null on a cap means unlimited
+    ///
+    /// A JSON Merge Patch (RFC 7396), the one meaning PATCH has in this API: objects merge member by member, arrays and other values replace, null removes a member (an optional field goes back to its default). Exception: null on an abuse limit or cap stores null, which means unlimited.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/settings/patch(updateSettings)`.
+    func updateSettings(_ input: Operations.UpdateSettings.Input) async throws -> Operations.UpdateSettings.Output
     /// The funnel (scope reports:read), from the hourly rollups in the account's time zone
     ///
     /// Visit counts (prospects, exposed, engaged, control group, not shown) are distinct visits at the row's level, counted in the hour they first happened. Campaign and engagement rows carry the account's visits and page views for the same days and hours. The current hour is live: the rollups catch up with the journal before the answer. JSON, or CSV with `Accept: text/csv` or `format=csv`.
@@ -543,6 +555,36 @@ extension APIProtocol {
         try await duplicateEngagement(Operations.DuplicateEngagement.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Read the account's settings (any valid key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/settings/get(getSettings)`.
+    package func getSettings(
+        path: Operations.GetSettings.Input.Path,
+        headers: Operations.GetSettings.Input.Headers = .init()
+    ) async throws -> Operations.GetSettings.Output {
+        try await getSettings(Operations.GetSettings.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change settings (scope campaigns:write); a JSON Merge Patch, null on a cap means unlimited
+    ///
+    /// A JSON Merge Patch (RFC 7396), the one meaning PATCH has in this API: objects merge member by member, arrays and other values replace, null removes a member (an optional field goes back to its default). Exception: null on an abuse limit or cap stores null, which means unlimited.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/settings`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/settings/patch(updateSettings)`.
+    package func updateSettings(
+        path: Operations.UpdateSettings.Input.Path,
+        headers: Operations.UpdateSettings.Input.Headers = .init(),
+        body: Operations.UpdateSettings.Input.Body
+    ) async throws -> Operations.UpdateSettings.Output {
+        try await updateSettings(Operations.UpdateSettings.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// The funnel (scope reports:read), from the hourly rollups in the account's time zone
