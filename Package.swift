@@ -12,12 +12,10 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "beckon",
     platforms: [.macOS(.v15)],
+    // What other packages may use: the server, the brands' SDK and the reference call page. The
+    // server's libraries (Core, Storage, Server, Testing) are `package` inside this package.
     products: [
         .executable(name: "beckon", targets: ["beckon"]),
-        .library(name: "BeckonCore", targets: ["BeckonCore"]),
-        .library(name: "BeckonStorage", targets: ["BeckonStorage"]),
-        .library(name: "BeckonServer", targets: ["BeckonServer"]),
-        .library(name: "BeckonTesting", targets: ["BeckonTesting"]),
         .library(name: "BeckonClient", targets: ["BeckonClient"]),
         .executable(name: "beckon-callpage", targets: ["beckon-callpage"]),
     ],
@@ -154,6 +152,32 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
+        // Benchmarks (Benchmarks/README.md; run through scripts/bench*, not by tests). Small
+        // executables inside this package so they reach its `package` API.
+        .executableTarget(
+            name: "journal-bench",
+            dependencies: ["BeckonCore", "BeckonStorage", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/Sources/journal-bench"),
+        .executableTarget(
+            name: "echo-baseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/Sources/echo-baseline"),
+        .executableTarget(
+            name: "report-bench",
+            dependencies: ["BeckonCore", "BeckonStorage", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/Sources/report-bench"),
+        // glibc's heap statistics for the memory benchmarks (<malloc.h> is not in Swift's Glibc).
+        .target(name: "CHeap", path: "Benchmarks/Sources/CHeap"),
+        .executableTarget(
+            name: "server-memory",
+            dependencies: [
+                "CHeap", "BeckonCore", "BeckonServer", "BeckonStorage", "BeckonTesting", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/server-memory"),
+        .executableTarget(
+            name: "visit-bench",
+            dependencies: ["BeckonCore", "BeckonTesting"],
+            path: "Benchmarks/Sources/visit-bench"),
         .testTarget(
             name: "BeckonCommandTests",
             dependencies: ["beckon", "BeckonCore", "BeckonStorage", "BeckonTesting"],

@@ -6,14 +6,14 @@
 #   Benchmarks/kill-test.sh [rounds]            (SQLite)
 #   BACKEND=postgres Benchmarks/kill-test.sh    (throwaway PostgreSQL with fsync on)
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/.."
 rounds=${1:-3}
 swift build -c release --product journal-bench >/tmp/journal-bench-build.log 2>&1 || { cat /tmp/journal-bench-build.log; exit 1; }
-bench=.build/release/journal-bench
+bench=$(swift build -c release --show-bin-path)/journal-bench
 work=$(mktemp -d /tmp/beckon-kill.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 if [ "${BACKEND:-sqlite}" = "postgres" ]; then
-    source ../scripts/lib/postgres.sh
+    source scripts/lib/postgres.sh
     PG_DURABLE=1 start_throwaway_postgres
     trap 'stop_throwaway_postgres; rm -rf "$work"' EXIT
     target=(--postgres "$BECKON_TEST_POSTGRES_URL")

@@ -5,45 +5,45 @@ import BeckonServer
 import BeckonStorage
 import Foundation
 import Hummingbird
-public import Logging
+package import Logging
 import ServiceLifecycle
 
 /// `beckon demo` (SPEC §14): Beckon on a fresh embedded database with a demo account, site,
 /// live Click to Call campaign and console admin; the reference call page with a simulated
 /// dialer; and a small sample brand website with the tag — the whole flow on one machine.
-public enum BeckonDemo {
-    public struct Options: Sendable {
-        public var host = "127.0.0.1"
-        public var beckonPort = 8080
-        public var callPagePort = 8081
-        public var sitePort = 8082
+package enum BeckonDemo {
+    package struct Options: Sendable {
+        package var host = "127.0.0.1"
+        package var beckonPort = 8080
+        package var callPagePort = 8081
+        package var sitePort = 8082
         /// Replaced on every start.
-        public var dataDirectory = "./data/demo"
+        package var dataDirectory = "./data/demo"
         /// Multiplies the simulated call's pauses.
-        public var callSpeed = 1.0
-        public var publicDirectory: String?
+        package var callSpeed = 1.0
+        package var publicDirectory: String?
 
-        public init() {}
+        package init() {}
     }
 
     /// What the demo prints for a person (and, with `--json`, for scripts).
-    public struct Started: Codable, Sendable {
-        public var site: String
-        public var product: String
-        public var console: String
-        public var consoleEmail: String
-        public var consolePassword: String
-        public var callPage: String
-        public var accountId: String
-        public var siteId: String
-        public var campaignId: Int64
-        public var engagementId: Int64
+    package struct Started: Codable, Sendable {
+        package var site: String
+        package var product: String
+        package var console: String
+        package var consoleEmail: String
+        package var consolePassword: String
+        package var callPage: String
+        package var accountId: String
+        package var siteId: String
+        package var campaignId: Int64
+        package var engagementId: Int64
     }
 
-    public static let accountId = "demo"
+    package static let accountId = "demo"
 
     /// Runs until SIGINT or SIGTERM; `started` is called once everything listens.
-    public static func run(_ options: Options, logger: Logger, started: @escaping @Sendable (Started) -> Void) async throws {
+    package static func run(_ options: Options, logger: Logger, started: @escaping @Sendable (Started) -> Void) async throws {
         let folder = URL(fileURLWithPath: options.dataDirectory)
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

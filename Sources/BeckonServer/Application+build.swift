@@ -1,49 +1,49 @@
-public import BeckonCore
-public import Hummingbird
-public import Logging
+package import BeckonCore
+package import Hummingbird
+package import Logging
 import NIOCore
-public import Prometheus
+package import Prometheus
 
 /// What the application is built from, built once in `init` (every service from the same storage,
 /// clock and secrets; nothing can be swapped afterwards and leave a service on the old one).
 /// What a test chooses (clock, storage, hashing cost) is an `init` argument, with the production
 /// value chosen by `BeckonRuntime`.
-public struct AppDependencies: Sendable {
-    public let storage: Storage
-    public let journal: GroupCommitJournal
-    public let secretBox: SecretBox
-    public let clock: any WallClock
-    public let passwordHasher: PasswordHasher
-    public let logger: Logger
+package struct AppDependencies: Sendable {
+    package let storage: Storage
+    package let journal: GroupCommitJournal
+    package let secretBox: SecretBox
+    package let clock: any WallClock
+    package let passwordHasher: PasswordHasher
+    package let logger: Logger
     /// The visitors in memory (bounded by `maxVisitors`) and the path that changes them.
-    public let liveVisits: LiveVisitStore
-    public let visitLedger: VisitLedger
+    package let liveVisits: LiveVisitStore
+    package let visitLedger: VisitLedger
     /// Every account's campaigns and settings as the decisions read them, kept by change events.
-    public let catalog: CampaignCatalog
+    package let catalog: CampaignCatalog
     /// The accounts' click-token signing keys.
-    public let keyring: ClickKeyring
+    package let keyring: ClickKeyring
     /// Open call-status streams on this node.
-    public let callStatus: CallStatusHub
+    package let callStatus: CallStatusHub
     /// The visit use cases (SPEC §4–§8a).
-    public let pageViews: PageViews
-    public let visitReports: VisitReports
-    public let brandVisits: BrandVisits
-    public let clickValidations: ClickValidations
-    public let erasure: VisitorErasure
+    package let pageViews: PageViews
+    package let visitReports: VisitReports
+    package let brandVisits: BrandVisits
+    package let clickValidations: ClickValidations
+    package let erasure: VisitorErasure
     /// The hourly report rollups, kept up with the journal.
-    public let rollups: RollupService
+    package let rollups: RollupService
     /// Console sign-in attempts, for lock-out (in storage).
-    public let loginThrottle: LoginThrottle
+    package let loginThrottle: LoginThrottle
     /// Phone numbers as keyed hashes, per account (SPEC §13).
-    public let numberHasher: NumberHasher
+    package let numberHasher: NumberHasher
     /// Token buckets per client address on the public endpoints.
-    public let addressLimiter: AddressRateLimiter
+    package let addressLimiter: AddressRateLimiter
     /// Behind `/metrics`: the HTTP metrics and, through swift-metrics, the domain ones.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     /// Decisions, clicks, validations and journal commits, into `registry`.
-    public let metrics: DomainMetrics
+    package let metrics: DomainMetrics
 
-    public init(
+    package init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
         passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitLedger.Settings = .init(),
         maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), trackedAddresses: Int = 100_000,
@@ -84,7 +84,7 @@ public struct AppDependencies: Sendable {
             logger: logger, interval: rollupInterval, memory: RollupMemory(capacity: maxVisitors))
     }
 
-    public var provisioning: Provisioning {
+    package var provisioning: Provisioning {
         Provisioning(
             storage: storage, issuer: APIKeyIssuer(secretBox: secretBox, clock: clock), hasher: passwordHasher, clock: clock)
     }
@@ -94,7 +94,7 @@ public struct AppDependencies: Sendable {
 /// connection pool, the journal writer, the rollups). The server starts after its services and
 /// stops before them. Throws when the browser files (`beckon.min.js`, the console) are missing:
 /// a server that cannot serve its tag must not start and report itself ready.
-public func buildApplication(
+package func buildApplication(
     configuration: BeckonConfiguration, dependencies: AppDependencies
 ) throws
     -> some ApplicationProtocol
@@ -120,7 +120,7 @@ public func buildApplication(
     return app
 }
 
-public func buildRouter(
+package func buildRouter(
     configuration: BeckonConfiguration, dependencies: AppDependencies
 ) throws -> Router<AppRequestContext> {
     let registry = dependencies.registry
@@ -212,7 +212,7 @@ public func buildRouter(
 
 extension DomainMetrics {
     /// The domain metrics, exported with the rest at `/metrics`.
-    public init(registry: PrometheusCollectorRegistry) {
+    package init(registry: PrometheusCollectorRegistry) {
         self.init(factory: PrometheusMetricsFactory(registry: registry))
     }
 }

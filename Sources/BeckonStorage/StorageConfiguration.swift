@@ -1,27 +1,27 @@
-public import BeckonCore
-public import Logging
-public import ServiceLifecycle
+package import BeckonCore
+package import Logging
+package import ServiceLifecycle
 
 /// Which database to use and where.
-public struct StorageConfiguration: Sendable, Equatable {
-    public enum Driver: String, Sendable, CaseIterable {
+package struct StorageConfiguration: Sendable, Equatable {
+    package enum Driver: String, Sendable, CaseIterable {
         case sqlite
         case postgres
     }
 
-    public var driver: Driver
+    package var driver: Driver
     /// The SQLite database file (driver `sqlite`).
-    public var sqlitePath: String
+    package var sqlitePath: String
     /// `postgres://user:password@host:port/database` (driver `postgres`).
-    public var postgresURL: String?
+    package var postgresURL: String?
     /// A schema to use on PostgreSQL instead of the user's default `search_path` (tests).
-    public var postgresSearchPath: String?
-    public var postgresMaxConnections: Int
+    package var postgresSearchPath: String?
+    package var postgresMaxConnections: Int
     /// How long any one statement or transaction may take, waiting for a connection included
     /// (SPEC §13a: a request that needs an unreachable database answers 503 within 2 s).
-    public var deadline: Duration
+    package var deadline: Duration
 
-    public init(
+    package init(
         driver: Driver = .sqlite, sqlitePath: String = "./data/beckon.sqlite", postgresURL: String? = nil,
         postgresSearchPath: String? = nil, postgresMaxConnections: Int = 20, deadline: Duration = .milliseconds(1500)
     ) {
@@ -35,9 +35,9 @@ public struct StorageConfiguration: Sendable, Equatable {
 }
 
 /// Opens the configured database and builds the repositories over it.
-public enum StorageFactory {
+package enum StorageFactory {
     /// How `open` treats an old schema.
-    public enum SchemaPolicy: Sendable {
+    package enum SchemaPolicy: Sendable {
         /// Apply pending migrations (a single SQLite node owns its file).
         case migrate
         /// Refuse with `.schemaBehind` (PostgreSQL nodes: `beckon migrate` is a separate step).
@@ -48,7 +48,7 @@ public enum StorageFactory {
     /// and its schema prepared here. PostgreSQL's connection pool is `storage.services` — run it
     /// in the service group (`buildApplication` does) or use `open(_:schema:logger:_:)` — and
     /// `storage.prepare()` checks the server answers and applies `schema` once it runs.
-    public static func connect(_ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger) async throws -> Storage {
+    package static func connect(_ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger) async throws -> Storage {
         let (base, services) = try await connectBase(configuration, deadlines: true, logger: logger)
         let database = DeadlineDatabase(base, deadline: configuration.deadline)
         @Sendable func prepare() async throws {
@@ -77,7 +77,7 @@ public enum StorageFactory {
 
     /// Runs `body` with the configured storage, its schema prepared and its services running;
     /// closes it afterwards (a command's or a test's whole life).
-    public static func open<T>(
+    package static func open<T>(
         _ configuration: StorageConfiguration, schema: SchemaPolicy, logger: Logger, _ body: (Storage) async throws -> T
     ) async throws -> T {
         let storage = try await connect(configuration, schema: schema, logger: logger)
@@ -96,7 +96,7 @@ public enum StorageFactory {
 
     /// Runs `body` with the configured database (no deadlines: `beckon migrate`), its services
     /// running and reachability checked.
-    public static func withDatabase<T>(
+    package static func withDatabase<T>(
         _ configuration: StorageConfiguration, logger: Logger, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let (database, services) = try await connectBase(configuration, deadlines: false, logger: logger)
@@ -134,7 +134,7 @@ public enum StorageFactory {
         }
     }
 
-    public static func storage(over database: any SQLDatabase) -> Storage {
+    package static func storage(over database: any SQLDatabase) -> Storage {
         Storage(
             accounts: SQLAccountRepository(database: database), sites: SQLSiteRepository(database: database),
             apiKeys: SQLAPIKeyRepository(database: database),
@@ -148,7 +148,7 @@ public enum StorageFactory {
 
 /// Runs `services` (a database's connection pool) while `body` runs, then stops them: structured,
 /// so nothing outlives the caller.
-public func withServices<T>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+package func withServices<T>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
     guard !services.isEmpty else { return try await body() }
     return try await withThrowingTaskGroup(of: Void.self) { group in
         for service in services { group.addTask { try await service.run() } }

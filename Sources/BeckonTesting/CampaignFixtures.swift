@@ -1,11 +1,11 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// Campaigns and engagements built in memory, for decision tests and benchmarks.
-public enum CampaignFixtures {
-    public static let epoch = Date(timeIntervalSince1970: 1_790_000_000)
+package enum CampaignFixtures {
+    package static let epoch = Date(timeIntervalSince1970: 1_790_000_000)
 
-    public static func campaign(
+    package static func campaign(
         _ id: Int64, account: AccountID = AccountID(trusted: "acme"), priority: Int = 0, controlGroupPercent: Int = 0,
         timeFrame: TimeFrame? = nil, audience: Audience? = nil, capPerVisit: Int? = nil, createdAt: Date? = nil
     ) -> Campaign {
@@ -17,7 +17,7 @@ public enum CampaignFixtures {
             createdAt: createdAt ?? epoch.addingTimeInterval(Double(id)), updatedAt: epoch)
     }
 
-    public static func engagement(
+    package static func engagement(
         _ id: Int64, campaign: Int64, account: AccountID = AccountID(trusted: "acme"),
         type: EngagementSettings.Kind = .clickToCall, proactive: Bool = true, placement: EngagementSettings.Placement = .toaster,
         entryPoint: EntryPoint = .init(), behaviour: Behaviour = .init(), revision: Int = 1
@@ -33,7 +33,7 @@ public enum CampaignFixtures {
 
     /// `count` live campaigns with one proactive Click to Call engagement each, every one on its
     /// own product page (`/product/<n>/`), so a page matches one of them.
-    public static func productCampaigns(_ count: Int, account: AccountID = AccountID(trusted: "acme")) -> [(Campaign, [Engagement])] {
+    package static func productCampaigns(_ count: Int, account: AccountID = AccountID(trusted: "acme")) -> [(Campaign, [Engagement])] {
         (1...Int64(count)).map { id in
             (
                 campaign(id, account: account),

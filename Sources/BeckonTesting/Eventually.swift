@@ -1,7 +1,7 @@
 /// Waits until `condition` holds, checking every few milliseconds, and answers whether it did
 /// before `limit` (a bound for a broken build, not the time under test). For states reached by a
 /// background task — a writer's retry, a recovery — never a sleep followed by an assertion.
-public func eventually(
+package func eventually(
     within limit: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool
 ) async rethrows -> Bool {
     let end = ContinuousClock.now + limit

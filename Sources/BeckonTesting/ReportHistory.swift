@@ -1,5 +1,5 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// A scripted history of four visitors over ten days in America/New_York, with every funnel
 /// figure counted by hand (SPEC §10). Reporting tests in every module and both storage backends
@@ -8,21 +8,21 @@ public import Foundation
 /// Campaigns: 1 (goal: purchase of at least 50; control group; engagements 11 toaster and 12
 /// overlay), 2 (goal: lead; engagement 21), 3 (goal: purchase; engagement 31). Local days:
 /// 2026-11-02 (D1), 11-03 (D2), 11-05, 11-11; EST is UTC−5.
-public enum ReportHistory {
-    public static let timeZone = "America/New_York"
-    public static let goals: [Int64: Goal] = [1: Goal(type: .purchase, minTotal: 50), 2: Goal(type: .lead), 3: Goal(type: .purchase)]
-    public static let days = ["2026-11-02", "2026-11-03", "2026-11-05", "2026-11-11"].map { LocalDate($0)! }
+package enum ReportHistory {
+    package static let timeZone = "America/New_York"
+    package static let goals: [Int64: Goal] = [1: Goal(type: .purchase, minTotal: 50), 2: Goal(type: .lead), 3: Goal(type: .purchase)]
+    package static let days = ["2026-11-02", "2026-11-03", "2026-11-05", "2026-11-11"].map { LocalDate($0)! }
 
-    public static func settings(attribution: AccountSettings.Attribution = .last) -> RollupSettings {
+    package static func settings(attribution: AccountSettings.Attribution = .last) -> RollupSettings {
         RollupSettings(goals: goals, crossSessionDays: 7, attribution: attribution, timeZone: timeZone)
     }
 
-    public static func utc(_ text: String) -> Date {
+    package static func utc(_ text: String) -> Date {
         let formatter = ISO8601DateFormatter()
         return formatter.date(from: text)!
     }
 
-    public static func events(account: AccountID = AccountID(trusted: "acme")) -> [StoredEvent] {
+    package static func events(account: AccountID = AccountID(trusted: "acme")) -> [StoredEvent] {
         var script = EventScript()
         script.accountId = account
         let (a, b, c, d) = (VisitToken.random(), VisitToken.random(), VisitToken.random(), VisitToken.random())
@@ -102,7 +102,7 @@ public enum ReportHistory {
     }
 
     /// Campaign 1 over the whole history, with last-touch attribution.
-    public static var campaignOne: FunnelMetrics {
+    package static var campaignOne: FunnelMetrics {
         var m = FunnelMetrics()
         m.visits = 7  // a1 b1 c1 d1 a2 d2 a3 (the account's)
         m.pageViews = 10  // a1 2, b1 2, c1 1, d1 2, a2 1, d2 1, a3 1
@@ -126,7 +126,7 @@ public enum ReportHistory {
         return m
     }
 
-    public static var campaignTwo: FunnelMetrics {
+    package static var campaignTwo: FunnelMetrics {
         var m = FunnelMetrics()
         m.visits = 7
         m.pageViews = 10
@@ -140,7 +140,7 @@ public enum ReportHistory {
         return m
     }
 
-    public static var campaignThree: FunnelMetrics {
+    package static var campaignThree: FunnelMetrics {
         var m = FunnelMetrics()
         m.visits = 7
         m.pageViews = 10
@@ -153,7 +153,7 @@ public enum ReportHistory {
     }
 
     /// The account: distinct visits across campaigns, sums of the rest.
-    public static var account: FunnelMetrics {
+    package static var account: FunnelMetrics {
         var m = FunnelMetrics()
         m.visits = 7
         m.pageViews = 10
@@ -179,7 +179,7 @@ public enum ReportHistory {
 
     /// Account visits and page views per local day: b1 began at 23:50 on 11-02, its second page
     /// was on 11-03.
-    public static let visitsByDay: [String: (visits: Int, pageViews: Int)] = [
+    package static let visitsByDay: [String: (visits: Int, pageViews: Int)] = [
         "2026-11-02": (2, 3),  // a1 (2 pages), b1 (1)
         "2026-11-03": (2, 4),  // c1, d1 (2 pages); b1's second page
         "2026-11-05": (2, 2),  // a2, d2
@@ -187,7 +187,7 @@ public enum ReportHistory {
     ]
 
     /// Campaign 1 per day: prospects, exposed, goals reached.
-    public static let campaignOneByDay: [String: (prospects: Int, exposed: Int, goalsReached: Int)] = [
+    package static let campaignOneByDay: [String: (prospects: Int, exposed: Int, goalsReached: Int)] = [
         "2026-11-02": (2, 1, 1),  // a1, b1; a1; O-1
         "2026-11-03": (2, 2, 2),  // c1, d1; c1, d1; O-9 (b1 after midnight), O-5
     ]

@@ -1,7 +1,7 @@
 /// The JSON examples SPEC.md gives, shared by the tests that check them.
-public enum SpecExamples {
+package enum SpecExamples {
     /// The campaign of SPEC §8a.
-    public static let campaignJSON = """
+    package static let campaignJSON = """
         { "name": "Callback for insurance quotes", "status": "live", "priority": 10,
           "goal": { "type": "purchase", "minTotal": 0 },
           "audience": { "platforms": ["desktop", "mobile"], "returning": null, "countries": ["US"] },
@@ -12,7 +12,7 @@ public enum SpecExamples {
         """
 
     /// The engagement of SPEC §8a.
-    public static let engagementJSON = """
+    package static let engagementJSON = """
         { "name": "Call me back banner", "type": "clickToCall", "proactive": true,
           "entryPoint": { "include": [ { "urlContains": "/quote" }, { "section": "insurance" } ],
                           "exclude": [ { "urlRegex": "/quote/(done|cancel)" } ] },

@@ -1,20 +1,20 @@
-public import BeckonCore
-public import BeckonStorage
+package import BeckonCore
+package import BeckonStorage
 import Foundation
-public import Testing
+package import Testing
 
 /// The behaviour every storage backend must have. Each check gets fresh, migrated storage;
 /// `BeckonStorageTests` runs all of them on SQLite and, when a test cluster is running, on
 /// PostgreSQL.
-public struct StorageContractCheck: Sendable, CustomTestStringConvertible {
-    public let name: String
-    public let run: @Sendable (Storage, StorageConfiguration) async throws -> Void
+package struct StorageContractCheck: Sendable, CustomTestStringConvertible {
+    package let name: String
+    package let run: @Sendable (Storage, StorageConfiguration) async throws -> Void
 
-    public var testDescription: String { name }
+    package var testDescription: String { name }
 }
 
-public enum StorageContract {
-    public static let checks: [StorageContractCheck] =
+package enum StorageContract {
+    package static let checks: [StorageContractCheck] =
         accountChecks + siteChecks + apiKeyChecks + journalChecks + campaignChecks + settingsChecks + clickKeyChecks
         + rollupChecks + consoleSessionChecks + userChecks + erasureChecks + abuseChecks + authStateChecks + identityChecks
         + changeChecks

@@ -6,9 +6,9 @@ import BeckonCore
 /// last byte is `< 0x10` (its scalar is below 2^253), so it is already 0 about one time in 16, and
 /// the final base64url character carries padding bits a decoder ignores. Flipping a bit of a
 /// decoded signature byte always changes what is signed-over.
-public enum TamperedToken {
+package enum TamperedToken {
     /// `token` with one bit of its signature's first byte flipped; the header and claims unchanged.
-    public static func flippingSignatureBit(_ token: String) -> String {
+    package static func flippingSignatureBit(_ token: String) -> String {
         var parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         precondition(parts.count == 3, "not a compact JWS")
         guard var signature = Base64URL.decode(parts[2]), !signature.isEmpty else {

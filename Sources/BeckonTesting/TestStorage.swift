@@ -1,22 +1,22 @@
-public import BeckonCore
-public import BeckonStorage
+package import BeckonCore
+package import BeckonStorage
 import Foundation
-public import Logging
+package import Logging
 
 /// Fresh, migrated storage for one test, on either backend, removed afterwards.
-public enum TestStorage {
+package enum TestStorage {
     /// Set by `scripts/test` when a throwaway PostgreSQL cluster is running.
-    public static var postgresURL: String? {
+    package static var postgresURL: String? {
         ProcessInfo.processInfo.environment["BECKON_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public static let logger = Logger(label: "beckon.test")
+    package static let logger = Logger(label: "beckon.test")
     /// Storage calls' deadline in tests: long, because the test runner loads this machine far
     /// beyond production (deadlines themselves are tested with short ones of their own).
-    public static let deadline = Duration.seconds(30)
+    package static let deadline = Duration.seconds(30)
 
     /// A new SQLite file in a temporary folder.
-    public static func withSQLite<T>(_ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
+    package static func withSQLite<T>(_ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("beckon-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let configuration = StorageConfiguration(
@@ -25,7 +25,7 @@ public enum TestStorage {
     }
 
     /// Runs `body` with a connection pool of one to the test cluster's default database.
-    public static func withPostgresAdmin<T>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
+    package static func withPostgresAdmin<T>(_ body: (PostgresDatabase) async throws -> T) async throws -> T {
         guard let url = postgresURL else { throw BeckonError.storageUnavailable("BECKON_TEST_POSTGRES_URL is not set") }
         let admin = try PostgresDatabase(url: url, maxConnections: 1, logger: logger)
         return try await withServices([admin.service]) {
@@ -35,7 +35,7 @@ public enum TestStorage {
     }
 
     /// A new schema in the test cluster, dropped afterwards.
-    public static func withPostgres<T>(_ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
+    package static func withPostgres<T>(_ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
         guard let url = postgresURL else { throw BeckonError.storageUnavailable("BECKON_TEST_POSTGRES_URL is not set") }
         let schema = "t_" + RandomToken.make(length: 16, alphabet: Array("abcdefghijklmnopqrstuvwxyz0123456789"))
         return try await withPostgresAdmin { admin in
@@ -56,14 +56,14 @@ public enum TestStorage {
     }
 
     /// Runs `body` on the named backend.
-    public static func with<T>(_ backend: Backend, _ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
+    package static func with<T>(_ backend: Backend, _ body: (Storage, StorageConfiguration) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite: try await withSQLite(body)
         case .postgres: try await withPostgres(body)
         }
     }
 
-    public enum Backend: String, Sendable, CaseIterable {
+    package enum Backend: String, Sendable, CaseIterable {
         case sqlite
         case postgres
     }

@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 
 /// The account's blocks (SPEC §13): list them, lift one, block a number for good, rotate the
 /// secret numbers are hashed with. Lifting and blocking are journaled (with who did it) so the
 /// abuse report and the visitor's history show them; a number is never stored, only its keyed
 /// hash and country.
-public struct AbuseBlocks: Sendable {
+package struct AbuseBlocks: Sendable {
     let repository: any AbuseRepository
     let hasher: NumberHasher
     let visits: BrandVisits
     let journal: GroupCommitJournal
     let clock: any WallClock
 
-    public init(
+    package init(
         repository: any AbuseRepository, hasher: NumberHasher, visits: BrandVisits, journal: GroupCommitJournal, clock: any WallClock
     ) {
         self.repository = repository
@@ -22,12 +22,12 @@ public struct AbuseBlocks: Sendable {
     }
 
     /// Blocks in id order after `afterId`; only those that hold now unless `all`.
-    public func list(accountId: AccountID, all: Bool, afterId: String?, limit: Int) async throws -> [AbuseBlock] {
+    package func list(accountId: AccountID, all: Bool, afterId: String?, limit: Int) async throws -> [AbuseBlock] {
         try await repository.blocks(accountId: accountId, activeAt: all ? nil : clock.now(), afterId: afterId, limit: limit)
     }
 
     /// Lifts block `id` (lifting a lifted block answers it unchanged); nil when there is none.
-    public func lift(accountId: AccountID, id: String, by keyId: String) async throws -> AbuseBlock? {
+    package func lift(accountId: AccountID, id: String, by keyId: String) async throws -> AbuseBlock? {
         guard let block = try await repository.block(accountId: accountId, id: id) else { return nil }
         let now = clock.now()
         let lifted = try await repository.liftBlock(accountId: accountId, id: id, by: keyId, at: now) ?? block
@@ -42,7 +42,7 @@ public struct AbuseBlocks: Sendable {
     }
 
     /// Blocks `number` for good; `BeckonError.conflict` when it is blocked already.
-    public func blockNumber(accountId: AccountID, number: PhoneNumber, reason: String, by keyId: String) async throws -> AbuseBlock {
+    package func blockNumber(accountId: AccountID, number: PhoneNumber, reason: String, by keyId: String) async throws -> AbuseBlock {
         guard (1...64).contains(reason.count), reason.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw BeckonError.invalidInput(field: "reason", reason: "must be 1 to 64 letters or digits, such as doNotCall")
         }
@@ -62,7 +62,7 @@ public struct AbuseBlocks: Sendable {
     }
 
     /// Adds a new number-hash secret; hashes made with older ones still match.
-    public func rotateNumberKey(accountId: AccountID) async throws {
+    package func rotateNumberKey(accountId: AccountID) async throws {
         try await hasher.rotate(accountId: accountId)
     }
 

@@ -1,26 +1,26 @@
-public import Foundation
+package import Foundation
 
 /// A block of a visitor (it used too many numbers) or of a number (a person who asked never to
 /// be called), SPEC §13. A number is kept only as its keyed hash (`subject`) and country.
-public struct AbuseBlock: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable { case visitor, number }
+package struct AbuseBlock: Sendable, Equatable {
+    package enum Kind: String, Sendable, Codable { case visitor, number }
 
-    public var id: String
-    public var accountId: AccountID
-    public var kind: Kind
+    package var id: String
+    package var accountId: AccountID
+    package var kind: Kind
     /// The visitor id, or the base64 keyed hash of the number.
-    public var subject: String
+    package var subject: String
     /// For a visitor block, the visit it happened in.
-    public var sessionId: String?
-    public var reason: String
-    public var country: String?
-    public var createdAt: Date
+    package var sessionId: String?
+    package var reason: String
+    package var country: String?
+    package var createdAt: Date
     /// Nil: permanent.
-    public var until: Date?
-    public var liftedAt: Date?
-    public var liftedBy: String?
+    package var until: Date?
+    package var liftedAt: Date?
+    package var liftedBy: String?
 
-    public init(
+    package init(
         id: String, accountId: AccountID, kind: Kind, subject: String, sessionId: String? = nil, reason: String,
         country: String? = nil, createdAt: Date, until: Date?, liftedAt: Date? = nil, liftedBy: String? = nil
     ) {
@@ -37,20 +37,20 @@ public struct AbuseBlock: Sendable, Equatable {
         self.liftedBy = liftedBy
     }
 
-    public func holds(at now: Date) -> Bool { liftedAt == nil && (until.map { now < $0 } ?? true) }
+    package func holds(at now: Date) -> Bool { liftedAt == nil && (until.map { now < $0 } ?? true) }
 
-    public static func newId() -> String { "blk_" + RandomToken.make(byteCount: 12) }
+    package static func newId() -> String { "blk_" + RandomToken.make(byteCount: 12) }
 }
 
 /// One account's secret for hashing phone numbers; several may exist after rotations (the newest
 /// hashes new numbers, all of them are tried when looking a number up).
-public struct NumberHashKey: Sendable, Equatable {
-    public var id: String
-    public var accountId: AccountID
-    public var sealedSecret: [UInt8]
-    public var createdAt: Date
+package struct NumberHashKey: Sendable, Equatable {
+    package var id: String
+    package var accountId: AccountID
+    package var sealedSecret: [UInt8]
+    package var createdAt: Date
 
-    public init(id: String, accountId: AccountID, sealedSecret: [UInt8], createdAt: Date) {
+    package init(id: String, accountId: AccountID, sealedSecret: [UInt8], createdAt: Date) {
         self.id = id
         self.accountId = accountId
         self.sealedSecret = sealedSecret
@@ -59,24 +59,24 @@ public struct NumberHashKey: Sendable, Equatable {
 }
 
 /// A dial authorization asked for, with everything the decision needs that is not in storage.
-public struct DialAttempt: Sendable {
-    public var accountId: AccountID
-    public var visitorId: String
-    public var sessionId: String
-    public var contextId: String
+package struct DialAttempt: Sendable {
+    package var accountId: AccountID
+    package var visitorId: String
+    package var sessionId: String
+    package var contextId: String
     /// The number's hash under each of the account's keys, newest key first (stored with the first).
-    public var numberHashes: [[UInt8]]
-    public var country: String?
+    package var numberHashes: [[UInt8]]
+    package var country: String?
     /// The number starts with one of the account's premium or high-risk prefixes.
-    public var premiumPrefix: Bool
-    public var at: Date
+    package var premiumPrefix: Bool
+    package var at: Date
     /// Where the account's current local day began (for the daily budget).
-    public var dayStart: Date
-    public var settings: AbuseSettings
+    package var dayStart: Date
+    package var settings: AbuseSettings
     /// The id a new authorization gets.
-    public var authorizationId: String
+    package var authorizationId: String
 
-    public init(
+    package init(
         accountId: AccountID, visitorId: String, sessionId: String, contextId: String, numberHashes: [[UInt8]],
         country: String?, premiumPrefix: Bool, at: Date, dayStart: Date, settings: AbuseSettings, authorizationId: String
     ) {
@@ -95,24 +95,24 @@ public struct DialAttempt: Sendable {
 }
 
 /// What storage knows about an attempt, read in the transaction that records its outcome.
-public struct DialFacts: Sendable, Equatable {
+package struct DialFacts: Sendable, Equatable {
     /// An authorization of the same number for the same click (a form sent twice): answered again.
-    public var existingAuthorizationId: String?
-    public var numberBlocked = false
+    package var existingAuthorizationId: String?
+    package var numberBlocked = false
     /// When the number was authorized within `sameNumber.hours`, for any visitor.
-    public var numberAuthorizations: [Date] = []
-    public var visitorBlock: AbuseBlock?
+    package var numberAuthorizations: [Date] = []
+    package var visitorBlock: AbuseBlock?
     /// Earlier blocks of the visitor, lifted ones included (a second block is permanent).
-    public var earlierVisitorBlocks = 0
+    package var earlierVisitorBlocks = 0
     /// Numbers the visitor used (authorized or reported) within a day and after its last block
     /// or lift: the hash and when.
-    public var visitorNumbers: [(hash: [UInt8], at: Date)] = []
-    public var authorizationsToday = 0
-    public var activeCalls = 0
+    package var visitorNumbers: [(hash: [UInt8], at: Date)] = []
+    package var authorizationsToday = 0
+    package var activeCalls = 0
 
-    public init() {}
+    package init() {}
 
-    public static func == (lhs: DialFacts, rhs: DialFacts) -> Bool {
+    package static func == (lhs: DialFacts, rhs: DialFacts) -> Bool {
         lhs.existingAuthorizationId == rhs.existingAuthorizationId && lhs.numberBlocked == rhs.numberBlocked
             && lhs.numberAuthorizations == rhs.numberAuthorizations && lhs.visitorBlock == rhs.visitorBlock
             && lhs.earlierVisitorBlocks == rhs.earlierVisitorBlocks
@@ -123,22 +123,22 @@ public struct DialFacts: Sendable, Equatable {
 }
 
 /// Why a dial authorization was refused (SPEC §13), in the order they are checked.
-public enum DialRefusal: String, Sendable, Codable, CaseIterable {
+package enum DialRefusal: String, Sendable, Codable, CaseIterable {
     case notClicked, numberBlocked, countryNotAllowed, premiumPrefix, numberVelocity, visitorBlocked, accountCallBudget,
         concurrentCalls
 }
 
 /// The decision on one attempt, and what storage records with it.
-public struct DialOutcome: Sendable, Equatable {
-    public var authorizationId: String?
-    public var refusal: DialRefusal?
-    public var retryAfterSeconds: Int?
+package struct DialOutcome: Sendable, Equatable {
+    package var authorizationId: String?
+    package var refusal: DialRefusal?
+    package var retryAfterSeconds: Int?
     /// A block this attempt caused (stored in the same transaction).
-    public var newBlock: AbuseBlock?
+    package var newBlock: AbuseBlock?
     /// The authorization already existed (nothing new stored).
-    public var repeated = false
+    package var repeated = false
 
-    public init(
+    package init(
         authorizationId: String? = nil, refusal: DialRefusal? = nil, retryAfterSeconds: Int? = nil, newBlock: AbuseBlock? = nil,
         repeated: Bool = false
     ) {
@@ -149,13 +149,13 @@ public struct DialOutcome: Sendable, Equatable {
         self.repeated = repeated
     }
 
-    public var allowed: Bool { authorizationId != nil }
+    package var allowed: Bool { authorizationId != nil }
 }
 
 /// Dial authorizations, phone numbers used and blocks (SPEC §13). Facts that must hold across
 /// restarts and nodes are decided here, one attempt after another (attempts may share a
 /// transaction, each seeing what the ones before it stored), serialized per account.
-public protocol AbuseRepository: Sendable {
+package protocol AbuseRepository: Sendable {
     func numberKeys(accountId: AccountID) async throws -> [NumberHashKey]
     /// Throws `.conflict` when a key with the same id exists.
     func addNumberKey(_ key: NumberHashKey) async throws

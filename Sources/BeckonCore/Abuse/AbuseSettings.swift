@@ -3,21 +3,21 @@ import Foundation
 /// An account's abuse defences (SPEC §13), `settings.abuse`. Defaults follow Oracle
 /// Click-to-Call's published blacklist thresholds; `null` on a limit means unlimited. A field
 /// left out keeps its default.
-public struct AbuseSettings: Hashable, Sendable, Codable {
+package struct AbuseSettings: Hashable, Sendable, Codable {
     /// Click to Call clicks (`impAccept`s) per visitor, across its visits.
-    public struct Clicks: Hashable, Sendable, Codable {
-        public var per15Minutes: Int? = 7
-        public var perHour: Int? = 9
-        public var perDay: Int? = 15
+    package struct Clicks: Hashable, Sendable, Codable {
+        package var per15Minutes: Int? = 7
+        package var perHour: Int? = 9
+        package var perDay: Int? = 15
 
-        public init(per15Minutes: Int? = 7, perHour: Int? = 9, perDay: Int? = 15) {
+        package init(per15Minutes: Int? = 7, perHour: Int? = 9, perDay: Int? = 15) {
             self.per15Minutes = per15Minutes
             self.perHour = perHour
             self.perDay = perDay
         }
 
         /// The limits with their windows in milliseconds, shortest first.
-        public var windows: [(max: Int, windowMs: Int64)] {
+        package var windows: [(max: Int, windowMs: Int64)] {
             [(per15Minutes, 900_000), (perHour, 3_600_000), (perDay, 86_400_000)].compactMap { limit, window in
                 limit.map { ($0, Int64(window)) }
             }
@@ -27,12 +27,12 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
     /// Distinct phone numbers one visitor may use (dial authorizations and numbers the brand
     /// reported in `personal` SDEs); reaching a limit blocks the visitor for `blockHours`, a
     /// second time for good.
-    public struct DistinctNumbers: Hashable, Sendable, Codable {
-        public var perHour: Int? = 3
-        public var perDay: Int? = 4
-        public var blockHours: Int = 24
+    package struct DistinctNumbers: Hashable, Sendable, Codable {
+        package var perHour: Int? = 3
+        package var perDay: Int? = 4
+        package var blockHours: Int = 24
 
-        public init(perHour: Int? = 3, perDay: Int? = 4, blockHours: Int = 24) {
+        package init(perHour: Int? = 3, perDay: Int? = 4, blockHours: Int = 24) {
             self.perHour = perHour
             self.perDay = perDay
             self.blockHours = blockHours
@@ -41,22 +41,22 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
 
     /// Authorizations of one destination number across all visitors (protects a victim of call
     /// bombing from many bots).
-    public struct SameNumber: Hashable, Sendable, Codable {
-        public var max: Int? = 3
-        public var hours: Int = 6
+    package struct SameNumber: Hashable, Sendable, Codable {
+        package var max: Int? = 3
+        package var hours: Int = 6
 
-        public init(max: Int? = 3, hours: Int = 6) {
+        package init(max: Int? = 3, hours: Int = 6) {
             self.max = max
             self.hours = hours
         }
     }
 
     /// Token buckets per client address on the account's public endpoints.
-    public struct PerAddress: Hashable, Sendable, Codable {
-        public var requestsPerMinute: Int? = 1200
-        public var newVisitorsPerMinute: Int? = 120
+    package struct PerAddress: Hashable, Sendable, Codable {
+        package var requestsPerMinute: Int? = 1200
+        package var newVisitorsPerMinute: Int? = 120
 
-        public init(requestsPerMinute: Int? = 1200, newVisitorsPerMinute: Int? = 120) {
+        package init(requestsPerMinute: Int? = 1200, newVisitorsPerMinute: Int? = 120) {
             self.requestsPerMinute = requestsPerMinute
             self.newVisitorsPerMinute = newVisitorsPerMinute
         }
@@ -65,26 +65,26 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
     /// Prefixes of premium-rate and high-risk destinations (international premium rate, satellite
     /// and international networks, and the premium ranges of common markets); a starting point to
     /// add a market's own to (`docs/abuse.md`).
-    public static let defaultPremiumPrefixes = [
+    package static let defaultPremiumPrefixes = [
         "+979", "+881", "+882", "+883", "+870", "+1900", "+1976", "+4470", "+4487", "+4490", "+4491", "+4498", "+49137",
         "+49900", "+3381", "+3389", "+34803", "+34806", "+34807", "+34905", "+39892", "+39899", "+43900", "+43930",
         "+41900", "+41901", "+41906", "+61190",
     ]
 
-    public var clicks = Clicks()
-    public var distinctNumbers = DistinctNumbers()
-    public var sameNumber = SameNumber()
+    package var clicks = Clicks()
+    package var distinctNumbers = DistinctNumbers()
+    package var sameNumber = SameNumber()
     /// ISO 3166-1 codes calls may go to; `null` means any country. Defaults to the country of the
     /// account's time zone (any, for zones of no country such as `UTC`).
-    public var allowedCountries: [String]?
-    public var premiumPrefixes: [String] = Self.defaultPremiumPrefixes
+    package var allowedCountries: [String]?
+    package var premiumPrefixes: [String] = Self.defaultPremiumPrefixes
     /// Dial authorizations per local day of the account; `null` means unlimited.
-    public var dailyCallBudget: Int?
+    package var dailyCallBudget: Int?
     /// Authorized calls not yet finished (no final `convStatus` within two hours); `null` means unlimited.
-    public var concurrentCalls: Int?
-    public var perAddress = PerAddress()
+    package var concurrentCalls: Int?
+    package var perAddress = PerAddress()
 
-    public init(
+    package init(
         clicks: Clicks = .init(), distinctNumbers: DistinctNumbers = .init(), sameNumber: SameNumber = .init(),
         allowedCountries: [String]? = nil, premiumPrefixes: [String] = Self.defaultPremiumPrefixes,
         dailyCallBudget: Int? = nil, concurrentCalls: Int? = nil, perAddress: PerAddress = .init()
@@ -100,11 +100,11 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
     }
 
     /// The defaults for an account in `timeZone`: calls only to its country.
-    public static func defaults(timeZone: String) -> AbuseSettings {
+    package static func defaults(timeZone: String) -> AbuseSettings {
         AbuseSettings(allowedCountries: TimeZoneCountry.country(of: timeZone).map { [$0] })
     }
 
-    public func validate() throws(BeckonError) {
+    package func validate() throws(BeckonError) {
         func count(_ field: String, _ value: Int?, _ range: ClosedRange<Int>) throws(BeckonError) {
             if let value, !range.contains(value) {
                 throw .invalidInput(field: "abuse.\(field)", reason: "must be \(range.lowerBound) to \(range.upperBound) or null (unlimited)")
@@ -145,11 +145,11 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
         }
     }
 
-    public enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case clicks, distinctNumbers, sameNumber, allowedCountries, premiumPrefixes, dailyCallBudget, concurrentCalls, perAddress
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = AbuseSettings()
         clicks = try container.decodeIfPresent(Clicks.self, forKey: .clicks) ?? defaults.clicks
@@ -163,7 +163,7 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
     }
 
     /// Nulls are written out: here `null` means "unlimited" or "any", not "unset".
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(clicks, forKey: .clicks)
         try container.encode(distinctNumbers, forKey: .distinctNumbers)
@@ -178,14 +178,14 @@ public struct AbuseSettings: Hashable, Sendable, Codable {
 
 extension AbuseSettings.Clicks {
     enum CodingKeys: String, CodingKey { case per15Minutes, perHour, perDay }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()
         per15Minutes = try container.limit(.per15Minutes, defaults.per15Minutes)
         perHour = try container.limit(.perHour, defaults.perHour)
         perDay = try container.limit(.perDay, defaults.perDay)
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(per15Minutes, forKey: .per15Minutes)
         try container.encode(perHour, forKey: .perHour)
@@ -195,14 +195,14 @@ extension AbuseSettings.Clicks {
 
 extension AbuseSettings.DistinctNumbers {
     enum CodingKeys: String, CodingKey { case perHour, perDay, blockHours }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()
         perHour = try container.limit(.perHour, defaults.perHour)
         perDay = try container.limit(.perDay, defaults.perDay)
         blockHours = try container.decodeIfPresent(Int.self, forKey: .blockHours) ?? defaults.blockHours
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(perHour, forKey: .perHour)
         try container.encode(perDay, forKey: .perDay)
@@ -212,13 +212,13 @@ extension AbuseSettings.DistinctNumbers {
 
 extension AbuseSettings.SameNumber {
     enum CodingKeys: String, CodingKey { case max, hours }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()
         max = try container.limit(.max, defaults.max)
         hours = try container.decodeIfPresent(Int.self, forKey: .hours) ?? defaults.hours
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(max, forKey: .max)
         try container.encode(hours, forKey: .hours)
@@ -227,13 +227,13 @@ extension AbuseSettings.SameNumber {
 
 extension AbuseSettings.PerAddress {
     enum CodingKeys: String, CodingKey { case requestsPerMinute, newVisitorsPerMinute }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = Self()
         requestsPerMinute = try container.limit(.requestsPerMinute, defaults.requestsPerMinute)
         newVisitorsPerMinute = try container.limit(.newVisitorsPerMinute, defaults.newVisitorsPerMinute)
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(requestsPerMinute, forKey: .requestsPerMinute)
         try container.encode(newVisitorsPerMinute, forKey: .newVisitorsPerMinute)

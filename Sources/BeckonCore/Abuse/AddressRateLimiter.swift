@@ -4,13 +4,13 @@ import Synchronization
 /// the oldest dropped first when a new address comes (O(1)), so an attacker with many addresses
 /// cannot grow it. A dropped address starts again with a full bucket, which only ever lets
 /// through one more minute's worth. Per node: on several nodes the limit is approximate.
-public final class AddressRateLimiter: Sendable {
-    public struct Key: Hashable, Sendable {
+package final class AddressRateLimiter: Sendable {
+    package struct Key: Hashable, Sendable {
         /// What is limited: `requests` or `newVisitors`, with the account (or `*` for the node).
-        public var scope: String
-        public var address: String
+        package var scope: String
+        package var address: String
 
-        public init(scope: String, address: String) {
+        package init(scope: String, address: String) {
             self.scope = scope
             self.address = address
         }
@@ -35,7 +35,7 @@ public final class AddressRateLimiter: Sendable {
     private let shards: [Shard]
     private let clock: any WallClock
 
-    public init(capacity: Int = 100_000, clock: any WallClock = SystemWallClock()) {
+    package init(capacity: Int = 100_000, clock: any WallClock = SystemWallClock()) {
         let count = 16
         let perShard = max(1, capacity / count)
         self.shards = (0..<count).map { _ in Shard(size: perShard) }
@@ -44,7 +44,7 @@ public final class AddressRateLimiter: Sendable {
 
     /// Takes one token from `key`'s bucket of `perMinute` tokens (refilled continuously, full
     /// after a minute). Nil when allowed, otherwise the seconds until a token is back.
-    public func take(_ key: Key, perMinute: Int) -> Int? {
+    package func take(_ key: Key, perMinute: Int) -> Int? {
         let now = clock.now().millisecondsSince1970
         let rate = Double(perMinute) / 60_000
         let capacity = Double(perMinute)
@@ -71,5 +71,5 @@ public final class AddressRateLimiter: Sendable {
     }
 
     /// How many buckets are held (for tests and metrics).
-    public var count: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.buckets.count } } }
+    package var count: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.buckets.count } } }
 }

@@ -4,15 +4,15 @@ import Foundation
 /// number for this click? The click is checked in memory; everything else is decided by storage
 /// in one transaction (`DialPolicy`), so it holds across restarts and nodes. The outcome is
 /// journaled with the visit (never the number, only its country).
-public struct AuthorizeDial: Sendable {
-    public struct Request: Sendable {
-        public var accountId: AccountID
-        public var visitorId: String
-        public var sessionId: String
-        public var contextId: String
-        public var phoneNumber: PhoneNumber
+package struct AuthorizeDial: Sendable {
+    package struct Request: Sendable {
+        package var accountId: AccountID
+        package var visitorId: String
+        package var sessionId: String
+        package var contextId: String
+        package var phoneNumber: PhoneNumber
 
-        public init(accountId: AccountID, visitorId: String, sessionId: String, contextId: String, phoneNumber: PhoneNumber) {
+        package init(accountId: AccountID, visitorId: String, sessionId: String, contextId: String, phoneNumber: PhoneNumber) {
             self.accountId = accountId
             self.visitorId = visitorId
             self.sessionId = sessionId
@@ -21,13 +21,13 @@ public struct AuthorizeDial: Sendable {
         }
     }
 
-    public struct Answer: Sendable, Equatable {
-        public var authorizationId: String?
-        public var country: String?
-        public var refusal: DialRefusal?
-        public var retryAfterSeconds: Int?
+    package struct Answer: Sendable, Equatable {
+        package var authorizationId: String?
+        package var country: String?
+        package var refusal: DialRefusal?
+        package var retryAfterSeconds: Int?
 
-        public var allowed: Bool { authorizationId != nil }
+        package var allowed: Bool { authorizationId != nil }
     }
 
     let visits: BrandVisits
@@ -36,7 +36,7 @@ public struct AuthorizeDial: Sendable {
     let hasher: NumberHasher
     let clock: any WallClock
 
-    public init(
+    package init(
         visits: BrandVisits, catalog: CampaignCatalog, repository: any AbuseRepository, hasher: NumberHasher, clock: any WallClock
     ) {
         self.visits = visits
@@ -46,7 +46,7 @@ public struct AuthorizeDial: Sendable {
         self.clock = clock
     }
 
-    public func callAsFunction(_ request: Request) async throws -> Answer {
+    package func callAsFunction(_ request: Request) async throws -> Answer {
         let number = request.phoneNumber
         guard
             let context = try await visits.clickedContext(
@@ -98,8 +98,8 @@ public struct AuthorizeDial: Sendable {
 
 /// Phone numbers in what the brand reports (`personal` SDE contacts), which count toward a
 /// visitor's distinct numbers (SPEC §13). Numbers that are not E.164 are left out.
-public enum ReportedNumbers {
-    public static func phones(in attribute: EngagementAttribute) -> [PhoneNumber] {
+package enum ReportedNumbers {
+    package static func phones(in attribute: EngagementAttribute) -> [PhoneNumber] {
         guard attribute.type == "personal" else { return [] }
         let contacts = attribute.fields["personal"]?["contacts"]?.array ?? []
         return contacts.prefix(10).compactMap { contact in

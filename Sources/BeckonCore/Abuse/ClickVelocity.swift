@@ -1,9 +1,9 @@
 /// Click velocity per visitor (SPEC §13): at most N Click to Call clicks in each window, counted
 /// across the visitor's visits from `VisitorState.clickTimes`.
-public enum ClickVelocity {
+package enum ClickVelocity {
     /// How long until the visitor may click again (ms), or nil when a click now is within every
     /// limit. Past a limit the click gets no click-through and Click to Call is not shown.
-    public static func wait(_ visitor: VisitorState, limits: AbuseSettings.Clicks, now: Int64) -> Int64? {
+    package static func wait(_ visitor: VisitorState, limits: AbuseSettings.Clicks, now: Int64) -> Int64? {
         var wait: Int64?
         for (max, windowMs) in limits.windows {
             let recent = visitor.clicks(withinMs: windowMs, of: now)
@@ -17,7 +17,7 @@ public enum ClickVelocity {
     }
 
     /// Why a visitor gets no Click to Call now, if it does not: a block, or too many clicks.
-    public static func refusal(
+    package static func refusal(
         _ visitor: VisitorState, limits: AbuseSettings.Clicks, now: Int64
     ) -> (
         reason: String, retryAfterMs: Int64?

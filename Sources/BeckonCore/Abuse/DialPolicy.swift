@@ -1,14 +1,14 @@
-public import Foundation
+package import Foundation
 
 /// The checks of a dial authorization after the click itself (SPEC §13), in order: a blocked
 /// number, the country, premium prefixes, the same number across visitors, the visitor's block
 /// and distinct numbers, the account's daily budget and concurrent calls. Pure: storage reads
 /// the facts and stores the outcome in one transaction.
-public enum DialPolicy {
+package enum DialPolicy {
     /// How long a call may last at most for the concurrency count, when no final status came.
-    public static let callTimeout: TimeInterval = 2 * 3600
+    package static let callTimeout: TimeInterval = 2 * 3600
 
-    public static func decide(_ attempt: DialAttempt, facts: DialFacts) -> DialOutcome {
+    package static func decide(_ attempt: DialAttempt, facts: DialFacts) -> DialOutcome {
         if let existing = facts.existingAuthorizationId { return DialOutcome(authorizationId: existing, repeated: true) }
         let settings = attempt.settings
         let now = attempt.at

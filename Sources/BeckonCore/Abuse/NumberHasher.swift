@@ -5,32 +5,32 @@ import Synchronization
 /// Hashes phone numbers with each account's secret (HMAC-SHA256), so storage can compare
 /// numbers without holding them (SPEC §13). The account's first secret is made on first use;
 /// `rotate` adds a newer one, and numbers are looked up under every secret the account has.
-public final class NumberHasher: Sendable {
+package final class NumberHasher: Sendable {
     private let repository: any AbuseRepository
     private let box: SecretBox
     private let clock: any WallClock
     private let cache = Mutex<[AccountID: [SymmetricKey]]>([:])
 
-    public init(repository: any AbuseRepository, box: SecretBox, clock: any WallClock) {
+    package init(repository: any AbuseRepository, box: SecretBox, clock: any WallClock) {
         self.repository = repository
         self.box = box
         self.clock = clock
     }
 
     /// The number's hash under each of the account's secrets, newest first.
-    public func hashes(of number: PhoneNumber, accountId: AccountID) async throws -> [[UInt8]] {
+    package func hashes(of number: PhoneNumber, accountId: AccountID) async throws -> [[UInt8]] {
         try await keys(for: accountId).map { Self.hash(number, key: $0) }
     }
 
     /// A brand's identity of a consumer (`iss` and `sub`, or a `consumerId`) under each of the
     /// account's secrets, newest first: stored and looked up instead of the identity itself.
-    public func hashes(ofIdentity issuer: String, subject: String, accountId: AccountID) async throws -> [[UInt8]] {
+    package func hashes(ofIdentity issuer: String, subject: String, accountId: AccountID) async throws -> [[UInt8]] {
         let text = Array("identity\u{0}\(issuer)\u{0}\(subject)".utf8)
         return try await keys(for: accountId).map { Array(HMAC<SHA256>.authenticationCode(for: text, using: $0)) }
     }
 
     /// Adds a new secret; new numbers are hashed with it, older hashes still match.
-    public func rotate(accountId: AccountID) async throws {
+    package func rotate(accountId: AccountID) async throws {
         try await repository.addNumberKey(newKey(accountId))
         cache.withLock { $0[accountId] = nil }
     }

@@ -4,23 +4,23 @@ import Foundation
 /// code (and, where a code is shared, its national prefix) belongs to. The table comes from
 /// Google's libphonenumber metadata (`CallingCodeTable`); the number is personal data: it is only
 /// ever stored as a keyed hash (`NumberHasher`) and never logged.
-public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
+package struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     /// `+` followed by the digits.
-    public let e164: String
+    package let e164: String
     /// The country calling code, in digits (`1`, `44`, `882`).
-    public let callingCode: String
+    package let callingCode: String
     /// ISO 3166-1 alpha-2, or nil for non-geographic codes (satellite, international networks).
-    public let country: String?
+    package let country: String?
 
     /// Why a text is not an E.164 number; the text is never echoed back (it is personal data).
-    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case missingPlus
         case notDigits
         case length
         case unknownCallingCode
         case nationalLength(callingCode: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingPlus: "must be in E.164 form: + and the country calling code, such as +14155550123"
             case .notDigits: "may contain only digits after the + (spaces, dots, dashes and brackets are ignored)"
@@ -31,7 +31,7 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public init(_ text: String) throws(Failure) {
+    package init(_ text: String) throws(Failure) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("+") else { throw .missingPlus }
         var digits = ""
@@ -63,13 +63,13 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the number starts with `prefix` (E.164 digits, with or without `+`).
-    public func hasPrefix(_ prefix: String) -> Bool {
+    package func hasPrefix(_ prefix: String) -> Bool {
         let digits = prefix.hasPrefix("+") ? String(prefix.dropFirst()) : prefix
         return !digits.isEmpty && e164.dropFirst().hasPrefix(digits)
     }
 
     /// Never the number itself: descriptions end up in logs.
-    public var description: String { "PhoneNumber(+\(callingCode)…, \(country ?? "non-geographic"))" }
+    package var description: String { "PhoneNumber(+\(callingCode)…, \(country ?? "non-geographic"))" }
 }
 
 /// The calling codes of ITU-T E.164 with their countries, parsed once from the generated source.
@@ -107,7 +107,7 @@ struct CallingCodeTable: Sendable {
 
 /// The country of an IANA time zone (from the tz database's zone.tab), for an account's default
 /// list of countries its calls may go to.
-public enum TimeZoneCountry {
+package enum TimeZoneCountry {
     static let table: [String: String] = {
         var table: [String: String] = [:]
         for line in source.split(separator: "\n") {
@@ -118,13 +118,13 @@ public enum TimeZoneCountry {
     }()
 
     /// `US` for `America/New_York`; nil for `UTC` and zones of no country.
-    public static func country(of timeZone: String) -> String? { table[timeZone] }
+    package static func country(of timeZone: String) -> String? { table[timeZone] }
 }
 
 extension PhoneNumber {
     /// A number from a request's `field`: at most 40 characters, E.164 or national; a refusal
     /// names the field and why.
-    public init(input text: String, field: String = "phoneNumber") throws {
+    package init(input text: String, field: String = "phoneNumber") throws {
         guard text.utf8.count <= 40 else { throw BeckonError.invalidInput(field: field, reason: "longer than 40 characters") }
         do {
             try self.init(text)

@@ -1,16 +1,16 @@
-public import Foundation
+package import Foundation
 
 /// A brand using Beckon: the tenant every other object belongs to.
-public struct Account: Hashable, Sendable, Codable {
-    public var id: AccountID
-    public var name: String
+package struct Account: Hashable, Sendable, Codable {
+    package var id: AccountID
+    package var name: String
     /// IANA time zone reports are cut in (`America/New_York`).
-    public var timeZone: String
+    package var timeZone: String
     /// ISO 4217 code revenue is reported in (`USD`).
-    public var currency: String
-    public var createdAt: Date
+    package var currency: String
+    package var createdAt: Date
 
-    public init(id: AccountID, name: String, timeZone: String, currency: String, createdAt: Date) {
+    package init(id: AccountID, name: String, timeZone: String, currency: String, createdAt: Date) {
         self.id = id
         self.name = name
         self.timeZone = timeZone
@@ -20,11 +20,11 @@ public struct Account: Hashable, Sendable, Codable {
 }
 
 extension Account {
-    public static let defaultTimeZone = "UTC"
-    public static let defaultCurrency = "USD"
+    package static let defaultTimeZone = "UTC"
+    package static let defaultCurrency = "USD"
 
     /// Checks the fields a caller chose; throws naming the first bad one.
-    public static func validate(name: String, timeZone: String, currency: String) throws(BeckonError) {
+    package static func validate(name: String, timeZone: String, currency: String) throws(BeckonError) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else {
             throw .invalidInput(field: "name", reason: "must be 1 to 200 characters")

@@ -1,15 +1,15 @@
 import Foundation
 
 /// An account's engagement and reporting settings (SPEC §8a). `null` caps mean unlimited.
-public struct AccountSettings: Hashable, Sendable, Codable {
-    public struct Caps: Hashable, Sendable, Codable {
-        public enum Mode: String, Sendable, Codable { case shared, separate }
-        public enum AfterDecline: String, Sendable, Codable { case none, suppressSameKind, suppressAll }
+package struct AccountSettings: Hashable, Sendable, Codable {
+    package struct Caps: Hashable, Sendable, Codable {
+        package enum Mode: String, Sendable, Codable { case shared, separate }
+        package enum AfterDecline: String, Sendable, Codable { case none, suppressSameKind, suppressAll }
 
-        public struct PerVisitor: Hashable, Sendable, Codable {
-            public var max: Int
-            public var days: Int
-            public init(max: Int, days: Int) {
+        package struct PerVisitor: Hashable, Sendable, Codable {
+            package var max: Int
+            package var days: Int
+            package init(max: Int, days: Int) {
                 self.max = max
                 self.days = days
             }
@@ -17,14 +17,14 @@ public struct AccountSettings: Hashable, Sendable, Codable {
 
         /// `shared`: one count for chat and content engagements (`perVisit`); `separate`:
         /// `perVisitChat` and `perVisitContent`.
-        public var mode: Mode
-        public var perVisit: Int?
-        public var perVisitChat: Int?
-        public var perVisitContent: Int?
-        public var afterDecline: AfterDecline
-        public var perVisitor: PerVisitor?
+        package var mode: Mode
+        package var perVisit: Int?
+        package var perVisitChat: Int?
+        package var perVisitContent: Int?
+        package var afterDecline: AfterDecline
+        package var perVisitor: PerVisitor?
 
-        public init(
+        package init(
             mode: Mode = .shared, perVisit: Int? = 1, perVisitChat: Int? = nil, perVisitContent: Int? = nil,
             afterDecline: AfterDecline = .suppressSameKind, perVisitor: PerVisitor? = nil
         ) {
@@ -36,10 +36,10 @@ public struct AccountSettings: Hashable, Sendable, Codable {
             self.perVisitor = perVisitor
         }
 
-        public enum CodingKeys: String, CodingKey { case mode, perVisit, perVisitChat, perVisitContent, afterDecline, perVisitor }
+        package enum CodingKeys: String, CodingKey { case mode, perVisit, perVisitChat, perVisitContent, afterDecline, perVisitor }
 
         /// A field left out keeps its default; a field given as `null` means unlimited (or none).
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let defaults = Caps()
             let container = try decoder.container(keyedBy: CodingKeys.self)
             func value<T: Decodable>(_ key: CodingKeys, _ fallback: T?) throws -> T? {
@@ -54,7 +54,7 @@ public struct AccountSettings: Hashable, Sendable, Codable {
         }
 
         /// Nulls are written out: in these settings `null` means "unlimited", not "unset".
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(mode, forKey: .mode)
             try container.encode(perVisit, forKey: .perVisit)
@@ -65,24 +65,24 @@ public struct AccountSettings: Hashable, Sendable, Codable {
         }
     }
 
-    public enum Attribution: String, Sendable, Codable { case first, last }
+    package enum Attribution: String, Sendable, Codable { case first, last }
 
-    public var timeZone: String
-    public var currency: String
-    public var caps: Caps
+    package var timeZone: String
+    package var currency: String
+    package var caps: Caps
     /// Default control-group share for new campaigns.
-    public var controlGroupPercent: Int
+    package var controlGroupPercent: Int
     /// Cross-session conversion window (0, 1, 7, 14 or 31 days).
-    public var crossSessionDays: Int
-    public var attribution: Attribution
+    package var crossSessionDays: Int
+    package var attribution: Attribution
     /// How long raw events and personal data are kept.
-    public var retentionDays: Int
+    package var retentionDays: Int
     /// Click velocity, dial authorization and per-address limits (SPEC §13).
-    public var abuse: AbuseSettings
+    package var abuse: AbuseSettings
     /// The language of the account's engagements unless one sets its own (BCP 47, `en-US`).
-    public var language: String
+    package var language: String
 
-    public init(
+    package init(
         timeZone: String = Account.defaultTimeZone, currency: String = Account.defaultCurrency, caps: Caps = .init(),
         controlGroupPercent: Int = 0, crossSessionDays: Int = 7, attribution: Attribution = .last, retentionDays: Int = 90,
         abuse: AbuseSettings? = nil, language: String = Self.defaultLanguage
@@ -98,17 +98,17 @@ public struct AccountSettings: Hashable, Sendable, Codable {
         self.language = language
     }
 
-    public static let defaultLanguage = "en-US"
+    package static let defaultLanguage = "en-US"
 
-    public static let crossSessionWindows = [0, 1, 7, 14, 31]
+    package static let crossSessionWindows = [0, 1, 7, 14, 31]
 
-    public enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case timeZone, currency, caps, controlGroupPercent, crossSessionDays, attribution, retentionDays, abuse, language
     }
 
     /// Settings stored before `abuse` existed, or without `abuse.allowedCountries`, get the
     /// defaults for the account's time zone.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         timeZone = try container.decode(String.self, forKey: .timeZone)
         currency = try container.decode(String.self, forKey: .currency)
@@ -127,7 +127,7 @@ public struct AccountSettings: Hashable, Sendable, Codable {
         language = try container.decodeIfPresent(String.self, forKey: .language) ?? Self.defaultLanguage
     }
 
-    public func validate() throws(BeckonError) {
+    package func validate() throws(BeckonError) {
         try Account.validate(name: "settings", timeZone: timeZone, currency: currency)
         for (field, value) in [
             ("caps.perVisit", caps.perVisit), ("caps.perVisitChat", caps.perVisitChat),

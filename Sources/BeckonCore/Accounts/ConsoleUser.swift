@@ -1,24 +1,24 @@
-public import Foundation
+package import Foundation
 
 /// What a console user may do (SPEC §9). Enforced by the server, not only hidden in the page.
-public enum ConsoleRole: String, Sendable, Codable, CaseIterable {
+package enum ConsoleRole: String, Sendable, Codable, CaseIterable {
     case admin
     case campaignManager
     case analyst
 }
 
 /// A person who signs in to an account's console.
-public struct ConsoleUser: Hashable, Sendable, Codable {
-    public var id: String
-    public var accountId: AccountID
+package struct ConsoleUser: Hashable, Sendable, Codable {
+    package var id: String
+    package var accountId: AccountID
     /// Stored lower-cased; unique within the account.
-    public var email: String
-    public var role: ConsoleRole
+    package var email: String
+    package var role: ConsoleRole
     /// A self-describing hash from `PasswordHasher`; never the password.
-    public var passwordHash: String
-    public var createdAt: Date
+    package var passwordHash: String
+    package var createdAt: Date
 
-    public init(id: String, accountId: AccountID, email: String, role: ConsoleRole, passwordHash: String, createdAt: Date) {
+    package init(id: String, accountId: AccountID, email: String, role: ConsoleRole, passwordHash: String, createdAt: Date) {
         self.id = id
         self.accountId = accountId
         self.email = email
@@ -29,10 +29,10 @@ public struct ConsoleUser: Hashable, Sendable, Codable {
 }
 
 extension ConsoleUser {
-    public static func makeID() -> String { "u_" + RandomToken.make(byteCount: 12) }
+    package static func makeID() -> String { "u_" + RandomToken.make(byteCount: 12) }
 
     /// Lower-cases and checks the address's shape (one `@`, a dot in the domain, no spaces).
-    public static func normalizeEmail(_ text: String, field: String = "adminEmail") throws(BeckonError) -> String {
+    package static func normalizeEmail(_ text: String, field: String = "adminEmail") throws(BeckonError) -> String {
         let email = text.trimmingCharacters(in: .whitespaces).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),

@@ -3,28 +3,28 @@ import Foundation
 /// One engagement attribute (LivePerson's SDE, SPEC §6) as the page or the brand sent it: the
 /// whole JSON object is kept, unknown fields included; the known fields of the ten LivePerson
 /// types (and Beckon's `convStatus`) are checked for their documented types.
-public struct EngagementAttribute: Hashable, Sendable, Codable {
-    public var fields: [String: JSONValue]
+package struct EngagementAttribute: Hashable, Sendable, Codable {
+    package var fields: [String: JSONValue]
 
-    public var type: String { fields["type"]?.string ?? "" }
+    package var type: String { fields["type"]?.string ?? "" }
 
     /// The documented types, LivePerson's ten plus Beckon's `convStatus`.
-    public static let knownTypes: Set<String> = [
+    package static let knownTypes: Set<String> = [
         "cart", "purchase", "prodView", "ctmrinfo", "mrktInfo", "personal", "lead", "service", "error", "searchInfo",
         "convStatus",
     ]
 
-    public init(fields: [String: JSONValue]) throws(BeckonError) {
+    package init(fields: [String: JSONValue]) throws(BeckonError) {
         self.fields = fields
         try validate()
     }
 
     /// An attribute Beckon validated before it stored it.
-    public init(stored fields: [String: JSONValue]) {
+    package init(stored fields: [String: JSONValue]) {
         self.fields = fields
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let fields = try [String: JSONValue](from: decoder)
         do {
             try self.init(fields: fields)
@@ -33,12 +33,12 @@ public struct EngagementAttribute: Hashable, Sendable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws { try fields.encode(to: encoder) }
+    package func encode(to encoder: any Encoder) throws { try fields.encode(to: encoder) }
 
     /// Refuses what contradicts the documented shape — a missing `type`, a mandatory field
     /// left out, a field of the wrong JSON type — naming the field. Unknown fields and unknown
     /// types pass: they are kept for custom reports.
-    public func validate() throws(BeckonError) {
+    package func validate() throws(BeckonError) {
         guard case .string(let type)? = fields["type"], !type.isEmpty else {
             throw .invalidInput(field: "type", reason: "every engagement attribute has a type such as cart or purchase")
         }

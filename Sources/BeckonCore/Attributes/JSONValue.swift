@@ -1,8 +1,8 @@
-public import Foundation
+package import Foundation
 
 /// Any JSON value, kept exactly as received: LivePerson's contracts say clients may send fields
 /// Beckon does not know, and those must be stored, reported on and handed back, never dropped.
-public enum JSONValue: Hashable, Sendable, Codable {
+package enum JSONValue: Hashable, Sendable, Codable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,7 +10,7 @@ public enum JSONValue: Hashable, Sendable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -27,7 +27,7 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -42,7 +42,7 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     /// Parses JSON text with `JSONSerialization`, several times faster than `Decodable` for this
     /// type (which tries each case in turn); for reading back what Beckon stored itself.
-    public init(parsing data: Data) throws {
+    package init(parsing data: Data) throws {
         self.init(any: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
     }
 
@@ -62,17 +62,17 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
     }
 
-    public var string: String? {
+    package var string: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var number: Double? {
+    package var number: Double? {
         switch self {
         case .number(let value): value
         // Pages often send numbers as text ("12.50"); LiveEngage trims non-digits the same way.
@@ -81,12 +81,12 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
-    public var array: [JSONValue]? {
+    package var array: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var bool: Bool? {
+    package var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }

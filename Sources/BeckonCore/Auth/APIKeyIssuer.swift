@@ -2,11 +2,11 @@ import Crypto
 import Foundation
 
 /// Makes new API keys: random identifiers and secrets, hashed and sealed for storage.
-public struct APIKeyIssuer: Sendable {
+package struct APIKeyIssuer: Sendable {
     private let secretBox: SecretBox
     private let clock: any WallClock
 
-    public init(secretBox: SecretBox, clock: any WallClock) {
+    package init(secretBox: SecretBox, clock: any WallClock) {
         self.secretBox = secretBox
         self.clock = clock
     }
@@ -15,7 +15,7 @@ public struct APIKeyIssuer: Sendable {
     private static let secretAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
     /// A new key for `account`; store `stored`, hand `issued` to the caller once.
-    public func issue(account: AccountID, name: String, scopes: Set<Scope>) -> (stored: APIKey, issued: IssuedAPIKey) {
+    package func issue(account: AccountID, name: String, scopes: Set<Scope>) -> (stored: APIKey, issued: IssuedAPIKey) {
         let id = "k" + RandomToken.make(length: 19, alphabet: Self.alphanumerics)
         let bearerSecret = RandomToken.make(byteCount: 32)
         let consumerSecret = RandomToken.make(length: 32, alphabet: Self.secretAlphabet)
@@ -36,7 +36,7 @@ public struct APIKeyIssuer: Sendable {
     }
 
     /// The OAuth 1.0a secrets of a stored key, for checking a signature.
-    public func oauthSecrets(of key: APIKey) throws(BeckonError) -> (consumerSecret: String, tokenSecret: String) {
+    package func oauthSecrets(of key: APIKey) throws(BeckonError) -> (consumerSecret: String, tokenSecret: String) {
         (
             try secretBox.open(key.sealedConsumerSecret, boundTo: key.id + ":consumer"),
             try secretBox.open(key.sealedTokenSecret, boundTo: key.id + ":token")

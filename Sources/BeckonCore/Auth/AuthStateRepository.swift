@@ -1,9 +1,9 @@
-public import Foundation
+package import Foundation
 
 /// Authentication state that must hold across restarts and nodes (SPEC §13a): OAuth 1.0a nonces
 /// and console sign-in attempts. Each operation is one atomic step in storage, so parallel
 /// requests on any node see each other.
-public protocol AuthStateRepository: Sendable {
+package protocol AuthStateRepository: Sendable {
     /// Records `key` until `expiresAt`; false when it is already recorded and not yet expired
     /// (a replay). Atomic: of two parallel claims of one key, one wins.
     func claimNonce(_ key: String, expiresAt: Date, now: Date) async throws -> Bool
@@ -19,11 +19,11 @@ public protocol AuthStateRepository: Sendable {
 }
 
 /// A throttle key (already hashed: no email address or IP address is stored) and its limit.
-public struct AttemptLimit: Sendable, Hashable {
-    public var key: String
-    public var limit: Int
+package struct AttemptLimit: Sendable, Hashable {
+    package var key: String
+    package var limit: Int
 
-    public init(key: String, limit: Int) {
+    package init(key: String, limit: Int) {
         self.key = key
         self.limit = limit
     }

@@ -1,18 +1,18 @@
 /// The bearer form of an API key: `bk_<keyId>_<secret>`. The key id lets the server find the
 /// stored hash with one lookup; the secret is compared in constant time.
-public struct BearerCredential: Equatable, Sendable {
-    public var keyID: String
-    public var secret: String
+package struct BearerCredential: Equatable, Sendable {
+    package var keyID: String
+    package var secret: String
 
-    public static let prefix = "bk_"
+    package static let prefix = "bk_"
 
-    public init(keyID: String, secret: String) {
+    package init(keyID: String, secret: String) {
         self.keyID = keyID
         self.secret = secret
     }
 
     /// Parses the token part of `Authorization: Bearer …`; nil for anything else.
-    public init?(token: String) {
+    package init?(token: String) {
         guard token.hasPrefix(Self.prefix), token.utf8.count <= 200 else { return nil }
         let rest = token.dropFirst(Self.prefix.count)
         guard let separator = rest.firstIndex(of: "_") else { return nil }
@@ -22,5 +22,5 @@ public struct BearerCredential: Equatable, Sendable {
         self.init(keyID: id, secret: secret)
     }
 
-    public var token: String { Self.prefix + keyID + "_" + secret }
+    package var token: String { Self.prefix + keyID + "_" + secret }
 }

@@ -1,20 +1,20 @@
 import Crypto
-public import Foundation
+package import Foundation
 
 /// A signed-in console user (SPEC §9, §11). The browser holds the token in an `HttpOnly` cookie;
 /// storage holds only its SHA-256, so a copy of the database signs nobody in. State-changing
 /// requests must also carry `csrfToken` in a header, which a page of another origin cannot read.
-public struct ConsoleSession: Sendable, Equatable {
-    public var tokenHash: [UInt8]
-    public var accountId: AccountID
-    public var userId: String
-    public var email: String
-    public var role: ConsoleRole
-    public var csrfToken: String
-    public var createdAt: Date
-    public var expiresAt: Date
+package struct ConsoleSession: Sendable, Equatable {
+    package var tokenHash: [UInt8]
+    package var accountId: AccountID
+    package var userId: String
+    package var email: String
+    package var role: ConsoleRole
+    package var csrfToken: String
+    package var createdAt: Date
+    package var expiresAt: Date
 
-    public init(
+    package init(
         tokenHash: [UInt8], accountId: AccountID, userId: String, email: String, role: ConsoleRole, csrfToken: String,
         createdAt: Date, expiresAt: Date
     ) {
@@ -29,10 +29,10 @@ public struct ConsoleSession: Sendable, Equatable {
     }
 
     /// How long a sign-in lasts.
-    public static let lifetime: TimeInterval = 12 * 3600
+    package static let lifetime: TimeInterval = 12 * 3600
 
     /// A new session for `user` and the token to put in its cookie.
-    public static func start(for user: ConsoleUser, at now: Date) -> (session: ConsoleSession, token: String) {
+    package static func start(for user: ConsoleUser, at now: Date) -> (session: ConsoleSession, token: String) {
         let token = "cs_" + RandomToken.make(byteCount: 32)
         let session = ConsoleSession(
             tokenHash: hash(token), accountId: user.accountId, userId: user.id, email: user.email, role: user.role,
@@ -40,10 +40,10 @@ public struct ConsoleSession: Sendable, Equatable {
         return (session, token)
     }
 
-    public static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Data(token.utf8))) }
+    package static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Data(token.utf8))) }
 
     /// Whether `presented` is this session's CSRF token (constant time).
-    public func acceptsCSRF(_ presented: String?) -> Bool {
+    package func acceptsCSRF(_ presented: String?) -> Bool {
         guard let presented else { return false }
         return ConstantTime.equals(Array(presented.utf8), Array(csrfToken.utf8))
     }
@@ -53,7 +53,7 @@ extension ConsoleRole {
     /// What a role may do through the management and report APIs, as API-key scopes: an admin
     /// everything; a campaign manager campaigns, settings and reports but not keys or sites; an
     /// analyst only reads.
-    public var scopes: Set<Scope> {
+    package var scopes: Set<Scope> {
         switch self {
         case .admin: [.admin]
         case .campaignManager: [.campaignsWrite, .reportsRead, .visitRead]
@@ -63,7 +63,7 @@ extension ConsoleRole {
 }
 
 /// Console sign-ins in storage.
-public protocol ConsoleSessionRepository: Sendable {
+package protocol ConsoleSessionRepository: Sendable {
     func create(_ session: ConsoleSession) async throws
     /// The session with this token hash, if it has not expired at `now`.
     func session(tokenHash: [UInt8], now: Date) async throws -> ConsoleSession?

@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 
 /// Signing in to the console with email and password (SPEC §11, §13a): throttled per email
 /// and per address in storage, one password hash per attempt whatever the email, a new session
 /// whose token only the browser's cookie holds.
-public struct ConsoleSignIn: Sendable {
+package struct ConsoleSignIn: Sendable {
     let storage: Storage
     let hasher: PasswordHasher
     let throttle: LoginThrottle
     let clock: any WallClock
 
     /// Too many failures for the email or the address: try again in `retryAfter` seconds.
-    public struct Throttled: Error, Sendable {
-        public var retryAfter: TimeInterval
+    package struct Throttled: Error, Sendable {
+        package var retryAfter: TimeInterval
     }
 
-    public init(storage: Storage, hasher: PasswordHasher, throttle: LoginThrottle, clock: any WallClock) {
+    package init(storage: Storage, hasher: PasswordHasher, throttle: LoginThrottle, clock: any WallClock) {
         self.storage = storage
         self.hasher = hasher
         self.throttle = throttle
@@ -23,7 +23,7 @@ public struct ConsoleSignIn: Sendable {
 
     /// The new session and its token, or `Throttled`, 401 (wrong email or password) or 400
     /// (the email and password sign in to several accounts and `accountId` does not say which).
-    public func signIn(
+    package func signIn(
         email: String, password: String, accountId: String?, address: String
     ) async throws -> (
         session: ConsoleSession, token: String
@@ -52,7 +52,7 @@ public struct ConsoleSignIn: Sendable {
     }
 
     /// Ends `session`.
-    public func signOut(_ session: ConsoleSession) async throws {
+    package func signOut(_ session: ConsoleSession) async throws {
         try await storage.consoleSessions.delete(tokenHash: session.tokenHash)
     }
 

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+package import Foundation
 import Synchronization
 
 /// Slows down password guessing at the console's sign-in (SPEC §9, §13a): at most `maxFailures`
@@ -9,14 +9,14 @@ import Synchronization
 /// parallel guesses count and the limit holds across restarts and nodes; a successful sign-in
 /// takes its attempt back (the email's count is cleared, the address's lowered by one). Keys are
 /// SHA-256 of the email or address: neither is stored.
-public struct LoginThrottle: Sendable {
-    public let maxFailures: Int
-    public let maxFailuresPerAddress: Int
-    public let window: TimeInterval
+package struct LoginThrottle: Sendable {
+    package let maxFailures: Int
+    package let maxFailuresPerAddress: Int
+    package let window: TimeInterval
     let repository: any AuthStateRepository
     private let attempts = Counter()
 
-    public init(
+    package init(
         repository: any AuthStateRepository, maxFailures: Int = 5, maxFailuresPerAddress: Int = 20, window: TimeInterval = 15 * 60
     ) {
         self.repository = repository
@@ -27,7 +27,7 @@ public struct LoginThrottle: Sendable {
 
     /// Counts an attempt of `email` from `address`; answers how many seconds until it may try
     /// again when it may not now (nothing counted then).
-    public func begin(email: String, address: String, now: Date) async throws -> TimeInterval? {
+    package func begin(email: String, address: String, now: Date) async throws -> TimeInterval? {
         if attempts.next() % 1000 == 0 { try await repository.deleteStaleAttempts(before: now.addingTimeInterval(-window)) }
         return try await repository.countAttempt(
             [AttemptLimit(key: Self.key("e", email), limit: maxFailures), AttemptLimit(key: Self.key("a", address), limit: maxFailuresPerAddress)],
@@ -35,7 +35,7 @@ public struct LoginThrottle: Sendable {
     }
 
     /// The password was right: the attempt does not count against the email or the address.
-    public func succeeded(email: String, address: String) async throws {
+    package func succeeded(email: String, address: String) async throws {
         try await repository.forgiveAttempt(clearing: [Self.key("e", email)], uncounting: [Self.key("a", address)])
     }
 

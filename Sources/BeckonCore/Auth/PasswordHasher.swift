@@ -4,26 +4,26 @@ import _CryptoExtras
 /// PBKDF2-HMAC-SHA256 password hashes in a self-describing form,
 /// `pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>`, so the iteration count can be
 /// raised later without invalidating stored hashes.
-public struct PasswordHasher: Sendable {
+package struct PasswordHasher: Sendable {
     /// OWASP's 2023 floor for PBKDF2-HMAC-SHA256, and the default.
-    public static let recommendedIterations = 600_000
+    package static let recommendedIterations = 600_000
 
-    public let iterations: Int
+    package let iterations: Int
 
     /// `iterations` below the recommended floor exist only so tests need not spend seconds per
     /// hash; production wiring always uses the default.
-    public init(iterations: Int = PasswordHasher.recommendedIterations) {
+    package init(iterations: Int = PasswordHasher.recommendedIterations) {
         self.iterations = iterations
     }
 
-    public func hash(_ password: String) -> String {
+    package func hash(_ password: String) -> String {
         let salt = RandomToken.bytes(16)
         let derived = Self.derive(password, salt: salt, iterations: iterations)
         return "pbkdf2-sha256$\(iterations)$\(Base64.encode(salt))$\(Base64.encode(derived))"
     }
 
     /// Whether `password` matches `stored`; false for a malformed hash, never a throw.
-    public func verify(_ password: String, against stored: String) -> Bool {
+    package func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds > 0,
             let salt = Base64.decode(parts[2]), let expected = Base64.decode(parts[3])
@@ -33,7 +33,7 @@ public struct PasswordHasher: Sendable {
 
     /// A password for a new admin: 20 characters from an alphabet without look-alikes (about 115
     /// bits), printed once by `beckon account create`.
-    public static func generatePassword() -> String {
+    package static func generatePassword() -> String {
         RandomToken.make(length: 20, alphabet: Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
     }
 

@@ -1,5 +1,5 @@
 /// What an API key may do (SPEC §9). `admin` includes every other scope.
-public enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
+package enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
     case engagementValidate = "engagement:validate"
     case visitRead = "visit:read"
     case eventsWrite = "events:write"
@@ -7,16 +7,16 @@ public enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
     case campaignsWrite = "campaigns:write"
     case admin
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Parses a comma- or space-separated list such as `"visit:read,events:write"`; throws
     /// naming the first unknown scope and listing the known ones.
-    public static func parseList(_ text: String) throws(BeckonError) -> Set<Scope> {
+    package static func parseList(_ text: String) throws(BeckonError) -> Set<Scope> {
         let names = text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         return try parse(names)
     }
 
-    public static func parse(_ names: [String]) throws(BeckonError) -> Set<Scope> {
+    package static func parse(_ names: [String]) throws(BeckonError) -> Set<Scope> {
         var scopes = Set<Scope>()
         for name in names {
             guard let scope = Scope(rawValue: name) else {
@@ -32,5 +32,5 @@ public enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
 
 extension Set where Element == Scope {
     /// Whether a key holding these scopes may do what `needed` allows.
-    public func permits(_ needed: Scope) -> Bool { contains(.admin) || contains(needed) }
+    package func permits(_ needed: Scope) -> Bool { contains(.admin) || contains(needed) }
 }

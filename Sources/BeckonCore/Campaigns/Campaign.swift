@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 
 /// A campaign (SPEC §8): who to engage, when, toward which goal, with which engagements.
-public struct Campaign: Hashable, Sendable, Codable {
-    public enum Status: String, Sendable, Codable, CaseIterable {
+package struct Campaign: Hashable, Sendable, Codable {
+    package enum Status: String, Sendable, Codable, CaseIterable {
         case draft, live, paused, archived
     }
 
-    public var id: Int64
-    public var accountId: AccountID
+    package var id: Int64
+    package var accountId: AccountID
     /// 1 when created, one more on every change (LivePerson's `campaignEntity.revision`).
-    public var revision: Int
-    public var settings: CampaignSettings
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var revision: Int
+    package var settings: CampaignSettings
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(
+    package init(
         id: Int64, accountId: AccountID, revision: Int = 1, settings: CampaignSettings, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -27,21 +27,21 @@ public struct Campaign: Hashable, Sendable, Codable {
 }
 
 /// What a campaign's author sets; everything but the identity and timestamps.
-public struct CampaignSettings: Hashable, Sendable, Codable {
-    public var name: String
-    public var status: Campaign.Status
+package struct CampaignSettings: Hashable, Sendable, Codable {
+    package var name: String
+    package var status: Campaign.Status
     /// Higher wins when several engagements want the same placement.
-    public var priority: Int
-    public var goal: Goal?
-    public var audience: Audience?
-    public var timeFrame: TimeFrame?
+    package var priority: Int
+    package var goal: Goal?
+    package var audience: Audience?
+    package var timeFrame: TimeFrame?
     /// Share of visitors (stable per visitor) who never see the campaign, to measure lift.
-    public var controlGroupPercent: Int
+    package var controlGroupPercent: Int
     /// At most this many proactive offers of the campaign's engagements per visit; nil: only the
     /// account's caps apply.
-    public var capPerVisit: Int?
+    package var capPerVisit: Int?
 
-    public init(
+    package init(
         name: String, status: Campaign.Status = .draft, priority: Int = 0, goal: Goal? = nil, audience: Audience? = nil,
         timeFrame: TimeFrame? = nil, controlGroupPercent: Int = 0, capPerVisit: Int? = nil
     ) {
@@ -55,9 +55,9 @@ public struct CampaignSettings: Hashable, Sendable, Codable {
         self.capPerVisit = capPerVisit
     }
 
-    public static let maxControlGroupPercent = 25
+    package static let maxControlGroupPercent = 25
 
-    public func validate() throws(BeckonError) {
+    package func validate() throws(BeckonError) {
         try Text.validateName(name)
         guard (-1000...1000).contains(priority) else {
             throw .invalidInput(field: "priority", reason: "must be -1000 to 1000")
@@ -75,24 +75,24 @@ public struct CampaignSettings: Hashable, Sendable, Codable {
 }
 
 /// What counts as the campaign's conversion (SPEC §10).
-public struct Goal: Hashable, Sendable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+package struct Goal: Hashable, Sendable, Codable {
+    package enum Kind: String, Sendable, Codable, CaseIterable {
         case purchase, lead, serviceActivity, pageURL
     }
 
-    public var type: Kind
+    package var type: Kind
     /// Purchases below this total do not count.
-    public var minTotal: Double?
+    package var minTotal: Double?
     /// For `pageURL`: reaching a page whose URL contains this.
-    public var urlContains: String?
+    package var urlContains: String?
 
-    public init(type: Kind, minTotal: Double? = nil, urlContains: String? = nil) {
+    package init(type: Kind, minTotal: Double? = nil, urlContains: String? = nil) {
         self.type = type
         self.minTotal = minTotal
         self.urlContains = urlContains
     }
 
-    public func validate() throws(BeckonError) {
+    package func validate() throws(BeckonError) {
         if let minTotal, minTotal < 0 { throw .invalidInput(field: "goal.minTotal", reason: "must not be negative") }
         if type == .pageURL, (urlContains ?? "").isEmpty {
             throw .invalidInput(field: "goal.urlContains", reason: "is required for a pageURL goal")

@@ -3,8 +3,8 @@ import Foundation
 /// Fills a creative's `{{placeholders}}` (SPEC §3). Values are HTML-escaped, so a visitor's or
 /// brand's data can never inject markup; an unknown placeholder renders empty. `beckon.js`
 /// applies the same rules in the browser.
-public enum CreativeRenderer {
-    public static func fill(_ html: String, values: [String: String]) -> String {
+package enum CreativeRenderer {
+    package static func fill(_ html: String, values: [String: String]) -> String {
         var output = ""
         output.reserveCapacity(html.utf8.count)
         var rest = Substring(html)
@@ -33,7 +33,7 @@ public enum CreativeRenderer {
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }
     }
 
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text {

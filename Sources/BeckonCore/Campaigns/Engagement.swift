@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 
 /// One thing a campaign shows (SPEC §8). Every change makes a new revision; reports keep the
 /// revision a display was made under.
-public struct Engagement: Hashable, Sendable, Codable {
-    public enum Status: String, Sendable, Codable {
+package struct Engagement: Hashable, Sendable, Codable {
+    package enum Status: String, Sendable, Codable {
         case active, archived
     }
 
-    public var id: Int64
-    public var accountId: AccountID
-    public var campaignId: Int64
+    package var id: Int64
+    package var accountId: AccountID
+    package var campaignId: Int64
     /// 1 when created, +1 on every change.
-    public var revision: Int
-    public var status: Status
-    public var settings: EngagementSettings
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var revision: Int
+    package var status: Status
+    package var settings: EngagementSettings
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(
+    package init(
         id: Int64, accountId: AccountID, campaignId: Int64, revision: Int, status: Status, settings: EngagementSettings,
         createdAt: Date, updatedAt: Date
     ) {
@@ -33,51 +33,51 @@ public struct Engagement: Hashable, Sendable, Codable {
 }
 
 /// What an engagement's author sets.
-public struct EngagementSettings: Hashable, Sendable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+package struct EngagementSettings: Hashable, Sendable, Codable {
+    package enum Kind: String, Sendable, Codable, CaseIterable {
         case clickToCall, content, chatInvitation
 
         /// Caps count chat and content engagements separately when configured so; Click to Call
         /// is a content engagement (SPEC §8).
-        public var isChat: Bool { self == .chatInvitation }
+        package var isChat: Bool { self == .chatInvitation }
     }
 
-    public enum Placement: String, Sendable, Codable, CaseIterable {
+    package enum Placement: String, Sendable, Codable, CaseIterable {
         case overlay, toaster, slideout, embedded, sticky
     }
 
-    public enum OpenMode: String, Sendable, Codable, CaseIterable {
+    package enum OpenMode: String, Sendable, Codable, CaseIterable {
         case popup, newTab, sameWindow
     }
 
-    public struct Creative: Hashable, Sendable, Codable {
-        public var html: String
-        public var css: String
+    package struct Creative: Hashable, Sendable, Codable {
+        package var html: String
+        package var css: String
 
-        public init(html: String, css: String = "") {
+        package init(html: String, css: String = "") {
             self.html = html
             self.css = css
         }
 
         enum CodingKeys: String, CodingKey { case html, css }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             html = try container.decode(String.self, forKey: .html)
             css = try container.decodeIfPresent(String.self, forKey: .css) ?? ""
         }
     }
 
-    public struct ClickToCall: Hashable, Sendable, Codable {
-        public var brandPageUrl: String
+    package struct ClickToCall: Hashable, Sendable, Codable {
+        package var brandPageUrl: String
         /// How long after the click the brand may validate it.
-        public var validitySeconds: Int
+        package var validitySeconds: Int
         /// How many validations one click allows (1, the default: a forwarded link cannot start a
         /// second call). nil (`null` in JSON) is LivePerson's behaviour: any number within the
         /// validity.
-        public var maxValidations: Int?
+        package var maxValidations: Int?
 
-        public init(brandPageUrl: String, validitySeconds: Int = 600, maxValidations: Int? = 1) {
+        package init(brandPageUrl: String, validitySeconds: Int = 600, maxValidations: Int? = 1) {
             self.brandPageUrl = brandPageUrl
             self.validitySeconds = validitySeconds
             self.maxValidations = maxValidations
@@ -85,7 +85,7 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
 
         enum CodingKeys: String, CodingKey { case brandPageUrl, validitySeconds, maxValidations }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             brandPageUrl = try container.decode(String.self, forKey: .brandPageUrl)
             validitySeconds = try container.decodeIfPresent(Int.self, forKey: .validitySeconds) ?? 600
@@ -94,7 +94,7 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
                 container.contains(.maxValidations) ? try container.decodeIfPresent(Int.self, forKey: .maxValidations) : 1
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(brandPageUrl, forKey: .brandPageUrl)
             try container.encode(validitySeconds, forKey: .validitySeconds)
@@ -103,26 +103,26 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
         }
     }
 
-    public var name: String
-    public var type: Kind
+    package var name: String
+    package var type: Kind
     /// Proactive engagements are offered and count toward caps; buttons are always shown where
     /// their rules match.
-    public var proactive: Bool
-    public var entryPoint: EntryPoint
-    public var behaviour: Behaviour
-    public var placement: Placement
+    package var proactive: Bool
+    package var entryPoint: EntryPoint
+    package var behaviour: Behaviour
+    package var placement: Placement
     /// CSS selector of the element an `embedded` engagement goes into.
-    public var target: String?
-    public var openMode: OpenMode
+    package var target: String?
+    package var openMode: OpenMode
     /// Seconds until an unanswered display goes away; 0 keeps it.
-    public var timeoutSeconds: Int
-    public var creative: Creative
-    public var clickToCall: ClickToCall?
+    package var timeoutSeconds: Int
+    package var creative: Creative
+    package var clickToCall: ClickToCall?
     /// The language the creative is in (a BCP 47 tag like `en-US`), answered as LivePerson's
     /// `engagementDetails[].language`; nil: the account's language.
-    public var language: String?
+    package var language: String?
 
-    public init(
+    package init(
         name: String, type: Kind, proactive: Bool = true, entryPoint: EntryPoint = .init(), behaviour: Behaviour = .init(),
         placement: Placement, target: String? = nil, openMode: OpenMode = .popup, timeoutSeconds: Int = 0,
         creative: Creative, clickToCall: ClickToCall? = nil, language: String? = nil
@@ -148,7 +148,7 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
 
     /// `name`, `type`, `placement` and `creative` are required; the rest default to a proactive
     /// engagement on every page, with no behaviour rules, opened in a popup, without timeout.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         type = try container.decode(Kind.self, forKey: .type)
@@ -164,9 +164,9 @@ public struct EngagementSettings: Hashable, Sendable, Codable {
         language = try container.decodeIfPresent(String.self, forKey: .language)
     }
 
-    public static let maxCreativeBytes = 64 * 1024
+    package static let maxCreativeBytes = 64 * 1024
 
-    public func validate() throws(BeckonError) {
+    package func validate() throws(BeckonError) {
         try Text.validateName(name)
         try entryPoint.validate()
         try behaviour.validate()

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A change of an account's configuration (SPEC §14): what caches of it must forget.
-public enum ConfigurationChange: Sendable, Hashable {
+package enum ConfigurationChange: Sendable, Hashable {
     /// A campaign or one of its engagements was created, changed or archived.
     case campaigns(AccountID)
     /// The account's settings changed.
@@ -14,7 +14,7 @@ public enum ConfigurationChange: Sendable, Hashable {
     case everything
 
     /// The account it is about; nil for `.everything`.
-    public var accountId: AccountID? {
+    package var accountId: AccountID? {
         switch self {
         case .campaigns(let id), .settings(let id), .sites(let id), .apiKeys(let id): id
         case .everything: nil
@@ -32,8 +32,8 @@ public enum ConfigurationChange: Sendable, Hashable {
 /// work. Several nodes (issue 18): a relay subscribes here to send each change to the others
 /// (PostgreSQL `NOTIFY`) and publishes what it hears from them, and `.everything` after it lost its
 /// connection.
-public final class ChangeFeed: Sendable {
-    public typealias Handler = @Sendable (ConfigurationChange) -> Void
+package final class ChangeFeed: Sendable {
+    package typealias Handler = @Sendable (ConfigurationChange) -> Void
 
     private struct State {
         var next = 0
@@ -41,17 +41,17 @@ public final class ChangeFeed: Sendable {
     }
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Tells every subscriber, in the order they subscribed.
-    public func publish(_ change: ConfigurationChange) {
+    package func publish(_ change: ConfigurationChange) {
         let handlers = state.withLock { state in state.handlers.sorted { $0.key < $1.key }.map(\.value) }
         for handler in handlers { handler(change) }
     }
 
     /// Calls `handler` with every change published from now on, until the subscription is
     /// cancelled or released.
-    public func subscribe(_ handler: @escaping Handler) -> Subscription {
+    package func subscribe(_ handler: @escaping Handler) -> Subscription {
         let id = state.withLock { state in
             state.next += 1
             state.handlers[state.next] = handler
@@ -62,7 +62,7 @@ public final class ChangeFeed: Sendable {
 
     /// The changes published from now on, as an asynchronous sequence (buffered; it ends when the
     /// iterating task is cancelled).
-    public func changes() -> AsyncStream<ConfigurationChange> {
+    package func changes() -> AsyncStream<ConfigurationChange> {
         let (stream, continuation) = AsyncStream.makeStream(of: ConfigurationChange.self)
         let subscription = subscribe { continuation.yield($0) }
         continuation.onTermination = { _ in subscription.cancel() }
@@ -70,12 +70,12 @@ public final class ChangeFeed: Sendable {
     }
 
     /// A subscription; cancelled when released.
-    public final class Subscription: Sendable {
+    package final class Subscription: Sendable {
         private let end: Mutex<(@Sendable () -> Void)?>
 
         init(_ end: @escaping @Sendable () -> Void) { self.end = Mutex(end) }
 
-        public func cancel() {
+        package func cancel() {
             let end = self.end.withLock { end -> (@Sendable () -> Void)? in
                 defer { end = nil }
                 return end

@@ -1,25 +1,25 @@
-public import Crypto
-public import Foundation
+package import Crypto
+package import Foundation
 
 /// The signed, short-lived proof of one click on a Click to Call engagement (SPEC §5), carried
 /// in the brand page URL as `token`. It is a JWS in compact form (`header.claims.signature`,
 /// base64url, `alg` `EdDSA`), so a brand can verify it offline with any JOSE library and the
 /// public keys from `GET /api/account/{aid}/clicktocall/keys`, or with Beckon's verify endpoint.
-public struct ClickToken: Sendable, Equatable {
+package struct ClickToken: Sendable, Equatable {
     /// The signed values: LivePerson's names for the identifiers, plus the click time and expiry
     /// (epoch seconds, as JWT's `iat` and `exp`).
-    public struct Claims: Codable, Sendable, Equatable {
-        public var accountId: String
-        public var visitorId: String
-        public var sessionId: String
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var engagementRevision: Int
-        public var contextId: String
-        public var iat: Int64
-        public var exp: Int64
+    package struct Claims: Codable, Sendable, Equatable {
+        package var accountId: String
+        package var visitorId: String
+        package var sessionId: String
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var engagementRevision: Int
+        package var contextId: String
+        package var iat: Int64
+        package var exp: Int64
 
-        public init(
+        package init(
             accountId: String, visitorId: String, sessionId: String, campaignId: Int64, engagementId: Int64,
             engagementRevision: Int, contextId: String, iat: Int64, exp: Int64
         ) {
@@ -41,8 +41,8 @@ public struct ClickToken: Sendable, Equatable {
         var kid: String
     }
 
-    public var keyId: String
-    public var claims: Claims
+    package var keyId: String
+    package var claims: Claims
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -51,7 +51,7 @@ public struct ClickToken: Sendable, Equatable {
     }()
 
     /// The compact JWS signed with `key`.
-    public static func sign(_ claims: Claims, keyId: String, with key: Curve25519.Signing.PrivateKey) -> String {
+    package static func sign(_ claims: Claims, keyId: String, with key: Curve25519.Signing.PrivateKey) -> String {
         let header = Base64URL.encode(try! encoder.encode(Header(kid: keyId)))
         let payload = Base64URL.encode(try! encoder.encode(claims))
         let input = "\(header).\(payload)"
@@ -60,7 +60,7 @@ public struct ClickToken: Sendable, Equatable {
     }
 
     /// Why a token was refused.
-    public enum Failure: Error, Equatable, Sendable {
+    package enum Failure: Error, Equatable, Sendable {
         case malformed
         case unknownKey
         case badSignature
@@ -70,7 +70,7 @@ public struct ClickToken: Sendable, Equatable {
 
     /// Checks the form, the signature against `publicKeys` (by `kid`), the account and the
     /// expiry, in that order.
-    public static func verify(
+    package static func verify(
         _ token: String, publicKeys: [String: Curve25519.Signing.PublicKey], accountId: AccountID, now: Date,
         checkExpiry: Bool = true
     ) throws(Failure) -> ClickToken {
@@ -92,14 +92,14 @@ public struct ClickToken: Sendable, Equatable {
 
 /// One account's click-signing key pair. The private key is stored sealed under the master key
 /// and never leaves the server; the public key is published with its id.
-public struct ClickSigningKey: Sendable, Equatable {
-    public var id: String
-    public var accountId: AccountID
-    public var publicKey: [UInt8]
-    public var sealedPrivateKey: [UInt8]
-    public var createdAt: Date
+package struct ClickSigningKey: Sendable, Equatable {
+    package var id: String
+    package var accountId: AccountID
+    package var publicKey: [UInt8]
+    package var sealedPrivateKey: [UInt8]
+    package var createdAt: Date
 
-    public init(id: String, accountId: AccountID, publicKey: [UInt8], sealedPrivateKey: [UInt8], createdAt: Date) {
+    package init(id: String, accountId: AccountID, publicKey: [UInt8], sealedPrivateKey: [UInt8], createdAt: Date) {
         self.id = id
         self.accountId = accountId
         self.publicKey = publicKey
@@ -108,7 +108,7 @@ public struct ClickSigningKey: Sendable, Equatable {
     }
 
     /// A new key pair, the private half sealed with `box` and bound to the key id.
-    public static func generate(accountId: AccountID, box: SecretBox, at date: Date) -> ClickSigningKey {
+    package static func generate(accountId: AccountID, box: SecretBox, at date: Date) -> ClickSigningKey {
         let privateKey = Curve25519.Signing.PrivateKey()
         let id = "ck_" + RandomToken.make(byteCount: 9)
         return ClickSigningKey(
@@ -116,7 +116,7 @@ public struct ClickSigningKey: Sendable, Equatable {
             sealedPrivateKey: box.seal(Base64URL.encode(privateKey.rawRepresentation), boundTo: id), createdAt: date)
     }
 
-    public func privateKey(box: SecretBox) throws(BeckonError) -> Curve25519.Signing.PrivateKey {
+    package func privateKey(box: SecretBox) throws(BeckonError) -> Curve25519.Signing.PrivateKey {
         let text = try box.open(sealedPrivateKey, boundTo: id)
         guard let bytes = Base64URL.decode(text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
             throw .storageUnavailable("a stored click-signing key is damaged")
@@ -126,7 +126,7 @@ public struct ClickSigningKey: Sendable, Equatable {
 }
 
 /// Click-signing keys of accounts.
-public protocol ClickKeyRepository: Sendable {
+package protocol ClickKeyRepository: Sendable {
     /// Throws `.conflict` when the account already has a key created at the same moment by
     /// another node; callers then read the keys again.
     func create(_ key: ClickSigningKey) async throws

@@ -2,7 +2,7 @@
 /// the entries sit in a slab of slots linked from most to least recently used, and the
 /// dictionary maps a key to its slot. Used wherever Beckon keeps something per live visitor
 /// (SPEC §13a: `visits.maxVisitors` bounds all of it).
-public struct LRUMap<Key: Hashable, Value> {
+package struct LRUMap<Key: Hashable, Value> {
     fileprivate struct Slot {
         var key: Key
         var value: Value?
@@ -12,7 +12,7 @@ public struct LRUMap<Key: Hashable, Value> {
 
     private static var none: Int32 { -1 }
 
-    public let capacity: Int
+    package let capacity: Int
     private var index: [Key: Int32] = [:]
     private var slots: [Slot] = []
     private var freeSlots: [Int32] = []
@@ -20,25 +20,25 @@ public struct LRUMap<Key: Hashable, Value> {
     private var newest = none
     private var oldest = none
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity < Int(Int32.max), "capacity too large")
         self.capacity = max(1, capacity)
     }
 
-    public var count: Int { index.count }
-    public var isEmpty: Bool { index.isEmpty }
+    package var count: Int { index.count }
+    package var isEmpty: Bool { index.isEmpty }
 
-    public func contains(_ key: Key) -> Bool { index[key] != nil }
+    package func contains(_ key: Key) -> Bool { index[key] != nil }
 
     /// The value, without counting as a use.
-    public func peek(_ key: Key) -> Value? { index[key].flatMap { slots[Int($0)].value } }
+    package func peek(_ key: Key) -> Value? { index[key].flatMap { slots[Int($0)].value } }
 
     /// Runs `body` on the entry for `key` (nil when absent), which then counts as the most recent
     /// use. Setting it to nil removes it; a new entry past the capacity evicts the least recently
     /// used one, which is returned. The value is moved out while `body` runs, so mutating it does
     /// not copy it.
     @discardableResult
-    public mutating func update<T>(_ key: Key, _ body: (inout Value?) throws -> T) rethrows -> (result: T, evicted: (Key, Value)?) {
+    package mutating func update<T>(_ key: Key, _ body: (inout Value?) throws -> T) rethrows -> (result: T, evicted: (Key, Value)?) {
         if let slot = index[key] {
             var value = slots[Int(slot)].value.take()
             defer {
@@ -61,12 +61,12 @@ public struct LRUMap<Key: Hashable, Value> {
 
     /// Stores `value` for `key` as the most recent use; answers the entry evicted to make room.
     @discardableResult
-    public mutating func set(_ key: Key, _ value: Value) -> (Key, Value)? {
+    package mutating func set(_ key: Key, _ value: Value) -> (Key, Value)? {
         update(key) { $0 = value }.evicted
     }
 
     @discardableResult
-    public mutating func removeValue(forKey key: Key) -> Value? {
+    package mutating func removeValue(forKey key: Key) -> Value? {
         guard let slot = index[key] else { return nil }
         let value = slots[Int(slot)].value
         remove(slot: slot)
@@ -74,7 +74,7 @@ public struct LRUMap<Key: Hashable, Value> {
     }
 
     /// Removes and answers the least recently used entry.
-    public mutating func removeOldest() -> (Key, Value)? {
+    package mutating func removeOldest() -> (Key, Value)? {
         guard oldest != Self.none else { return nil }
         let slot = oldest
         let entry = (slots[Int(slot)].key, slots[Int(slot)].value!)
@@ -84,7 +84,7 @@ public struct LRUMap<Key: Hashable, Value> {
 
     /// Keeps the entries for which `keep` answers true (it may change them), without changing
     /// their order of use.
-    public mutating func retain(_ keep: (Key, inout Value) -> Bool) {
+    package mutating func retain(_ keep: (Key, inout Value) -> Bool) {
         var slot = newest
         while slot != Self.none {
             let next = slots[Int(slot)].older
@@ -99,7 +99,7 @@ public struct LRUMap<Key: Hashable, Value> {
     }
 
     /// The keys from the most to the least recently used.
-    public var keysByRecency: [Key] {
+    package var keysByRecency: [Key] {
         var keys: [Key] = []
         keys.reserveCapacity(count)
         var slot = newest
@@ -110,7 +110,7 @@ public struct LRUMap<Key: Hashable, Value> {
         return keys
     }
 
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         self = LRUMap(capacity: capacity)
     }
 

@@ -1,17 +1,17 @@
 /// A set kept as a plain array: for the few elements a visit remembers (its pages, what was
 /// counted once), an array costs a fraction of a hashed set's memory — one allocation, no
 /// buckets — and a linear search over a handful of elements is as fast.
-public struct SmallSet<Element: Equatable>: Equatable {
+package struct SmallSet<Element: Equatable>: Equatable {
     private var elements: [Element] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { elements.count }
+    package var count: Int { elements.count }
 
-    public func contains(_ element: Element) -> Bool { elements.contains(element) }
+    package func contains(_ element: Element) -> Bool { elements.contains(element) }
 
     @discardableResult
-    public mutating func insert(_ element: Element) -> (inserted: Bool, memberAfterInsert: Element) {
+    package mutating func insert(_ element: Element) -> (inserted: Bool, memberAfterInsert: Element) {
         if let index = elements.firstIndex(of: element) { return (false, elements[index]) }
         elements.append(element)
         return (true, element)

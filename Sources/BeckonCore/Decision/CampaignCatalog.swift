@@ -4,7 +4,7 @@ import Synchronization
 /// The compiled `CampaignIndex` of every account that has had page views, built on first use and
 /// rebuilt after a change of the account's campaigns, engagements or settings, which it hears from
 /// the storage's change feed (SPEC §14). Concurrent page views during a rebuild share one build.
-public final class CampaignCatalog: Sendable {
+package final class CampaignCatalog: Sendable {
     private let campaigns: any CampaignRepository
     private let accounts: any AccountRepository
     private let entries = Mutex<(next: UInt64, builds: [AccountID: Entry])>((0, [:]))
@@ -15,7 +15,7 @@ public final class CampaignCatalog: Sendable {
         var build: Task<CampaignIndex, any Error>
     }
 
-    public init(campaigns: any CampaignRepository, accounts: any AccountRepository, changes: ChangeFeed? = nil) {
+    package init(campaigns: any CampaignRepository, accounts: any AccountRepository, changes: ChangeFeed? = nil) {
         self.campaigns = campaigns
         self.accounts = accounts
         let subscription = changes?.subscribe { [weak self] change in
@@ -29,12 +29,12 @@ public final class CampaignCatalog: Sendable {
     }
 
     /// The catalog of `storage`, kept current by its change feed.
-    public convenience init(storage: Storage) {
+    package convenience init(storage: Storage) {
         self.init(campaigns: storage.campaigns, accounts: storage.accounts, changes: storage.changes)
     }
 
     /// The account's index; throws `.unknownAccount` when there is no such account.
-    public func index(for accountId: AccountID) async throws -> CampaignIndex {
+    package func index(for accountId: AccountID) async throws -> CampaignIndex {
         let entry = entries.withLock { state -> Entry in
             if let entry = state.builds[accountId] { return entry }
             state.next += 1
@@ -54,12 +54,12 @@ public final class CampaignCatalog: Sendable {
     }
 
     /// Forgets the account's index; the next page view builds a new one from storage.
-    public func invalidate(_ accountId: AccountID) {
+    package func invalidate(_ accountId: AccountID) {
         _ = entries.withLock { $0.builds.removeValue(forKey: accountId) }
     }
 
     /// Forgets every index (changes may have been missed).
-    public func invalidateAll() {
+    package func invalidateAll() {
         entries.withLock { $0.builds.removeAll() }
     }
 

@@ -14,35 +14,35 @@ import Foundation
 ///
 /// Candidates are then checked with the full rules; the index only narrows, it never decides.
 /// Built once per change of campaigns or settings (`CampaignCatalog`), immutable afterwards.
-public struct CampaignIndex: Sendable {
-    public struct CompiledCampaign: Sendable {
-        public let campaign: Campaign
+package struct CampaignIndex: Sendable {
+    package struct CompiledCampaign: Sendable {
+        package let campaign: Campaign
         let audience: Audience?
         let calendar: ShiftCalendar?
     }
 
-    public struct CompiledEngagement: Sendable {
-        public let engagement: Engagement
+    package struct CompiledEngagement: Sendable {
+        package let engagement: Engagement
         let campaignPosition: Int
         let entryPoint: CompiledEntryPoint
     }
 
-    public let accountId: AccountID
-    public let settings: AccountSettings
-    public let campaigns: [CompiledCampaign]
-    public let engagements: [CompiledEngagement]
+    package let accountId: AccountID
+    package let settings: AccountSettings
+    package let campaigns: [CompiledCampaign]
+    package let engagements: [CompiledEngagement]
     private let everyPage: [Int]
     private let byExactURL: [String: [Int]]
     private let bySection: [String: [Int]]
     private let byWord: [String: [Int]]
     /// How far back a visitor's history matters (per-visitor caps, `calledWithinDays`), for
     /// rebuilding a visitor from the journal.
-    public let historyDays: Int
+    package let historyDays: Int
 
     /// Compiles `campaigns` (only `live` ones are used) with their engagements (only active ones).
     /// A rule that no longer compiles (it was valid when saved) drops its engagement, it never
     /// fails the page view.
-    public init(accountId: AccountID, settings: AccountSettings, campaigns: [(Campaign, [Engagement])]) {
+    package init(accountId: AccountID, settings: AccountSettings, campaigns: [(Campaign, [Engagement])]) {
         self.accountId = accountId
         self.settings = settings
         var compiledCampaigns: [CompiledCampaign] = []
@@ -174,10 +174,10 @@ public struct CampaignIndex: Sendable {
 
 extension CampaignIndex {
     /// For tests: the words a `urlContains` text is indexed under.
-    public static func enclosedWordsForTesting(_ text: String) -> [String] { enclosedWords(of: text) }
+    package static func enclosedWordsForTesting(_ text: String) -> [String] { enclosedWords(of: text) }
 
     /// For tests and benchmarks: how many engagements a page view evaluates.
-    public func candidateCountForTesting(url: String, sections: [String]) -> Int {
+    package func candidateCountForTesting(url: String, sections: [String]) -> Int {
         candidates(url: url, sections: sections).count
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// What to show on one page view (SPEC §8). Pure: it reads the compiled campaigns, the visitor
 /// and the time, and answers the offers and every targeted engagement's outcome; the caller
@@ -10,35 +10,35 @@ public import Foundation
 /// placement, the higher campaign priority first, then the older campaign. Buttons
 /// (non-proactive engagements) skip the caps and the decline rule, and are offered on every page
 /// view where they match. A proactive engagement is offered at most once per visit.
-public struct DecisionEngine: Sendable {
-    public struct Offer: Sendable, Equatable {
-        public var contextId: String
-        public var campaignId: Int64
-        public var engagement: Engagement
+package struct DecisionEngine: Sendable {
+    package struct Offer: Sendable, Equatable {
+        package var contextId: String
+        package var campaignId: Int64
+        package var engagement: Engagement
         /// The engagement's language, or the account's.
-        public var language: String
+        package var language: String
     }
 
-    public struct TraceEntry: Sendable, Equatable, Codable {
-        public var campaignId: Int64
-        public var engagementId: Int64
+    package struct TraceEntry: Sendable, Equatable, Codable {
+        package var campaignId: Int64
+        package var engagementId: Int64
         /// A `DecisionOutcome`, or `notTargeted` for engagements the page did not qualify for.
-        public var outcome: String
-        public var reason: String
+        package var outcome: String
+        package var reason: String
     }
 
-    public struct Decision: Sendable, Equatable {
-        public var offers: [Offer] = []
-        public var outcomes: [DecisionRecord.Outcome] = []
+    package struct Decision: Sendable, Equatable {
+        package var offers: [Offer] = []
+        package var outcomes: [DecisionRecord.Outcome] = []
         /// When a time-on-page rule will hold; the tag asks again then.
-        public var retryAfterMs: Int64?
+        package var retryAfterMs: Int64?
         /// Every engagement looked at, with the reason (only filled when asked for).
-        public var trace: [TraceEntry] = []
+        package var trace: [TraceEntry] = []
     }
 
-    public init() {}
+    package init() {}
 
-    public func decide(
+    package func decide(
         index: CampaignIndex, visitor: VisitorState, visit: LiveVisit, visitorId: VisitToken, now: Date,
         trace wantsTrace: Bool = false
     ) -> Decision {
@@ -211,8 +211,8 @@ public struct DecisionEngine: Sendable {
 
 /// Stable control-group membership (SPEC §8): the same visitor is in or out of a campaign's
 /// control group on every page view, every visit and every node, with no state kept.
-public enum ControlGroup {
-    public static func contains(_ visitorId: VisitToken, campaignId: Int64, percent: Int) -> Bool {
+package enum ControlGroup {
+    package static func contains(_ visitorId: VisitToken, campaignId: Int64, percent: Int) -> Bool {
         bucket(visitorId, campaignId: campaignId) < UInt64(percent) * 100
     }
 

@@ -1,7 +1,7 @@
 /// Every failure the domain can report. `BeckonServer` maps each case to an HTTP status and
 /// LivePerson's `{time, message, internalCode}` envelope in one place; the command line prints
 /// `description`. Messages never carry personal data or a driver's text.
-public enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Input that breaks a rule; `field` names what the caller sent, `reason` says what is wrong.
     case invalidInput(field: String, reason: String)
     /// The thing does not exist for this account (or is not visible to the caller).
@@ -27,7 +27,7 @@ public enum BeckonError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The journal is shutting down and accepts no more events.
     case journalClosed
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidInput(let field, let reason): "invalid \(field): \(reason)"
         case .notFound(let what): "\(what) not found"

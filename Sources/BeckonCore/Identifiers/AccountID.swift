@@ -1,9 +1,9 @@
 /// A brand (tenant). SPEC §2: `[a-z0-9][a-z0-9-]{2,39}` — lower-case so ids are unambiguous in
 /// URLs and file names, 3 to 40 characters.
-public struct AccountID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
-    public let rawValue: String
+package struct AccountID: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    package let rawValue: String
 
-    public init(_ rawValue: String) throws(BeckonError) {
+    package init(_ rawValue: String) throws(BeckonError) {
         guard Self.isValid(rawValue) else {
             throw .invalidInput(
                 field: "accountId",
@@ -13,9 +13,9 @@ public struct AccountID: Hashable, Sendable, Codable, CustomStringConvertible, C
     }
 
     /// For values read back from storage, which were validated when written.
-    public init(trusted rawValue: String) { self.rawValue = rawValue }
+    package init(trusted rawValue: String) { self.rawValue = rawValue }
 
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (3...40).contains(bytes.count) else { return false }
         func isAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
@@ -23,15 +23,15 @@ public struct AccountID: Hashable, Sendable, Codable, CustomStringConvertible, C
         return bytes.dropFirst().allSatisfy { isAlnum($0) || $0 == 0x2D }
     }
 
-    public var description: String { rawValue }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package var description: String { rawValue }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         try self.init(text)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }

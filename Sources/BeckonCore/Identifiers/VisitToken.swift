@@ -1,23 +1,23 @@
 /// A visitor or visit id (SPEC §2): 128 random bits, written as 22 base64url characters. Kept as
 /// two integers in memory so a million live visits do not carry a million heap strings.
-public struct VisitToken: Hashable, Sendable, CustomStringConvertible {
-    public let high: UInt64
-    public let low: UInt64
+package struct VisitToken: Hashable, Sendable, CustomStringConvertible {
+    package let high: UInt64
+    package let low: UInt64
 
-    public init(high: UInt64, low: UInt64) {
+    package init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
 
     /// A fresh id from the system CSPRNG.
-    public static func random() -> VisitToken {
+    package static func random() -> VisitToken {
         var generator = SystemRandomNumberGenerator()
         return VisitToken(high: generator.next(), low: generator.next())
     }
 
     /// Parses the 22-character form; nil for anything else (a client may send garbage). Hand
     /// rolled: ids are parsed and printed several times on every page view.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         var high: UInt64 = 0
         var low: UInt64 = 0
         var count = 0
@@ -41,12 +41,12 @@ public struct VisitToken: Hashable, Sendable, CustomStringConvertible {
         self.init(high: high, low: low)
     }
 
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
             + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
     }
 
-    public var description: String {
+    package var description: String {
         String(unsafeUninitializedCapacity: 22) { buffer in
             for index in 0..<10 { buffer[index] = Self.alphabet[Int((high >> (58 - 6 * UInt64(index))) & 0x3F)] }
             buffer[10] = Self.alphabet[Int((high & 0xF) << 2 | (low >> 62))]

@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 
 /// The durable, append-only log of everything visitors and brands do.
-public protocol EventJournal: Sendable {
+package protocol EventJournal: Sendable {
     /// Returns only when every event is durable: a caller may acknowledge its client then.
     func append(_ events: [JournalEvent]) async throws
     /// Events of one account in a time range, in sequence order.
@@ -13,7 +13,7 @@ public protocol EventJournal: Sendable {
 
 /// A backend's side of the journal: writes one batch per transaction. `GroupCommitJournal`
 /// turns many callers' appends into few such batches.
-public protocol JournalStore: Sendable {
+package protocol JournalStore: Sendable {
     /// Writes all `events` in one transaction; returns when it is committed durably.
     func write(_ events: [JournalEvent]) async throws
     func events(_ query: JournalQuery) async throws -> [StoredEvent]

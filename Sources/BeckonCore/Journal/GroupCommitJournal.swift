@@ -1,6 +1,6 @@
-public import Foundation
-public import Logging
-public import ServiceLifecycle
+package import Foundation
+package import Logging
+package import ServiceLifecycle
 import Synchronization
 
 /// Group commit over a `JournalStore`: callers' appends queue in memory; one writer task takes
@@ -10,24 +10,24 @@ import Synchronization
 ///
 /// Run it as a `Service`: `run()` is the writer. On graceful shutdown it stops taking new
 /// appends, commits what is queued, and returns.
-public final class GroupCommitJournal: EventJournal, Service {
-    public struct Configuration: Sendable {
+package final class GroupCommitJournal: EventJournal, Service {
+    package struct Configuration: Sendable {
         /// The most events one transaction holds.
-        public var maxBatchEvents: Int
+        package var maxBatchEvents: Int
         /// How long the writer lingers for more events when a batch is not full. Zero (the
         /// default) commits at once: events that arrive during a commit already form the next
         /// batch, and `scripts/bench-journal` measured lingering only lowering throughput with
         /// 64 concurrent appenders (SQLite: 31k events/s at 0 ms, 16k at 2 ms).
-        public var maxBatchDelay: Duration
+        package var maxBatchDelay: Duration
         /// After a failed commit the writer waits this long before retrying the batch, doubling
         /// up to `maxRetryDelay` while failures go on.
-        public var retryDelay: Duration
-        public var maxRetryDelay: Duration
+        package var retryDelay: Duration
+        package var maxRetryDelay: Duration
         /// The most events queued (during an outage the queue grows): past it appends are
         /// refused and their events dropped, so memory stays bounded.
-        public var maxQueuedEvents: Int
+        package var maxQueuedEvents: Int
 
-        public init(
+        package init(
             maxBatchEvents: Int = 2000, maxBatchDelay: Duration = .zero, retryDelay: Duration = .milliseconds(100),
             maxRetryDelay: Duration = .seconds(1), maxQueuedEvents: Int = 500_000
         ) {
@@ -65,7 +65,7 @@ public final class GroupCommitJournal: EventJournal, Service {
     private let metrics: DomainMetrics
     private let state = Mutex(State())
 
-    public init(
+    package init(
         store: any JournalStore, configuration: Configuration = .init(), logger: Logger, metrics: DomainMetrics = DomainMetrics()
     ) {
         self.store = store
@@ -74,14 +74,14 @@ public final class GroupCommitJournal: EventJournal, Service {
         self.metrics = metrics
     }
 
-    public func append(_ events: [JournalEvent]) async throws {
+    package func append(_ events: [JournalEvent]) async throws {
         try await enqueue(events).durable()
     }
 
     /// Queues `events` without waiting and answers a receipt to wait on. The live-visit path
     /// enqueues while it holds the visitor's lock, so the journal keeps one visitor's events in
     /// the order they were applied in memory; it waits for durability after letting go.
-    public func enqueue(_ events: [JournalEvent]) -> JournalReceipt {
+    package func enqueue(_ events: [JournalEvent]) -> JournalReceipt {
         let receipt = JournalReceipt()
         guard !events.isEmpty else {
             receipt.complete(.success(()))
@@ -121,16 +121,16 @@ public final class GroupCommitJournal: EventJournal, Service {
         case queued, queuedDuringOutage, full(droppedSoFar: Int), closed
     }
 
-    public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
+    package func events(_ query: JournalQuery) async throws -> [StoredEvent] {
         try await store.events(query)
     }
 
-    public func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
+    package func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
         try await store.events(accountId: accountId, visitorId: visitorId, since: since, limit: limit)
     }
 
     /// The writer loop.
-    public func run() async throws {
+    package func run() async throws {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 while await waitForWork() {
@@ -154,7 +154,7 @@ public final class GroupCommitJournal: EventJournal, Service {
     }
 
     /// Stops accepting appends; what is queued is still committed by the writer.
-    public func close() {
+    package func close() {
         let writer = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.closed = true
             defer { state.writerWaiting = nil }
@@ -211,7 +211,7 @@ public final class GroupCommitJournal: EventJournal, Service {
 
     /// Whether the journal commits: false while the last commit failed or the one in flight has
     /// taken longer than `stallAfter` (what `/readyz` reports, SPEC §13a).
-    public func isCommitting(stallAfter: Duration = .seconds(5), now: ContinuousClock.Instant = .now) -> Bool {
+    package func isCommitting(stallAfter: Duration = .seconds(5), now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { state in
             if state.lastCommitFailed { return false }
             if let started = state.commitStarted, now - started > stallAfter { return false }
@@ -273,7 +273,7 @@ public final class GroupCommitJournal: EventJournal, Service {
 }
 
 /// The promise of one `enqueue`: completes once, when its events are committed (or failed).
-public final class JournalReceipt: Sendable {
+package final class JournalReceipt: Sendable {
     private enum State {
         case waiting([CheckedContinuation<Void, any Error>])
         case done(Result<Void, any Error>)
@@ -284,7 +284,7 @@ public final class JournalReceipt: Sendable {
     init() {}
 
     /// Returns when the events are durable; throws when committing them failed.
-    public func durable() async throws {
+    package func durable() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let result = state.withLock { state -> Result<Void, any Error>? in
                 switch state {

@@ -1,11 +1,11 @@
-public import CoreMetrics
+package import CoreMetrics
 import Foundation
 
 /// What Beckon does, counted through swift-metrics (SPEC §15): the server hands in the factory
 /// behind `/metrics` (Prometheus); tests hand in one they read; the default is swift-metrics'
 /// global factory (a no-op until bootstrapped). Every metric is made once here, so the hot path
 /// only increments.
-public struct DomainMetrics: Sendable {
+package struct DomainMetrics: Sendable {
     /// `beckon_decisions_total{outcome}`: every targeted engagement's outcome on a page view.
     private let decisions: [DecisionOutcome: CoreMetrics.Counter]
     /// `beckon_clicks_total`: Click to Call clicks that got a signed click-through.
@@ -17,7 +17,7 @@ public struct DomainMetrics: Sendable {
     /// `beckon_journal_commit_seconds`: how long a journal commit took.
     private let commitTime: CoreMetrics.Timer
 
-    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+    package init(factory: any MetricsFactory = MetricsSystem.factory) {
         var decisions: [DecisionOutcome: CoreMetrics.Counter] = [:]
         for outcome in DecisionOutcome.allCases {
             decisions[outcome] = CoreMetrics.Counter(label: "beckon_decisions_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)

@@ -2,12 +2,12 @@ import Foundation
 
 /// The operator's and admin's verbs — create accounts, sites and keys, revoke keys — with their
 /// validation, shared by the command line and the management API.
-public struct Provisioning: Sendable {
-    public struct NewAccount: Sendable, Codable, Equatable {
-        public var accountId: String
-        public var adminEmail: String
+package struct Provisioning: Sendable {
+    package struct NewAccount: Sendable, Codable, Equatable {
+        package var accountId: String
+        package var adminEmail: String
         /// Shown once; only its hash is stored.
-        public var adminPassword: String
+        package var adminPassword: String
     }
 
     private let storage: Storage
@@ -15,14 +15,14 @@ public struct Provisioning: Sendable {
     private let hasher: PasswordHasher
     private let clock: any WallClock
 
-    public init(storage: Storage, issuer: APIKeyIssuer, hasher: PasswordHasher, clock: any WallClock) {
+    package init(storage: Storage, issuer: APIKeyIssuer, hasher: PasswordHasher, clock: any WallClock) {
         self.storage = storage
         self.issuer = issuer
         self.hasher = hasher
         self.clock = clock
     }
 
-    public func createAccount(
+    package func createAccount(
         id: String, name: String?, adminEmail: String, timeZone: String = Account.defaultTimeZone,
         currency: String = Account.defaultCurrency
     ) async throws -> NewAccount {
@@ -40,17 +40,17 @@ public struct Provisioning: Sendable {
         return NewAccount(accountId: accountID.rawValue, adminEmail: email, adminPassword: password)
     }
 
-    public struct NewUser: Sendable, Codable, Equatable {
-        public var id: String
-        public var accountId: String
-        public var email: String
-        public var role: String
+    package struct NewUser: Sendable, Codable, Equatable {
+        package var id: String
+        package var accountId: String
+        package var email: String
+        package var role: String
         /// Shown once; only its hash is stored.
-        public var password: String
+        package var password: String
     }
 
     /// A console user of an existing account, with a generated password.
-    public func createUser(accountId: String, email: String, role: String) async throws -> NewUser {
+    package func createUser(accountId: String, email: String, role: String) async throws -> NewUser {
         let account = try await existingAccount(accountId)
         guard let role = ConsoleRole(rawValue: role) else {
             throw BeckonError.invalidInput(field: "role", reason: "must be admin, campaignManager or analyst")
@@ -65,7 +65,7 @@ public struct Provisioning: Sendable {
     }
 
     /// A new site and its debug key, which exists in plaintext only in this answer.
-    public func createSite(accountId: String, name: String?, origins: [String]) async throws -> (site: Site, debugKey: String) {
+    package func createSite(accountId: String, name: String?, origins: [String]) async throws -> (site: Site, debugKey: String) {
         let account = try await existingAccount(accountId)
         let name = name ?? "Website"
         try Site.validate(name: name)
@@ -85,7 +85,7 @@ public struct Provisioning: Sendable {
         return (site, debugKey)
     }
 
-    public func createAPIKey(accountId: String, name: String?, scopes: Set<Scope>) async throws -> IssuedAPIKey {
+    package func createAPIKey(accountId: String, name: String?, scopes: Set<Scope>) async throws -> IssuedAPIKey {
         let account = try await existingAccount(accountId)
         let name = name ?? "API key"
         guard (1...200).contains(name.count) else {
@@ -96,7 +96,7 @@ public struct Provisioning: Sendable {
         return issued
     }
 
-    public func revokeAPIKey(accountId: String, keyId: String) async throws {
+    package func revokeAPIKey(accountId: String, keyId: String) async throws {
         let account = try await existingAccount(accountId)
         try await storage.apiKeys.revoke(accountId: account, id: keyId, at: clock.now())
     }

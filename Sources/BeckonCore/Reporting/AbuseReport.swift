@@ -3,21 +3,21 @@ import Foundation
 /// The abuse report (SPEC §13): per local day of the account, the clicks refused and the dial
 /// authorizations granted and refused, by reason, plus blocks made and lifted — counted from
 /// the journal's `abuse` events.
-public struct AbuseReport: Sendable, Equatable {
-    public struct Day: Sendable, Equatable {
-        public var day: LocalDate
-        public var clicksRefused: [String: Int] = [:]
-        public var dialsAuthorized = 0
-        public var dialsRefused: [String: Int] = [:]
-        public var visitorsBlocked = 0
-        public var numbersBlocked = 0
-        public var blocksLifted = 0
+package struct AbuseReport: Sendable, Equatable {
+    package struct Day: Sendable, Equatable {
+        package var day: LocalDate
+        package var clicksRefused: [String: Int] = [:]
+        package var dialsAuthorized = 0
+        package var dialsRefused: [String: Int] = [:]
+        package var visitorsBlocked = 0
+        package var numbersBlocked = 0
+        package var blocksLifted = 0
     }
 
     /// Every day from `from` to `to`, empty ones included.
-    public var days: [Day]
+    package var days: [Day]
 
-    public init(from: LocalDate, to: LocalDate, timeZone: String, events: [StoredEvent]) {
+    package init(from: LocalDate, to: LocalDate, timeZone: String, events: [StoredEvent]) {
         var clock = LocalHourClock(identifier: timeZone)
         var byDay: [LocalDate: Day] = [:]
         let decoder = JSONDecoder()
@@ -46,6 +46,6 @@ public struct AbuseReport: Sendable, Equatable {
     }
 
     /// The reasons a click can be refused, then those of a dial authorization (CSV columns).
-    public static let clickReasons = ["rateLimited", "visitorBlocked"]
-    public static let dialReasons = DialRefusal.allCases.map(\.rawValue)
+    package static let clickReasons = ["rateLimited", "visitorBlocked"]
+    package static let dialReasons = DialRefusal.allCases.map(\.rawValue)
 }

@@ -1,14 +1,14 @@
-public import Foundation
+package import Foundation
 
 /// A path into the engagement attributes (SDEs) a page or brand reported: the SDE type, then
 /// fields (`convStatus.disposition`, `purchase.total`). LivePerson wraps some SDEs' fields in an
 /// object (`lead.lead.topic`, `ctmrinfo.info.ctype`); the wrapper may be left out
 /// (`lead.topic`, `ctmrinfo.ctype`).
-public struct AttributePath: Hashable, Sendable, CustomStringConvertible {
-    public var type: String
-    public var fields: [String]
+package struct AttributePath: Hashable, Sendable, CustomStringConvertible {
+    package var type: String
+    package var fields: [String]
 
-    public init(_ text: String, parameter: String) throws(BeckonError) {
+    package init(_ text: String, parameter: String) throws(BeckonError) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, parts.count <= 6, text.count <= 200,
             parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } })
@@ -19,10 +19,10 @@ public struct AttributePath: Hashable, Sendable, CustomStringConvertible {
         fields = Array(parts.dropFirst())
     }
 
-    public var description: String { ([type] + fields).joined(separator: ".") }
+    package var description: String { ([type] + fields).joined(separator: ".") }
 
     /// The value at this path in `attribute` (of this path's type), or nil.
-    public func value(in attribute: EngagementAttribute) -> JSONValue? {
+    package func value(in attribute: EngagementAttribute) -> JSONValue? {
         let root = JSONValue.object(attribute.fields)
         if let direct = lookup(root) { return direct }
         for wrapper in [type, "info"] where fields.first != wrapper {
@@ -47,20 +47,20 @@ public struct AttributePath: Hashable, Sendable, CustomStringConvertible {
 /// measure's when it sums or averages, else the grouping attribute's, else the first filter's.
 /// A path of another type reads the visit's latest report of that type, so
 /// `attribute=ctmrinfo.ctype&measure=sum:purchase.total` is revenue by customer type.
-public struct CustomReportQuery: Sendable, Equatable {
-    public enum Measure: Sendable, Equatable {
+package struct CustomReportQuery: Sendable, Equatable {
+    package enum Measure: Sendable, Equatable {
         case count
         case sum(AttributePath)
         case average(AttributePath)
 
-        public var path: AttributePath? {
+        package var path: AttributePath? {
             switch self {
             case .count: nil
             case .sum(let path), .average(let path): path
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .count: "count"
             case .sum(let path): "sum:\(path)"
@@ -69,20 +69,20 @@ public struct CustomReportQuery: Sendable, Equatable {
         }
     }
 
-    public struct Filter: Sendable, Equatable {
-        public var path: AttributePath
-        public var value: String
-        public var negated: Bool
+    package struct Filter: Sendable, Equatable {
+        package var path: AttributePath
+        package var value: String
+        package var negated: Bool
     }
 
-    public var attribute: AttributePath?
-    public var measure: Measure
-    public var filters: [Filter]
+    package var attribute: AttributePath?
+    package var measure: Measure
+    package var filters: [Filter]
     /// Only visits in which this campaign's engagement was displayed.
-    public var campaignId: Int64?
+    package var campaignId: Int64?
 
     /// Parses the query parameters of `reports/custom`.
-    public init(attribute: String?, measure: String?, filters: [String], campaignId: Int64? = nil) throws(BeckonError) {
+    package init(attribute: String?, measure: String?, filters: [String], campaignId: Int64? = nil) throws(BeckonError) {
         self.attribute = try attribute.flatMap { $0.isEmpty ? nil : $0 }.map { text throws(BeckonError) in
             try AttributePath(text, parameter: "attribute")
         }
@@ -111,7 +111,7 @@ public struct CustomReportQuery: Sendable, Equatable {
     }
 
     /// The SDE type of the things counted.
-    public var subjectType: String? {
+    package var subjectType: String? {
         measure.path?.type ?? attribute?.type ?? filters.first?.path.type
     }
 
@@ -123,22 +123,22 @@ public struct CustomReportQuery: Sendable, Equatable {
 /// What custom reports read: an attribute a page or brand reported, or a display of a campaign
 /// (for the campaign filter). The rollup service stores these beside the rollups, so a custom
 /// report reads only the types it names instead of the whole journal.
-public struct ReportFact: Sendable, Equatable {
-    public enum Content: Sendable, Equatable {
+package struct ReportFact: Sendable, Equatable {
+    package enum Content: Sendable, Equatable {
         case attribute(EngagementAttribute)
         case display(campaignId: Int64)
     }
 
     /// The type displays are stored under (SDE types never start with `#`).
-    public static let displayType = "#display"
+    package static let displayType = "#display"
 
-    public var sequence: Int64
-    public var occurredAt: Date
-    public var visitorId: String
-    public var sessionId: String
-    public var content: Content
+    package var sequence: Int64
+    package var occurredAt: Date
+    package var visitorId: String
+    package var sessionId: String
+    package var content: Content
 
-    public init(sequence: Int64, occurredAt: Date, visitorId: String, sessionId: String, content: Content) {
+    package init(sequence: Int64, occurredAt: Date, visitorId: String, sessionId: String, content: Content) {
         self.sequence = sequence
         self.occurredAt = occurredAt
         self.visitorId = visitorId
@@ -146,7 +146,7 @@ public struct ReportFact: Sendable, Equatable {
         self.content = content
     }
 
-    public var type: String {
+    package var type: String {
         switch content {
         case .attribute(let attribute): attribute.type
         case .display: Self.displayType
@@ -154,12 +154,12 @@ public struct ReportFact: Sendable, Equatable {
     }
 
     /// The fact an event is, if any.
-    public init?(_ stored: StoredEvent) {
+    package init?(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return nil }
         self.init(entry, sequence: stored.sequence)
     }
 
-    public init?(_ entry: VisitJournalEntry, sequence: Int64) {
+    package init?(_ entry: VisitJournalEntry, sequence: Int64) {
         let content: Content
         switch entry.event {
         case .attribute(let record): content = .attribute(record.attribute)
@@ -173,16 +173,16 @@ public struct ReportFact: Sendable, Equatable {
 }
 
 /// Which stored facts a custom report reads.
-public struct ReportFactQuery: Sendable {
-    public var accountId: AccountID
-    public var type: String
-    public var from: Date
-    public var to: Date
+package struct ReportFactQuery: Sendable {
+    package var accountId: AccountID
+    package var type: String
+    package var from: Date
+    package var to: Date
     /// Keyset paging: facts after this (occurredAt, sequence).
-    public var after: (occurredAt: Date, sequence: Int64)?
-    public var limit: Int
+    package var after: (occurredAt: Date, sequence: Int64)?
+    package var limit: Int
 
-    public init(accountId: AccountID, type: String, from: Date, to: Date, after: (Date, Int64)? = nil, limit: Int = 5000) {
+    package init(accountId: AccountID, type: String, from: Date, to: Date, after: (Date, Int64)? = nil, limit: Int = 5000) {
         self.accountId = accountId
         self.type = type
         self.from = from
@@ -193,17 +193,17 @@ public struct ReportFactQuery: Sendable {
 }
 
 /// One group of a custom report.
-public struct CustomReportRow: Sendable, Equatable {
+package struct CustomReportRow: Sendable, Equatable {
     /// The grouping attribute's value as text; nil where it was never reported.
-    public var value: String?
-    public var count: Int
+    package var value: String?
+    package var count: Int
     /// Sum and average of the measure's numeric values (nil for `count`, or without any).
-    public var sum: Double?
-    public var average: Double?
+    package var sum: Double?
+    package var average: Double?
     /// How many of the group's subjects had a numeric value to measure.
-    public var measured: Int
+    package var measured: Int
 
-    public init(value: String?, count: Int, sum: Double? = nil, average: Double? = nil, measured: Int = 0) {
+    package init(value: String?, count: Int, sum: Double? = nil, average: Double? = nil, measured: Int = 0) {
         self.value = value
         self.count = count
         self.sum = sum
@@ -212,7 +212,7 @@ public struct CustomReportRow: Sendable, Equatable {
     }
 
     /// `rows` as one group.
-    public static func total(_ rows: [CustomReportRow], measuring: Bool) -> CustomReportRow {
+    package static func total(_ rows: [CustomReportRow], measuring: Bool) -> CustomReportRow {
         let measured = rows.reduce(0) { $0 + $1.measured }
         let sum = rows.reduce(0.0) { $0 + ($1.sum ?? 0) }
         return CustomReportRow(
@@ -222,8 +222,8 @@ public struct CustomReportRow: Sendable, Equatable {
 }
 
 /// Reads journal events (in sequence order) and answers a custom report.
-public struct CustomReportBuilder: Sendable {
-    public let query: CustomReportQuery
+package struct CustomReportBuilder: Sendable {
+    package let query: CustomReportQuery
     private let types: Set<String>
 
     private struct Visit: Sendable {
@@ -236,22 +236,22 @@ public struct CustomReportBuilder: Sendable {
     private var visits: [[String]: Visit] = [:]
     private var visitOrder: [[String]] = []
 
-    public init(query: CustomReportQuery) {
+    package init(query: CustomReportQuery) {
         self.query = query
         self.types = query.types
     }
 
     /// The fact types a custom report reads.
-    public var factTypes: [String] {
+    package var factTypes: [String] {
         query.types.sorted() + (query.campaignId == nil ? [] : [ReportFact.displayType])
     }
 
-    public mutating func add(_ stored: StoredEvent) {
+    package mutating func add(_ stored: StoredEvent) {
         if let fact = ReportFact(stored) { add(fact) }
     }
 
     /// Facts in any order: the latest report (by sequence) of a thing wins.
-    public mutating func add(_ fact: ReportFact) {
+    package mutating func add(_ fact: ReportFact) {
         let key = [fact.visitorId, fact.sessionId]
         switch fact.content {
         case .attribute(let attribute) where types.contains(attribute.type):
@@ -303,7 +303,7 @@ public struct CustomReportBuilder: Sendable {
     }
 
     /// Groups, largest first (then by value; the unreported group last).
-    public func rows() -> [CustomReportRow] {
+    package func rows() -> [CustomReportRow] {
         struct Sums {
             var count = 0
             var sum = 0.0
@@ -351,7 +351,7 @@ public struct CustomReportBuilder: Sendable {
 }
 
 extension JSONEncoder {
-    public static let sortedKeys: JSONEncoder = {
+    package static let sortedKeys: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder

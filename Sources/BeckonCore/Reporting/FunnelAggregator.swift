@@ -2,13 +2,13 @@ import Foundation
 
 /// A `RollupBuilder` with its deltas summed in memory: the funnel of a whole event history at
 /// once (tests, and the reference the stored rollups are checked against).
-public struct FunnelAggregator: Sendable {
+package struct FunnelAggregator: Sendable {
     private var builder: RollupBuilder
     private var rows: [RollupKey: FunnelMetrics] = [:]
 
     /// `goals`: each campaign's goal (campaigns without one have no conversions).
     /// `crossSessionDays` and `attribution` are the account's settings.
-    public init(
+    package init(
         goals: [Int64: Goal] = [:], crossSessionDays: Int = 7, attribution: AccountSettings.Attribution = .last,
         timeZone: String = "UTC"
     ) {
@@ -17,21 +17,21 @@ public struct FunnelAggregator: Sendable {
                 goals: goals, crossSessionDays: crossSessionDays, attribution: attribution, timeZone: timeZone))
     }
 
-    public init(settings: RollupSettings) {
+    package init(settings: RollupSettings) {
         builder = RollupBuilder(settings: settings)
     }
 
-    public mutating func add(_ stored: StoredEvent) {
+    package mutating func add(_ stored: StoredEvent) {
         builder.add(stored)
         for (key, delta) in builder.takeDeltas() { rows[key, default: FunnelMetrics()] += delta }
     }
 
     /// Every rollup row, as the rollup service would have stored them.
-    public var rollups: [RollupKey: FunnelMetrics] { rows }
+    package var rollups: [RollupKey: FunnelMetrics] { rows }
 
     /// One campaign's metrics, or the account's when `campaignId` is nil. Visits and page views
     /// are the account's either way.
-    public func metrics(campaignId: Int64? = nil) -> FunnelMetrics {
+    package func metrics(campaignId: Int64? = nil) -> FunnelMetrics {
         var total = FunnelMetrics()
         var account = FunnelMetrics()
         for (key, row) in rows {

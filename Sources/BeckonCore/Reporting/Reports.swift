@@ -1,30 +1,30 @@
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 
 /// The account's local days `from` … `to` of a report and the instants they span.
-public struct ReportRange: Sendable, Equatable {
-    public var from: LocalDate
-    public var to: LocalDate
-    public var timeZone: String
-    public var start: Date
-    public var end: Date
+package struct ReportRange: Sendable, Equatable {
+    package var from: LocalDate
+    package var to: LocalDate
+    package var timeZone: String
+    package var start: Date
+    package var end: Date
 }
 
 /// The reports (SPEC §10, §13): the funnel from the hourly rollups, custom reports over the
 /// reported attributes, and the abuse report from the journal. Dates are the account's local
 /// days, `to` inclusive; the rollups are brought up to the journal's end before a funnel or
 /// custom report is read, so the current hour is live.
-public struct Reports: Sendable {
+package struct Reports: Sendable {
     let storage: Storage
     let rollups: RollupService
     let clock: any WallClock
 
     /// The longest range one report covers.
-    public static let maxDays = 366
+    package static let maxDays = 366
     /// The most abuse events one report reads.
-    public static let maxAbuseEvents = 1_000_000
+    package static let maxAbuseEvents = 1_000_000
 
-    public init(storage: Storage, rollups: RollupService, clock: any WallClock) {
+    package init(storage: Storage, rollups: RollupService, clock: any WallClock) {
         self.storage = storage
         self.rollups = rollups
         self.clock = clock
@@ -32,7 +32,7 @@ public struct Reports: Sendable {
 
     /// The range the query's `from` and `to` (`YYYY-MM-DD`, either absent) name: `to` defaults to
     /// today in the account's time zone, `from` to six days before `to`.
-    public func range(accountId: AccountID, from: String?, to: String?) async throws -> ReportRange {
+    package func range(accountId: AccountID, from: String?, to: String?) async throws -> ReportRange {
         let zone = try await storage.accounts.settings(accountId: accountId)?.timeZone ?? "UTC"
         var local = LocalHourClock(identifier: zone)
         let today = local.hour(of: clock.now()).day
@@ -51,7 +51,7 @@ public struct Reports: Sendable {
     }
 
     /// `groupBy`'s comma-separated dimensions, each once, in the order given.
-    public static func dimensions(_ text: String?) throws(BeckonError) -> [RollupDimension] {
+    package static func dimensions(_ text: String?) throws(BeckonError) -> [RollupDimension] {
         guard let text, !text.isEmpty else { return [] }
         var dimensions: [RollupDimension] = []
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -65,7 +65,7 @@ public struct Reports: Sendable {
     }
 
     /// A report's `campaignId` filter: a campaign id, or none.
-    public static func campaignFilter(_ id: Int64?) throws(BeckonError) -> Int64? {
+    package static func campaignFilter(_ id: Int64?) throws(BeckonError) -> Int64? {
         guard let id else { return nil }
         guard id > 0 else { throw .invalidInput(field: "campaignId", reason: "must be a campaign id") }
         return id
@@ -74,7 +74,7 @@ public struct Reports: Sendable {
     /// The funnel's rows at the level `groupBy` and `campaignId` call for. Campaign and engagement
     /// rows carry the account's visits and page views of their hours; grouping by day alone lists
     /// every day of the range; no grouping answers one row, empty or not.
-    public func funnel(
+    package func funnel(
         accountId: AccountID, range: ReportRange, groupBy: [RollupDimension], campaignId: Int64?, logger: Logger
     ) async throws -> [RollupRow] {
         await catchUp(logger)
@@ -112,13 +112,13 @@ public struct Reports: Sendable {
     }
 
     /// The custom report's groups, largest first.
-    public func custom(accountId: AccountID, range: ReportRange, query: CustomReportQuery, logger: Logger) async throws -> [CustomReportRow] {
+    package func custom(accountId: AccountID, range: ReportRange, query: CustomReportQuery, logger: Logger) async throws -> [CustomReportRow] {
         await catchUp(logger)
         return try await storage.rollups.customReport(query, accountId: accountId, from: range.start, to: range.end)
     }
 
     /// Refused clicks and dial authorizations by reason, per day of the range.
-    public func abuse(accountId: AccountID, range: ReportRange) async throws -> AbuseReport {
+    package func abuse(accountId: AccountID, range: ReportRange) async throws -> AbuseReport {
         var events: [StoredEvent] = []
         var after: Int64 = 0
         while events.count < Self.maxAbuseEvents {

@@ -1,53 +1,53 @@
-public import Foundation
+package import Foundation
 
 /// The metrics of SPEC §10 for one rollup row (or a sum of rows). Visit counts (`prospects`,
 /// `exposed`, `engaged`, …) are counted in the hour of their first occurrence in the visit at the
 /// row's level, so summing hours gives distinct visits over any range.
-public struct FunnelMetrics: Sendable, Equatable {
-    public var visits = 0
-    public var pageViews = 0
+package struct FunnelMetrics: Sendable, Equatable {
+    package var visits = 0
+    package var pageViews = 0
     /// Visits in which the campaign targeted the visitor (control group included).
-    public var prospects = 0
+    package var prospects = 0
     /// Visits in which ≥ 1 engagement of the campaign was displayed.
-    public var exposed = 0
+    package var exposed = 0
     /// Displays, once per engagement per visit.
-    public var exposures = 0
+    package var exposures = 0
     /// Displays, raw.
-    public var engagementViews = 0
+    package var engagementViews = 0
     /// `impAccept`s, once per context.
-    public var clicks = 0
+    package var clicks = 0
     /// Visits with ≥ 1 click.
-    public var engaged = 0
-    public var callsRequested = 0
-    public var callsConnected = 0
-    public var callsCompleted = 0
-    public var controlGroupVisits = 0
+    package var engaged = 0
+    package var callsRequested = 0
+    package var callsConnected = 0
+    package var callsCompleted = 0
+    package var controlGroupVisits = 0
     /// Goals of the campaign's type reached in visits the campaign targeted.
-    public var goalsReached = 0
+    package var goalsReached = 0
     /// Goals reached in a visit after the campaign's engagement was displayed in it.
-    public var conversions = 0
+    package var conversions = 0
     /// `purchase.total` of the converting purchases, in thousandths (sums stay exact and the
     /// same on every backend).
-    public var revenueMillis: Int64 = 0
+    package var revenueMillis: Int64 = 0
     /// Goals reached in visits of the campaign's control group (for lift).
-    public var controlGroupConversions = 0
+    package var controlGroupConversions = 0
     /// Goals reached in a later visit within the account's window after an exposure / a click
     /// of the campaign, each attributed to one campaign (the first or the last, per settings).
-    public var crossSessionConversions = 0
-    public var crossSessionConversionsAfterEngagement = 0
+    package var crossSessionConversions = 0
+    package var crossSessionConversionsAfterEngagement = 0
     /// Visits in which a targeted engagement was not shown, by the reason (`DecisionOutcome`).
-    public var notShown: [String: Int] = [:]
+    package var notShown: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
-    public var revenue: Double {
+    package var revenue: Double {
         get { Double(revenueMillis) / 1000 }
         set { revenueMillis = Int64((newValue * 1000).rounded()) }
     }
 
     /// Conversion rate of exposed visits against the control group's, as a relative change
     /// (0.25 = 25 % better); nil without control-group visits or conversions to compare with.
-    public var lift: Double? {
+    package var lift: Double? {
         guard exposed > 0, controlGroupVisits > 0, controlGroupConversions > 0 else { return nil }
         let exposedRate = Double(conversions) / Double(exposed)
         let controlRate = Double(controlGroupConversions) / Double(controlGroupVisits)
@@ -55,7 +55,7 @@ public struct FunnelMetrics: Sendable, Equatable {
     }
 
     /// The counters by name, in the order reports print them (`notShown` apart).
-    nonisolated(unsafe) public static let counters: [(name: String, path: WritableKeyPath<FunnelMetrics, Int>)] = [
+    nonisolated(unsafe) package static let counters: [(name: String, path: WritableKeyPath<FunnelMetrics, Int>)] = [
         ("visits", \.visits), ("pageViews", \.pageViews), ("prospects", \.prospects), ("exposed", \.exposed),
         ("exposures", \.exposures), ("engagementViews", \.engagementViews), ("clicks", \.clicks), ("engaged", \.engaged),
         ("callsRequested", \.callsRequested), ("callsConnected", \.callsConnected), ("callsCompleted", \.callsCompleted),
@@ -65,18 +65,18 @@ public struct FunnelMetrics: Sendable, Equatable {
         ("controlGroupVisits", \.controlGroupVisits), ("controlGroupConversions", \.controlGroupConversions),
     ]
 
-    public static func += (lhs: inout FunnelMetrics, rhs: FunnelMetrics) {
+    package static func += (lhs: inout FunnelMetrics, rhs: FunnelMetrics) {
         for counter in counters { lhs[keyPath: counter.path] += rhs[keyPath: counter.path] }
         lhs.revenueMillis += rhs.revenueMillis
         lhs.notShown.merge(rhs.notShown, uniquingKeysWith: +)
     }
 
-    public var isZero: Bool { self == FunnelMetrics() }
+    package var isZero: Bool { self == FunnelMetrics() }
 }
 
 /// How detailed a rollup row is. Each level counts its own distinct visits: a visit exposed to
 /// two engagements of a campaign is one exposed visit of the campaign and one of each engagement.
-public enum RollupLevel: Int, Sendable, Hashable, CaseIterable {
+package enum RollupLevel: Int, Sendable, Hashable, CaseIterable {
     /// The account: `campaignId` and `engagementId` are 0.
     case account = 0
     /// One campaign: `engagementId` is 0.
@@ -86,12 +86,12 @@ public enum RollupLevel: Int, Sendable, Hashable, CaseIterable {
 }
 
 /// The engagement revision a count belongs to.
-public struct EngagementRef: Hashable, Sendable {
-    public var engagementId: Int64
-    public var revision: Int
-    public var placement: String
+package struct EngagementRef: Hashable, Sendable {
+    package var engagementId: Int64
+    package var revision: Int
+    package var placement: String
 
-    public init(engagementId: Int64, revision: Int, placement: String) {
+    package init(engagementId: Int64, revision: Int, placement: String) {
         self.engagementId = engagementId
         self.revision = revision
         self.placement = placement
@@ -99,30 +99,30 @@ public struct EngagementRef: Hashable, Sendable {
 }
 
 /// One hour of the account's local time.
-public struct LocalHour: Hashable, Sendable, Comparable {
+package struct LocalHour: Hashable, Sendable, Comparable {
     /// The instant the local hour began.
-    public var start: Date
-    public var day: LocalDate
+    package var start: Date
+    package var day: LocalDate
     /// 0–23, local.
-    public var hour: Int
+    package var hour: Int
 
-    public init(start: Date, day: LocalDate, hour: Int) {
+    package init(start: Date, day: LocalDate, hour: Int) {
         self.start = start
         self.day = day
         self.hour = hour
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.start < rhs.start }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.start < rhs.start }
 }
 
 /// Where a count belongs: a local hour, a level, and the campaign/engagement of that level.
-public struct RollupKey: Hashable, Sendable {
-    public var hour: LocalHour
-    public var level: RollupLevel
-    public var campaignId: Int64
-    public var engagement: EngagementRef
+package struct RollupKey: Hashable, Sendable {
+    package var hour: LocalHour
+    package var level: RollupLevel
+    package var campaignId: Int64
+    package var engagement: EngagementRef
 
-    public init(hour: LocalHour, level: RollupLevel, campaignId: Int64 = 0, engagement: EngagementRef? = nil) {
+    package init(hour: LocalHour, level: RollupLevel, campaignId: Int64 = 0, engagement: EngagementRef? = nil) {
         self.hour = hour
         self.level = level
         self.campaignId = level == .account ? 0 : campaignId
@@ -135,17 +135,17 @@ public struct RollupKey: Hashable, Sendable {
 
 /// Turns instants into the account's local hours and days, caching the zone's offset per
 /// quarter hour (offsets change at most on quarter hours).
-public struct LocalHourClock: Sendable {
-    public let zone: TimeZone
+package struct LocalHourClock: Sendable {
+    package let zone: TimeZone
     private var cache: [Int64: Int] = [:]
 
-    public init(zone: TimeZone) { self.zone = zone }
+    package init(zone: TimeZone) { self.zone = zone }
 
-    public init(identifier: String) {
+    package init(identifier: String) {
         self.init(zone: TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!)
     }
 
-    public mutating func hour(of instant: Date) -> LocalHour {
+    package mutating func hour(of instant: Date) -> LocalHour {
         let seconds = Int64(instant.timeIntervalSince1970.rounded(.down))
         let quarter = seconds >= 0 ? seconds / 900 : (seconds - 899) / 900
         let offset: Int
@@ -166,7 +166,7 @@ public struct LocalHourClock: Sendable {
     }
 
     /// The instant local `day` begins (the first instant whose local date is `day`).
-    public func start(of day: LocalDate) -> Date {
+    package func start(of day: LocalDate) -> Date {
         let wall = Double(day.daysSince1970) * 86_400
         var guess = wall - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall)))
         // Around a change of offset the first guess can be an hour off: settle on the offset at the guess.
@@ -179,7 +179,7 @@ public struct LocalHourClock: Sendable {
 
 extension LocalDate {
     /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    public init(daysSince1970 days: Int) {
+    package init(daysSince1970 days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -192,18 +192,18 @@ extension LocalDate {
     }
 
     /// The date `days` later (earlier when negative).
-    public func adding(days: Int) -> LocalDate { LocalDate(daysSince1970: daysSince1970 + days) }
+    package func adding(days: Int) -> LocalDate { LocalDate(daysSince1970: daysSince1970 + days) }
 }
 
 /// What a rollup needs to know about an account besides its events.
-public struct RollupSettings: Sendable, Equatable {
+package struct RollupSettings: Sendable, Equatable {
     /// Each campaign's goal (campaigns without one have no conversions).
-    public var goals: [Int64: Goal]
-    public var crossSessionDays: Int
-    public var attribution: AccountSettings.Attribution
-    public var timeZone: String
+    package var goals: [Int64: Goal]
+    package var crossSessionDays: Int
+    package var attribution: AccountSettings.Attribution
+    package var timeZone: String
 
-    public init(
+    package init(
         goals: [Int64: Goal] = [:], crossSessionDays: Int = 7, attribution: AccountSettings.Attribution = .last,
         timeZone: String = "UTC"
     ) {

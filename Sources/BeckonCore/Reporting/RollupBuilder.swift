@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Reads one account's journal events in sequence order and produces the counts of SPEC §10 as
 /// deltas per local hour, level, campaign and engagement revision (`RollupKey`).
@@ -7,8 +7,8 @@ public import Foundation
 /// goals — remembered per visit, so a rollup is exact as long as each event is fed once: the
 /// rollup service resumes after the last sequence it stored, and warms this state up by feeding
 /// the recent past with `counting` off.
-public struct RollupBuilder: Sendable {
-    public var settings: RollupSettings {
+package struct RollupBuilder: Sendable {
+    package var settings: RollupSettings {
         didSet {
             if settings.timeZone != oldValue.timeZone { clock = LocalHourClock(identifier: settings.timeZone) }
             goals = settings.goals.sorted { $0.key < $1.key }
@@ -17,10 +17,10 @@ public struct RollupBuilder: Sendable {
     /// The campaigns' goals in campaign order (counting order must not depend on hashing).
     private var goals: [(key: Int64, value: Goal)]
     /// Off while warming up: state is built, nothing is counted.
-    public var counting = true
+    package var counting = true
     /// How long a visit's state is kept after its last event: longer than any visit lasts
     /// (30 minutes idle ends it; the brand may report within the 6-hour window).
-    public static let visitMemory: TimeInterval = 24 * 3600
+    package static let visitMemory: TimeInterval = 24 * 3600
 
     fileprivate struct VisitKey: Hashable, Sendable {
         var account: AccountID
@@ -111,7 +111,7 @@ public struct RollupBuilder: Sendable {
     private var hour = LocalHour(start: .distantPast, day: LocalDate(year: 1970, month: 1, day: 1), hour: 0)
     private var lastPrune = Date.distantPast
 
-    public init(settings: RollupSettings, memory: RollupMemory = RollupMemory()) {
+    package init(settings: RollupSettings, memory: RollupMemory = RollupMemory()) {
         self.settings = settings
         self.memory = memory
         self.clock = LocalHourClock(identifier: settings.timeZone)
@@ -119,18 +119,18 @@ public struct RollupBuilder: Sendable {
     }
 
     /// The counts produced since the last call, and forgets them.
-    public mutating func takeDeltas() -> [RollupKey: FunnelMetrics] {
+    package mutating func takeDeltas() -> [RollupKey: FunnelMetrics] {
         defer { deltas = [:] }
         return deltas
     }
 
     /// The attributes and displays fed since the last call, for custom reports, and forgets them.
-    public mutating func takeFacts() -> [ReportFact] {
+    package mutating func takeFacts() -> [ReportFact] {
         defer { facts = [] }
         return facts
     }
 
-    public mutating func add(_ stored: StoredEvent) {
+    package mutating func add(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return }
         if counting, let fact = ReportFact(entry, sequence: stored.sequence) { facts.append(fact) }
         let key = VisitKey(account: entry.accountId, visitor: entry.visitorId, session: entry.sessionId)
@@ -147,7 +147,7 @@ public struct RollupBuilder: Sendable {
     /// The visitor whose history must be fed first (with `counting` off) because `stored`
     /// continues a visit this builder does not remember: one dropped past the cap, or older than
     /// the warm-up. Nil for a visit's first page view and for visits remembered.
-    public func visitorToRecall(_ stored: StoredEvent) -> VisitToken? {
+    package func visitorToRecall(_ stored: StoredEvent) -> VisitToken? {
         // From the entry's columns, without decoding its payload (`add` does that once).
         let event = stored.event
         guard Self.visitKinds.contains(event.kind), let visitor = event.visitorId.flatMap({ VisitToken($0) }),
@@ -164,7 +164,7 @@ public struct RollupBuilder: Sendable {
 
     /// Feeds a visitor's earlier events with counting off: their visits and touches are
     /// remembered again, nothing is counted twice.
-    public mutating func recall(_ history: [StoredEvent]) {
+    package mutating func recall(_ history: [StoredEvent]) {
         let wasCounting = counting
         counting = false
         for event in history { add(event) }
@@ -398,17 +398,17 @@ public struct RollupBuilder: Sendable {
 /// each, over all accounts, the least recently used dropped first (recalled from the journal if
 /// it comes back). The rollup service shares one between its accounts' builders and only uses
 /// them from its actor, one at a time: that is what makes the unchecked `Sendable` sound.
-public final class RollupMemory: @unchecked Sendable {
+package final class RollupMemory: @unchecked Sendable {
     fileprivate var visits: LRUMap<RollupBuilder.VisitKey, RollupBuilder.VisitState>
     fileprivate var visitors: LRUMap<RollupBuilder.VisitorKey, RollupBuilder.Touches>
 
-    public init(capacity: Int = 2_000_000) {
+    package init(capacity: Int = 2_000_000) {
         visits = LRUMap(capacity: capacity)
         visitors = LRUMap(capacity: capacity)
     }
 
     /// Forgets everything (the rollup service starts over from storage).
-    public func removeAll() {
+    package func removeAll() {
         visits.removeAll()
         visitors.removeAll()
     }

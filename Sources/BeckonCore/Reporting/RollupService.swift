@@ -1,6 +1,6 @@
-public import Foundation
-public import Logging
-public import ServiceLifecycle
+package import Foundation
+package import Logging
+package import ServiceLifecycle
 
 /// Keeps the hourly rollups up with the journal (SPEC §10): every `interval` (and whenever a
 /// report asks) it reads the events after the last counted sequence, feeds them to one
@@ -11,7 +11,7 @@ public import ServiceLifecycle
 /// On start (and after any failure) the builders' memory of recent visits and touches is rebuilt
 /// by feeding the journal's recent past (`warmUpWindow` before the last counted event) with
 /// counting off.
-public actor RollupService: Service {
+package actor RollupService: Service {
     private let journal: any JournalStore
     private let repository: any RollupRepository
     private let settings: RollupSettingsLoader
@@ -33,7 +33,7 @@ public actor RollupService: Service {
     private var gap: (sequence: Int64, seenAt: Date)?
     private var running: Task<Int, any Error>?
 
-    public init(
+    package init(
         journal: any JournalStore, repository: any RollupRepository, settings: RollupSettingsLoader,
         clock: any WallClock = SystemWallClock(), logger: Logger, interval: Duration = .seconds(2), batchSize: Int = 5000,
         gapPatience: TimeInterval = 10, memory: RollupMemory = RollupMemory()
@@ -49,7 +49,7 @@ public actor RollupService: Service {
         self.gapPatience = gapPatience
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 _ = try await catchUp()
@@ -69,7 +69,7 @@ public actor RollupService: Service {
     /// A pass already running may have read the journal before those events were durable, so it
     /// is waited for and a new one runs; callers arriving during that new pass share it.
     @discardableResult
-    public func catchUp() async throws -> Int {
+    package func catchUp() async throws -> Int {
         if let running {
             let earlier = running
             _ = try? await earlier.value
@@ -84,7 +84,7 @@ public actor RollupService: Service {
 
     /// Forgets the stored rollups and counts the whole journal again; answers the events counted.
     @discardableResult
-    public func rebuild() async throws -> Int {
+    package func rebuild() async throws -> Int {
         if let running { _ = try? await running.value }
         try await repository.reset()
         forget()
@@ -224,12 +224,12 @@ public actor RollupService: Service {
 }
 
 /// Where the rollup service gets each account's goals, window, attribution and time zone.
-public struct RollupSettingsLoader: Sendable {
+package struct RollupSettingsLoader: Sendable {
     private let load: @Sendable (AccountID) async throws -> RollupSettings
     private let window: @Sendable () async throws -> TimeInterval
 
     /// Reads the account's settings and its campaigns' goals from storage.
-    public init(accounts: any AccountRepository, campaigns: any CampaignRepository) {
+    package init(accounts: any AccountRepository, campaigns: any CampaignRepository) {
         load = { account in
             let accountSettings = try await accounts.settings(accountId: account) ?? AccountSettings()
             var goals: [Int64: Goal] = [:]
@@ -254,14 +254,14 @@ public struct RollupSettingsLoader: Sendable {
     }
 
     /// The same settings for every account (tests, benchmarks).
-    public init(fixed settings: RollupSettings) {
+    package init(fixed settings: RollupSettings) {
         load = { _ in settings }
         window = { TimeInterval(settings.crossSessionDays) * 86_400 + RollupBuilder.visitMemory }
     }
 
-    public func settings(for account: AccountID) async throws -> RollupSettings { try await load(account) }
+    package func settings(for account: AccountID) async throws -> RollupSettings { try await load(account) }
 
     /// How far back the warm-up reads: the longest cross-session window of any account, plus
     /// the time a visit's state is kept.
-    public func warmUpWindow() async throws -> TimeInterval { try await window() }
+    package func warmUpWindow() async throws -> TimeInterval { try await window() }
 }

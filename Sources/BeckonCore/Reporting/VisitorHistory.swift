@@ -1,74 +1,74 @@
-public import Foundation
+package import Foundation
 
 /// One visitor's history from the journal (SPEC §8a `visitors/{id}`, §11): visits with their
 /// pages, the engagements offered with display, click and call statuses, and the attributes
 /// reported — including Click to Call, which LiveEngage's own history hides.
-public struct VisitorHistory: Sendable, Equatable {
-    public struct Page: Sendable, Equatable {
-        public var pageId: String
-        public var url: String
-        public var title: String?
-        public var at: Date
+package struct VisitorHistory: Sendable, Equatable {
+    package struct Page: Sendable, Equatable {
+        package var pageId: String
+        package var url: String
+        package var title: String?
+        package var at: Date
     }
 
-    public struct CallStatusEntry: Sendable, Equatable {
-        public var status: String
-        public var disposition: String?
-        public var at: Date
+    package struct CallStatusEntry: Sendable, Equatable {
+        package var status: String
+        package var disposition: String?
+        package var at: Date
     }
 
-    public struct EngagementEntry: Sendable, Equatable {
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var revision: Int
-        public var contextId: String
-        public var placement: String
-        public var offeredAt: Date
-        public var displayedAt: Date?
-        public var clickedAt: Date?
-        public var closedAt: Date?
-        public var validatedAt: Date?
-        public var callStatuses: [CallStatusEntry] = []
+    package struct EngagementEntry: Sendable, Equatable {
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var revision: Int
+        package var contextId: String
+        package var placement: String
+        package var offeredAt: Date
+        package var displayedAt: Date?
+        package var clickedAt: Date?
+        package var closedAt: Date?
+        package var validatedAt: Date?
+        package var callStatuses: [CallStatusEntry] = []
     }
 
-    public struct NotShown: Sendable, Equatable {
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var reason: String
-        public var at: Date
+    package struct NotShown: Sendable, Equatable {
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var reason: String
+        package var at: Date
     }
 
-    public struct AttributeEntry: Sendable, Equatable {
-        public var type: String
-        public var source: String
-        public var at: Date
+    package struct AttributeEntry: Sendable, Equatable {
+        package var type: String
+        package var source: String
+        package var at: Date
     }
 
     /// What the abuse defences did in the visit (refused clicks, dial authorizations, blocks).
-    public struct AbuseEntry: Sendable, Equatable {
-        public var action: String
-        public var reason: String?
-        public var contextId: String?
-        public var country: String?
-        public var at: Date
+    package struct AbuseEntry: Sendable, Equatable {
+        package var action: String
+        package var reason: String?
+        package var contextId: String?
+        package var country: String?
+        package var at: Date
     }
 
-    public struct Visit: Sendable, Equatable {
-        public var sessionId: String
-        public var startedAt: Date
-        public var lastActivityAt: Date
-        public var pages: [Page] = []
-        public var engagements: [EngagementEntry] = []
-        public var notShown: [NotShown] = []
-        public var attributes: [AttributeEntry] = []
-        public var abuse: [AbuseEntry] = []
+    package struct Visit: Sendable, Equatable {
+        package var sessionId: String
+        package var startedAt: Date
+        package var lastActivityAt: Date
+        package var pages: [Page] = []
+        package var engagements: [EngagementEntry] = []
+        package var notShown: [NotShown] = []
+        package var attributes: [AttributeEntry] = []
+        package var abuse: [AbuseEntry] = []
     }
 
-    public var visitorId: String
-    public var visits: [Visit]
+    package var visitorId: String
+    package var visits: [Visit]
 
     /// The history in `events` (one visitor's, in sequence order); visits newest first.
-    public init(visitorId: String, events: [StoredEvent]) {
+    package init(visitorId: String, events: [StoredEvent]) {
         self.visitorId = visitorId
         var visits: [String: Visit] = [:]
         var order: [String] = []

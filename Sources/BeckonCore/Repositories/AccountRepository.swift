@@ -1,8 +1,8 @@
-public import Foundation
-public import ServiceLifecycle
+package import Foundation
+package import ServiceLifecycle
 
 /// Accounts and their console users.
-public protocol AccountRepository: Sendable {
+package protocol AccountRepository: Sendable {
     /// Stores a new account together with its first admin, both or neither.
     /// Throws `.conflict` when the id is taken.
     func create(_ account: Account, firstAdmin: ConsoleUser) async throws
@@ -25,7 +25,7 @@ public protocol AccountRepository: Sendable {
 }
 
 /// Sites of an account.
-public protocol SiteRepository: Sendable {
+package protocol SiteRepository: Sendable {
     /// Throws `.notFound` when the account does not exist.
     func create(_ site: Site) async throws
     /// The site only when it belongs to `accountId`.
@@ -34,7 +34,7 @@ public protocol SiteRepository: Sendable {
 }
 
 /// API keys of an account.
-public protocol APIKeyRepository: Sendable {
+package protocol APIKeyRepository: Sendable {
     /// Throws `.notFound` when the account does not exist.
     func create(_ key: APIKey) async throws
     /// A key by its public id, whatever its account (authentication checks the account).
@@ -48,35 +48,35 @@ public protocol APIKeyRepository: Sendable {
 }
 
 /// Everything durable, as one value handed to the server and the commands.
-public struct Storage: Sendable {
+package struct Storage: Sendable {
     /// Configuration repositories announce every successful write on `changes` (SPEC §14).
-    public private(set) var accounts: any AccountRepository
-    public private(set) var sites: any SiteRepository
-    public private(set) var apiKeys: any APIKeyRepository
-    public private(set) var campaigns: any CampaignRepository
+    package private(set) var accounts: any AccountRepository
+    package private(set) var sites: any SiteRepository
+    package private(set) var apiKeys: any APIKeyRepository
+    package private(set) var campaigns: any CampaignRepository
     /// Where `accounts`, `sites`, `apiKeys` and `campaigns` announce their writes; caches subscribe.
-    public let changes: ChangeFeed
-    public var clickKeys: any ClickKeyRepository
-    public var journal: any JournalStore
-    public var rollups: any RollupRepository
-    public var consoleSessions: any ConsoleSessionRepository
-    public var abuse: any AbuseRepository
+    package let changes: ChangeFeed
+    package var clickKeys: any ClickKeyRepository
+    package var journal: any JournalStore
+    package var rollups: any RollupRepository
+    package var consoleSessions: any ConsoleSessionRepository
+    package var abuse: any AbuseRepository
     /// OAuth nonces and console sign-in attempts (shared by every node).
-    public var authState: any AuthStateRepository
+    package var authState: any AuthStateRepository
     /// Which visitor a brand's consumer identity was last seen with (keyed hashes).
-    public var identities: any VisitorIdentityRepository
+    package var identities: any VisitorIdentityRepository
     /// Checks the database answers (readiness).
-    public var ping: @Sendable () async throws -> Void
+    package var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
-    public var close: @Sendable () async throws -> Void
+    package var close: @Sendable () async throws -> Void
     /// What must run while the storage is used (PostgreSQL's connection pool): services of the
     /// server's service group, started before and stopped after everything that uses them.
-    public var services: [any Service] = []
+    package var services: [any Service] = []
     /// Checks the database answers and brings or checks its schema, once `services` run (done
     /// already for SQLite).
-    public var prepare: @Sendable () async throws -> Void = {}
+    package var prepare: @Sendable () async throws -> Void = {}
 
-    public init(
+    package init(
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
         rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,

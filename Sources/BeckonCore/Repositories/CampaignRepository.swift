@@ -1,9 +1,9 @@
-public import Foundation
+package import Foundation
 
 /// Campaigns and their engagements, with every engagement revision kept (reports refer to the
 /// revision a display was made under). Ids are unique in the account; every verb is scoped to
 /// the account, so another account's id is simply not found.
-public protocol CampaignRepository: Sendable {
+package protocol CampaignRepository: Sendable {
     func createCampaign(accountId: AccountID, settings: CampaignSettings, at: Date) async throws -> Campaign
     func campaign(accountId: AccountID, id: Int64) async throws -> Campaign?
     /// Campaigns in id order after `afterId`, optionally of one status.

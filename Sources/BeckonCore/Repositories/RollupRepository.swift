@@ -1,24 +1,24 @@
-public import Foundation
+package import Foundation
 
 /// What a funnel report can be broken down by (SPEC §8a `groupBy`).
-public enum RollupDimension: String, Sendable, CaseIterable, Hashable {
+package enum RollupDimension: String, Sendable, CaseIterable, Hashable {
     case campaign, engagement, revision, placement, day, hour
 
     /// The dimensions of the engagement level; asking for one reads engagement rows.
-    public static let engagementLevel: Set<RollupDimension> = [.engagement, .revision, .placement]
-    public static let time: Set<RollupDimension> = [.day, .hour]
+    package static let engagementLevel: Set<RollupDimension> = [.engagement, .revision, .placement]
+    package static let time: Set<RollupDimension> = [.day, .hour]
 }
 
 /// Stored rollup rows to sum: one level, one account, local hours starting in `[from, to)`.
-public struct RollupQuery: Sendable, Equatable {
-    public var accountId: AccountID
-    public var from: Date
-    public var to: Date
-    public var level: RollupLevel
-    public var campaignId: Int64?
-    public var groupBy: Set<RollupDimension>
+package struct RollupQuery: Sendable, Equatable {
+    package var accountId: AccountID
+    package var from: Date
+    package var to: Date
+    package var level: RollupLevel
+    package var campaignId: Int64?
+    package var groupBy: Set<RollupDimension>
 
-    public init(
+    package init(
         accountId: AccountID, from: Date, to: Date, level: RollupLevel, campaignId: Int64? = nil,
         groupBy: Set<RollupDimension> = []
     ) {
@@ -32,16 +32,16 @@ public struct RollupQuery: Sendable, Equatable {
 }
 
 /// One group of summed rollup rows; a dimension not grouped by is nil.
-public struct RollupRow: Sendable, Equatable {
-    public var day: LocalDate?
-    public var hour: Int?
-    public var campaignId: Int64?
-    public var engagementId: Int64?
-    public var revision: Int?
-    public var placement: String?
-    public var metrics: FunnelMetrics
+package struct RollupRow: Sendable, Equatable {
+    package var day: LocalDate?
+    package var hour: Int?
+    package var campaignId: Int64?
+    package var engagementId: Int64?
+    package var revision: Int?
+    package var placement: String?
+    package var metrics: FunnelMetrics
 
-    public init(
+    package init(
         day: LocalDate? = nil, hour: Int? = nil, campaignId: Int64? = nil, engagementId: Int64? = nil, revision: Int? = nil,
         placement: String? = nil, metrics: FunnelMetrics = FunnelMetrics()
     ) {
@@ -56,7 +56,7 @@ public struct RollupRow: Sendable, Equatable {
 }
 
 /// The stored hourly rollups and how far into the journal they reach.
-public protocol RollupRepository: Sendable {
+package protocol RollupRepository: Sendable {
     /// The last journal sequence counted into the rollups (0 before the first).
     func progress() async throws -> Int64
     /// Adds `deltas` to the stored rows, stores `facts`, and moves the progress from `previous` to
@@ -79,7 +79,7 @@ public protocol RollupRepository: Sendable {
 extension RollupRepository {
     /// A custom report over the stored facts of one account in `[from, to)`, read in pages of
     /// `pageSize` per fact type.
-    public func customReport(
+    package func customReport(
         _ query: CustomReportQuery, accountId: AccountID, from: Date, to: Date, pageSize: Int = 5000
     ) async throws -> [CustomReportRow] {
         var builder = CustomReportBuilder(query: query)

@@ -2,19 +2,19 @@ import Foundation
 
 /// A calendar date without a time or zone (`2026-12-25`), as campaigns' date ranges and special
 /// occasions are written.
-public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-    public var day: Int
+package struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    package var year: Int
+    package var month: Int
+    package var day: Int
 
-    public init(year: Int, month: Int, day: Int) {
+    package init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
     }
 
     /// Parses `YYYY-MM-DD`; nil for anything else, including dates that do not exist (`2026-02-30`).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -23,34 +23,34 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         self.init(year: year, month: month, day: day)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    package var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
     /// The next calendar day.
-    public var next: LocalDate {
+    package var next: LocalDate {
         if day < LocalDate.days(inMonth: month, year: year) { return LocalDate(year: year, month: month, day: day + 1) }
         if month < 12 { return LocalDate(year: year, month: month + 1, day: 1) }
         return LocalDate(year: year + 1, month: 1, day: 1)
     }
 
     /// The previous calendar day.
-    public var previous: LocalDate {
+    package var previous: LocalDate {
         if day > 1 { return LocalDate(year: year, month: month, day: day - 1) }
         if month > 1 { return LocalDate(year: year, month: month - 1, day: LocalDate.days(inMonth: month - 1, year: year)) }
         return LocalDate(year: year - 1, month: 12, day: 31)
     }
 
     /// 1 = Monday … 7 = Sunday (ISO 8601), by Zeller-free arithmetic on days since 1970-01-01.
-    public var isoWeekday: Int {
+    package var isoWeekday: Int {
         let days = daysSince1970
         return ((days % 7 + 7) % 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday (4).
     }
 
     /// Days since 1970-01-01 (negative before), from Howard Hinnant's `days_from_civil`.
-    public var daysSince1970: Int {
+    package var daysSince1970: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -68,7 +68,7 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = LocalDate(text) else {
@@ -77,7 +77,7 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         self = date
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

@@ -1,16 +1,16 @@
 /// One stretch of opening hours within a day, in wall-clock minutes from midnight:
 /// `["09:00", "12:30"]`. Times are on 5-minute steps; the end may be `24:00`.
-public struct Shift: Hashable, Sendable, Codable {
-    public var startMinute: Int
-    public var endMinute: Int
+package struct Shift: Hashable, Sendable, Codable {
+    package var startMinute: Int
+    package var endMinute: Int
 
-    public init(startMinute: Int, endMinute: Int) {
+    package init(startMinute: Int, endMinute: Int) {
         self.startMinute = startMinute
         self.endMinute = endMinute
     }
 
     /// Parses `"HH:MM"`; nil unless on a 5-minute step between 00:00 and 24:00.
-    public static func minute(_ text: String) -> Int? {
+    package static func minute(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]),
             let minute = Int(parts[1]), (0...24).contains(hour), (0..<60).contains(minute), minute % 5 == 0,
@@ -25,7 +25,7 @@ public struct Shift: Hashable, Sendable, Codable {
         return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
         let start = try container.decode(String.self)
         let end = try container.decode(String.self)
@@ -41,7 +41,7 @@ public struct Shift: Hashable, Sendable, Codable {
         self.init(startMinute: startMinute, endMinute: endMinute)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(Shift.text(startMinute))
         try container.encode(Shift.text(endMinute))

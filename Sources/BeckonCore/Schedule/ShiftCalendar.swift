@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 
 /// Answers "is it on shift at instant t" and "when does it next go on / off" for a `TimeFrame`,
 /// correctly across daylight-saving changes and midnight. Build one per time frame and reuse it.
-public struct ShiftCalendar: Sendable {
-    public struct Status: Equatable, Sendable {
-        public var onShift: Bool
+package struct ShiftCalendar: Sendable {
+    package struct Status: Equatable, Sendable {
+        package var onShift: Bool
         /// The next instant it goes on (after the coming off, when on now); nil when never again.
-        public var nextOn: Date?
+        package var nextOn: Date?
         /// The next instant it goes off; nil when it never does.
-        public var nextOff: Date?
+        package var nextOff: Date?
 
-        public init(onShift: Bool, nextOn: Date?, nextOff: Date?) {
+        package init(onShift: Bool, nextOn: Date?, nextOff: Date?) {
             self.onShift = onShift
             self.nextOn = nextOn
             self.nextOff = nextOff
         }
     }
 
-    public let timeFrame: TimeFrame
+    package let timeFrame: TimeFrame
     private let zone: TimeZone
     private let calendar: Calendar
 
@@ -25,7 +25,7 @@ public struct ShiftCalendar: Sendable {
     /// change is treated as never changing.
     static let horizonDays = 400
 
-    public init(_ timeFrame: TimeFrame) throws(BeckonError) {
+    package init(_ timeFrame: TimeFrame) throws(BeckonError) {
         try timeFrame.validate()
         self.timeFrame = timeFrame
         self.zone = TimeZone(identifier: timeFrame.timeZone)!
@@ -35,13 +35,13 @@ public struct ShiftCalendar: Sendable {
     }
 
     /// Whether the local wall time of `instant` falls in a shift of its local date.
-    public func isOn(at instant: Date) -> Bool {
+    package func isOn(at instant: Date) -> Bool {
         let (date, secondOfDay) = wallTime(of: instant)
         guard let shifts = timeFrame.shifts(on: date) else { return false }
         return shifts.contains { $0.startMinute * 60 <= secondOfDay && secondOfDay < $0.endMinute * 60 }
     }
 
-    public func status(at instant: Date) -> Status {
+    package func status(at instant: Date) -> Status {
         let on = isOn(at: instant)
         // The state is constant between candidates; record the first two changes.
         var state = on

@@ -8,16 +8,16 @@ import Foundation
 /// the range and its local time falls in one of that date's shifts. On a spring-forward day a
 /// shift covering the skipped hour simply has fewer minutes; on a fall-back day the repeated hour
 /// counts twice.
-public struct TimeFrame: Hashable, Sendable, Codable {
-    public struct SpecialOccasion: Hashable, Sendable, Codable {
-        public var date: LocalDate
-        public var name: String?
+package struct TimeFrame: Hashable, Sendable, Codable {
+    package struct SpecialOccasion: Hashable, Sendable, Codable {
+        package var date: LocalDate
+        package var name: String?
         /// Open around the clock that day.
-        public var allDay: Bool?
+        package var allDay: Bool?
         /// The day's shifts; empty means closed. Ignored when `allDay` is true.
-        public var hours: [Shift]?
+        package var hours: [Shift]?
 
-        public init(date: LocalDate, name: String? = nil, allDay: Bool? = nil, hours: [Shift]? = nil) {
+        package init(date: LocalDate, name: String? = nil, allDay: Bool? = nil, hours: [Shift]? = nil) {
             self.date = date
             self.name = name
             self.allDay = allDay
@@ -25,23 +25,23 @@ public struct TimeFrame: Hashable, Sendable, Codable {
         }
     }
 
-    public enum Weekday: String, Sendable, Codable, CaseIterable, CodingKeyRepresentable {
+    package enum Weekday: String, Sendable, Codable, CaseIterable, CodingKeyRepresentable {
         case mon, tue, wed, thu, fri, sat, sun
 
         /// 1 = Monday … 7 = Sunday.
-        public init(isoWeekday: Int) { self = Weekday.allCases[(isoWeekday - 1) % 7] }
+        package init(isoWeekday: Int) { self = Weekday.allCases[(isoWeekday - 1) % 7] }
     }
 
-    public var timeZone: String
+    package var timeZone: String
     /// First day on (inclusive); nil means since ever.
-    public var start: LocalDate?
+    package var start: LocalDate?
     /// Last day on (inclusive); nil means open-ended.
-    public var end: LocalDate?
+    package var end: LocalDate?
     /// Hours per weekday; a day not listed is closed. Nil means open around the clock every day.
-    public var weekly: [Weekday: [Shift]]?
-    public var specialOccasions: [SpecialOccasion]
+    package var weekly: [Weekday: [Shift]]?
+    package var specialOccasions: [SpecialOccasion]
 
-    public init(
+    package init(
         timeZone: String, start: LocalDate? = nil, end: LocalDate? = nil, weekly: [Weekday: [Shift]]? = nil,
         specialOccasions: [SpecialOccasion] = []
     ) {
@@ -56,7 +56,7 @@ public struct TimeFrame: Hashable, Sendable, Codable {
         case timeZone, start, end, weekly, specialOccasions
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         timeZone = try container.decode(String.self, forKey: .timeZone)
         start = try container.decodeIfPresent(LocalDate.self, forKey: .start)
@@ -68,7 +68,7 @@ public struct TimeFrame: Hashable, Sendable, Codable {
     }
 
     /// Refuses a time frame that cannot mean what its author wanted, naming the field.
-    public func validate(field: String = "timeFrame") throws(BeckonError) {
+    package func validate(field: String = "timeFrame") throws(BeckonError) {
         guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
             throw .invalidInput(field: "\(field).timeZone", reason: "'\(timeZone)' is not an IANA time zone such as Europe/Berlin")
         }

@@ -2,35 +2,35 @@ import Foundation
 
 /// Who may see a campaign (SPEC §8, target audience). Every condition given must hold; an
 /// absent condition does not restrict.
-public struct Audience: Hashable, Sendable, Codable {
-    public var platforms: [VisitFacts.Platform]?
+package struct Audience: Hashable, Sendable, Codable {
+    package var platforms: [VisitFacts.Platform]?
     /// true: only returning visitors; false: only new ones; nil: both.
-    public var returning: Bool?
+    package var returning: Bool?
     /// ISO 3166-1 alpha-2 codes; a visitor of unknown country does not match.
-    public var countries: [String]?
+    package var countries: [String]?
     /// IPv4 or IPv6 ranges in CIDR notation (`203.0.113.0/24`).
-    public var ipRanges: [String]?
+    package var ipRanges: [String]?
     /// The external referrer contains one of these (case-insensitive).
-    public var referrerContains: [String]?
+    package var referrerContains: [String]?
     /// BCP 47 language prefixes (`en`, `de-AT`).
-    public var languages: [String]?
+    package var languages: [String]?
     /// One of the visitor's search keywords contains one of these (case-insensitive).
-    public var searchKeywords: [String]?
+    package var searchKeywords: [String]?
     /// The visit's marketing source is one of these (case-insensitive).
-    public var marketingSources: [String]?
+    package var marketingSources: [String]?
     /// Conditions on the customer info the page or brand reported.
-    public var customer: CustomerCondition?
+    package var customer: CustomerCondition?
     /// Conditions on the personal info reported.
-    public var personal: PersonalCondition?
+    package var personal: PersonalCondition?
 
-    public struct CustomerCondition: Hashable, Sendable, Codable {
-        public var types: [String]?
-        public var statuses: [String]?
-        public var balanceMin: Double?
-        public var balanceMax: Double?
-        public var customerIds: [String]?
+    package struct CustomerCondition: Hashable, Sendable, Codable {
+        package var types: [String]?
+        package var statuses: [String]?
+        package var balanceMin: Double?
+        package var balanceMax: Double?
+        package var customerIds: [String]?
 
-        public init(
+        package init(
             types: [String]? = nil, statuses: [String]? = nil, balanceMin: Double? = nil, balanceMax: Double? = nil,
             customerIds: [String]? = nil
         ) {
@@ -54,12 +54,12 @@ public struct Audience: Hashable, Sendable, Codable {
         }
     }
 
-    public struct PersonalCondition: Hashable, Sendable, Codable {
-        public var ageMin: Int?
-        public var ageMax: Int?
-        public var genders: [String]?
+    package struct PersonalCondition: Hashable, Sendable, Codable {
+        package var ageMin: Int?
+        package var ageMax: Int?
+        package var genders: [String]?
 
-        public init(ageMin: Int? = nil, ageMax: Int? = nil, genders: [String]? = nil) {
+        package init(ageMin: Int? = nil, ageMax: Int? = nil, genders: [String]? = nil) {
             self.ageMin = ageMin
             self.ageMax = ageMax
             self.genders = genders
@@ -82,7 +82,7 @@ public struct Audience: Hashable, Sendable, Codable {
         return list.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
     }
 
-    public init(
+    package init(
         platforms: [VisitFacts.Platform]? = nil, returning: Bool? = nil, countries: [String]? = nil,
         ipRanges: [String]? = nil, referrerContains: [String]? = nil, languages: [String]? = nil,
         searchKeywords: [String]? = nil, marketingSources: [String]? = nil, customer: CustomerCondition? = nil,
@@ -100,7 +100,7 @@ public struct Audience: Hashable, Sendable, Codable {
         self.personal = personal
     }
 
-    public func validate(field: String = "audience") throws(BeckonError) {
+    package func validate(field: String = "audience") throws(BeckonError) {
         if let platforms, platforms.isEmpty {
             throw .invalidInput(field: "\(field).platforms", reason: "give at least one platform, or leave it out for all")
         }
@@ -126,7 +126,7 @@ public struct Audience: Hashable, Sendable, Codable {
         }
     }
 
-    public func matches(_ facts: VisitFacts) -> Bool {
+    package func matches(_ facts: VisitFacts) -> Bool {
         if let platforms, !platforms.contains(facts.platform) { return false }
         if let returning, returning != facts.returning { return false }
         if let countries {
@@ -159,11 +159,11 @@ public struct Audience: Hashable, Sendable, Codable {
 }
 
 /// An IPv4 or IPv6 network in CIDR notation.
-public struct IPRange: Hashable, Sendable {
+package struct IPRange: Hashable, Sendable {
     let network: [UInt8]
     let prefixLength: Int
 
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let address = IPRange.bytes(of: String(parts[0])) else { return nil }
         let maxLength = address.count * 8
@@ -173,7 +173,7 @@ public struct IPRange: Hashable, Sendable {
         prefixLength = length
     }
 
-    public func contains(_ address: String) -> Bool {
+    package func contains(_ address: String) -> Bool {
         guard let bytes = IPRange.bytes(of: address), bytes.count == network.count else { return false }
         var remaining = prefixLength
         for (a, b) in zip(bytes, network) where remaining > 0 {

@@ -3,9 +3,9 @@ import Foundation
 /// What the visitor must have done (SPEC §8, visitor behaviour). All rules must hold.
 /// Time on page is the one rule that becomes true by waiting: `evaluate` then answers
 /// `pending` with the seconds to wait, so the caller can answer `retryAfterMs`.
-public struct Behaviour: Hashable, Sendable, Codable {
+package struct Behaviour: Hashable, Sendable, Codable {
     /// One condition, written in JSON as an object with exactly one key: `{"timeOnPageSeconds": 20}`.
-    public enum Rule: Hashable, Sendable {
+    package enum Rule: Hashable, Sendable {
         case timeOnPageSeconds(Int)
         case pageCount(min: Int)
         case visitedURLContains(String)
@@ -28,22 +28,22 @@ public struct Behaviour: Hashable, Sendable, Codable {
         case notCalledWithinDays(Int)
     }
 
-    public enum EngagedState: String, Hashable, Sendable, Codable {
+    package enum EngagedState: String, Hashable, Sendable, Codable {
         case exposed, declined, clicked
     }
 
-    public var all: [Rule]
+    package var all: [Rule]
 
-    public init(all: [Rule] = []) { self.all = all }
+    package init(all: [Rule] = []) { self.all = all }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         all = try container.decodeIfPresent([Rule].self, forKey: .all) ?? []
     }
 
     enum CodingKeys: String, CodingKey { case all }
 
-    public func validate(field: String = "behaviour") throws(BeckonError) {
+    package func validate(field: String = "behaviour") throws(BeckonError) {
         for (index, rule) in all.enumerated() {
             let path = "\(field).all[\(index)]"
             switch rule {
@@ -74,14 +74,14 @@ public struct Behaviour: Hashable, Sendable, Codable {
     }
 
     /// Outcome of the rules for a page view.
-    public enum Evaluation: Equatable, Sendable {
+    package enum Evaluation: Equatable, Sendable {
         case matches
         case fails
         /// Everything else holds, and time on page will make it hold after this many seconds.
         case pending(seconds: Double)
     }
 
-    public func evaluate(_ facts: VisitFacts) -> Evaluation {
+    package func evaluate(_ facts: VisitFacts) -> Evaluation {
         var wait = 0.0
         for rule in all {
             if case .timeOnPageSeconds(let seconds) = rule {
@@ -154,7 +154,7 @@ extension Behaviour.Rule: Codable {
 
     struct Minimum: Codable, Hashable { var min: Int }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         let key = try container.singleKey(rule: "a behaviour rule")
         func text() throws -> String { try container.decode(String.self, forKey: key) }
@@ -188,7 +188,7 @@ extension Behaviour.Rule: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         switch self {
         case .timeOnPageSeconds(let seconds): try container.encode(seconds, forKey: .timeOnPageSeconds)

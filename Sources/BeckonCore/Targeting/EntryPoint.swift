@@ -2,8 +2,8 @@ import Foundation
 
 /// Where an engagement may appear (SPEC §8): pages matching any `include` rule and no `exclude`
 /// rule. An empty `include` matches every page.
-public struct EntryPoint: Hashable, Sendable, Codable {
-    public enum Rule: Hashable, Sendable, Codable {
+package struct EntryPoint: Hashable, Sendable, Codable {
+    package enum Rule: Hashable, Sendable, Codable {
         case urlContains(String)
         case urlExact(String)
         case urlRegex(String)
@@ -13,7 +13,7 @@ public struct EntryPoint: Hashable, Sendable, Codable {
             case urlContains, urlExact, urlRegex, section
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let key = try container.singleKey(rule: "an entry point rule")
             let value = try container.decode(String.self, forKey: key)
@@ -25,7 +25,7 @@ public struct EntryPoint: Hashable, Sendable, Codable {
             }
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             switch self {
             case .urlContains(let value): try container.encode(value, forKey: .urlContains)
@@ -36,15 +36,15 @@ public struct EntryPoint: Hashable, Sendable, Codable {
         }
     }
 
-    public var include: [Rule]
-    public var exclude: [Rule]
+    package var include: [Rule]
+    package var exclude: [Rule]
 
-    public init(include: [Rule] = [], exclude: [Rule] = []) {
+    package init(include: [Rule] = [], exclude: [Rule] = []) {
         self.include = include
         self.exclude = exclude
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         include = try container.decodeIfPresent([Rule].self, forKey: .include) ?? []
         exclude = try container.decodeIfPresent([Rule].self, forKey: .exclude) ?? []
@@ -53,9 +53,9 @@ public struct EntryPoint: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey { case include, exclude }
 
     /// Longest regex accepted: patterns are matched on every page view of every visitor.
-    public static let maxPatternLength = 300
+    package static let maxPatternLength = 300
 
-    public func validate(field: String = "entryPoint") throws(BeckonError) {
+    package func validate(field: String = "entryPoint") throws(BeckonError) {
         for (list, rules) in [("include", include), ("exclude", exclude)] {
             for (index, rule) in rules.enumerated() {
                 let path = "\(field).\(list)[\(index)]"
@@ -78,7 +78,7 @@ public struct EntryPoint: Hashable, Sendable, Codable {
 }
 
 /// An entry point with its regular expressions compiled once, for evaluation on the hot path.
-public struct CompiledEntryPoint: Sendable {
+package struct CompiledEntryPoint: Sendable {
     private enum Matcher: Sendable {
         case contains(String)
         case exact(String)
@@ -98,7 +98,7 @@ public struct CompiledEntryPoint: Sendable {
     private let include: [Matcher]
     private let exclude: [Matcher]
 
-    public init(_ entryPoint: EntryPoint) throws(BeckonError) {
+    package init(_ entryPoint: EntryPoint) throws(BeckonError) {
         try entryPoint.validate()
         func compile(_ rule: EntryPoint.Rule) -> Matcher {
             switch rule {
@@ -112,7 +112,7 @@ public struct CompiledEntryPoint: Sendable {
         exclude = entryPoint.exclude.map(compile)
     }
 
-    public func matches(_ facts: VisitFacts) -> Bool {
+    package func matches(_ facts: VisitFacts) -> Bool {
         (include.isEmpty || include.contains { $0.matches(facts) }) && !exclude.contains { $0.matches(facts) }
     }
 }

@@ -2,55 +2,55 @@ import Foundation
 
 /// What targeting rules are evaluated against: the facts of the current page view and its
 /// visit. The monitoring API fills it from the live visit; tests build it directly.
-public struct VisitFacts: Sendable, Equatable {
-    public enum Platform: String, Sendable, Codable, CaseIterable {
+package struct VisitFacts: Sendable, Equatable {
+    package enum Platform: String, Sendable, Codable, CaseIterable {
         case desktop, tablet, mobile
     }
 
-    public var url: String
-    public var sections: [String]
-    public var platform: Platform
+    package var url: String
+    package var sections: [String]
+    package var platform: Platform
     /// ISO 3166-1 alpha-2, when known (GeoIP).
-    public var country: String?
-    public var ipAddress: String?
-    public var referrer: String?
-    public var returning: Bool
-    public var language: String?
+    package var country: String?
+    package var ipAddress: String?
+    package var referrer: String?
+    package var returning: Bool
+    package var language: String?
     /// Page views in this visit, the current one included.
-    public var pageCount: Int
-    public var secondsOnPage: Double
+    package var pageCount: Int
+    package var secondsOnPage: Double
     /// URLs viewed in this visit, oldest first, the current one included.
-    public var visitedURLs: [String]
-    public var cartTotal: Double?
+    package var visitedURLs: [String]
+    package var cartTotal: Double?
     /// The cart's total went down during the visit / the cart was emptied.
-    public var cartDecreased: Bool
-    public var cartEmptied: Bool
+    package var cartDecreased: Bool
+    package var cartEmptied: Bool
     /// Names or SKUs of products in the cart, and of products viewed in the visit.
-    public var cartProducts: [String]
-    public var viewedProducts: [String]
+    package var cartProducts: [String]
+    package var viewedProducts: [String]
     /// Search keywords the visitor arrived with (search engine or site search).
-    public var searchKeywords: [String]
+    package var searchKeywords: [String]
     /// Marketing source of the visit (`mrktInfo`), e.g. `newsletter`.
-    public var marketingSource: String?
+    package var marketingSource: String?
     /// Customer info (`ctmrinfo`).
-    public var customerType: String?
-    public var customerStatus: String?
-    public var customerBalance: Double?
-    public var customerId: String?
+    package var customerType: String?
+    package var customerStatus: String?
+    package var customerBalance: Double?
+    package var customerId: String?
     /// Personal info (`personal`).
-    public var age: Int?
-    public var gender: String?
+    package var age: Int?
+    package var gender: String?
     /// Visitor errors and service activity topics reported in the visit.
-    public var errors: [String]
-    public var serviceTopics: [String]
+    package var errors: [String]
+    package var serviceTopics: [String]
     /// What the visitor did with engagements in this visit.
-    public var exposedInVisit: Bool
-    public var declinedInVisit: Bool
-    public var clickedInVisit: Bool
+    package var exposedInVisit: Bool
+    package var declinedInVisit: Bool
+    package var clickedInVisit: Bool
     /// Days since the visitor's last Click to Call status (any visit); nil when never.
-    public var daysSinceLastCall: Double?
+    package var daysSinceLastCall: Double?
 
-    public init(
+    package init(
         url: String, sections: [String] = [], platform: Platform = .desktop, country: String? = nil,
         ipAddress: String? = nil, referrer: String? = nil, returning: Bool = false, language: String? = nil,
         pageCount: Int = 1, secondsOnPage: Double = 0, visitedURLs: [String]? = nil, cartTotal: Double? = nil,

@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 
 /// The source of "now" for everything that stores or compares times. Injected so tests can
 /// move time (visit expiry, key last-used times, token validity) without sleeping.
-public protocol WallClock: Sendable {
+package protocol WallClock: Sendable {
     func now() -> Date
 }
 
 /// The real clock.
-public struct SystemWallClock: WallClock {
-    public init() {}
-    public func now() -> Date { Date() }
+package struct SystemWallClock: WallClock {
+    package init() {}
+    package func now() -> Date { Date() }
 }
 
 extension Date {
     /// Milliseconds since 1970, the unit every stored timestamp uses (portable across SQLite and
     /// PostgreSQL, and the unit of LivePerson's `time` fields).
-    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    package var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    public init(millisecondsSince1970 ms: Int64) {
+    package init(millisecondsSince1970 ms: Int64) {
         self.init(timeIntervalSince1970: Double(ms) / 1000)
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// What the brand does with a live visit (SPEC §5–§7): reports engagement attributes and call
 /// statuses into it, closes it, reads it (Visit Information), follows its call statuses, and —
@@ -8,13 +8,13 @@ public import Foundation
 /// call status when there was one. A malformed visitor or visit id is LivePerson's invalid
 /// visitor (37) or session (39); a visit that is unknown, or whose window has passed, is not
 /// found (12).
-public struct BrandVisits: Sendable {
+package struct BrandVisits: Sendable {
     let ledger: VisitLedger
     let keyring: ClickKeyring
     /// Call statuses for the visitor's open pages and the brand page (SSE).
     let callStatus: CallStatusHub
 
-    public init(ledger: VisitLedger, keyring: ClickKeyring, callStatus: CallStatusHub) {
+    package init(ledger: VisitLedger, keyring: ClickKeyring, callStatus: CallStatusHub) {
         self.ledger = ledger
         self.keyring = keyring
         self.callStatus = callStatus
@@ -25,7 +25,7 @@ public struct BrandVisits: Sendable {
     /// context offered in the visit and one of the documented statuses; the first one fixes the
     /// visit's 6-hour window. Every attribute is journaled, a late status too (it just does not
     /// change the current status).
-    public func recordAttributes(
+    package func recordAttributes(
         accountId: AccountID, visitorId: String, sessionId: String, attributes: [EngagementAttribute]
     ) async throws {
         let (before, after, key) = try await change(accountId: accountId, visitorId: visitorId, sessionId: sessionId) { visit in
@@ -54,12 +54,12 @@ public struct BrandVisits: Sendable {
 
     /// The brand closes the visit (SPEC §7): the brand APIs answer for 6 hours from now (or from
     /// the first call status, when there was one), then 404 with internalCode 12.
-    public func close(accountId: AccountID, visitorId: String, sessionId: String) async throws {
+    package func close(accountId: AccountID, visitorId: String, sessionId: String) async throws {
         _ = try await change(accountId: accountId, visitorId: visitorId, sessionId: sessionId) { _ in [.close(CloseRecord())] }
     }
 
     /// A copy of the live visit for the Visit Information API.
-    public func liveVisit(accountId: AccountID, visitorId: String, sessionId: String) async throws -> LiveVisit {
+    package func liveVisit(accountId: AccountID, visitorId: String, sessionId: String) async throws -> LiveVisit {
         let (key, session) = try Self.ids(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
         let moment = try await ledger.moment(accountId)
         let liveWindowMs = ledger.settings.liveWindow.milliseconds
@@ -74,7 +74,7 @@ public struct BrandVisits: Sendable {
     /// after the click, or the brand page): the current ones first, then every accepted one as
     /// it is reported. The token proves the click: its signature, account, visitor and visit
     /// must match; it may have expired (it still proves the click), the visit's window may not.
-    public func callStatusStream(
+    package func callStatusStream(
         accountId: AccountID, visitorId: String, sessionId: String, token: String
     ) async throws -> (current: [CallStatusHub.Update], updates: AsyncStream<CallStatusHub.Update>) {
         let keys = try await keyring.publicKeys(for: accountId)
@@ -95,7 +95,7 @@ public struct BrandVisits: Sendable {
 
     /// The clicked Click to Call context a brand wants to dial for, when the click is still
     /// valid: its visit open to the brand, clicked, not expired. Validations are not used up.
-    public func clickedContext(
+    package func clickedContext(
         accountId: AccountID, visitorId: String, sessionId: String, contextId: String
     ) async throws -> LiveVisit.Context? {
         guard let visitor = VisitToken(visitorId), let session = VisitToken(sessionId) else { return nil }
@@ -113,7 +113,7 @@ public struct BrandVisits: Sendable {
 
     /// Journals what the abuse defences did for a visitor and applies it to the visitor in
     /// memory (a block hides Click to Call from its next page view); answers once durable.
-    public func recordAbuse(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, _ records: [AbuseRecord]) async throws {
+    package func recordAbuse(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, _ records: [AbuseRecord]) async throws {
         guard !records.isEmpty else { return }
         let moment = try await ledger.moment(accountId)
         let key = LiveVisitStore.Key(accountId: accountId, visitorId: visitorId)

@@ -1,7 +1,7 @@
 /// The status of a Click to Call request, as the brand reports it in `convStatus` (SPEC §6).
 /// Statuses move forward only: a late `RINGING` after `CONNECTED` is recorded but does not
 /// change the current status. `CONNECTED` and `ON_HOLD` may alternate; the endings are final.
-public enum CallStatus: String, Codable, Sendable, CaseIterable {
+package enum CallStatus: String, Codable, Sendable, CaseIterable {
     case requested = "REQUESTED"
     case queued = "QUEUED"
     case ringing = "RINGING"
@@ -23,10 +23,10 @@ public enum CallStatus: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    public var isFinal: Bool { stage == 4 }
+    package var isFinal: Bool { stage == 4 }
 
     /// Whether `self` may replace `current`.
-    public func follows(_ current: CallStatus) -> Bool {
+    package func follows(_ current: CallStatus) -> Bool {
         guard !current.isFinal else { return false }
         return stage > current.stage || (stage == 3 && current.stage == 3 && self != current)
     }

@@ -5,13 +5,13 @@ import Synchronization
 /// open pages within a second). Subscribers are per visit; a status is published once it is
 /// durable. In memory: with several nodes the load balancer routes by visitor id, so the
 /// visitor's streams and the brand's reports meet on the same node.
-public final class CallStatusHub: Sendable {
-    public struct Key: Hashable, Sendable {
-        public var accountId: AccountID
-        public var visitorId: VisitToken
-        public var sessionId: VisitToken
+package final class CallStatusHub: Sendable {
+    package struct Key: Hashable, Sendable {
+        package var accountId: AccountID
+        package var visitorId: VisitToken
+        package var sessionId: VisitToken
 
-        public init(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken) {
+        package init(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken) {
             self.accountId = accountId
             self.visitorId = visitorId
             self.sessionId = sessionId
@@ -19,31 +19,31 @@ public final class CallStatusHub: Sendable {
     }
 
     /// One status as pushed: `{contextId, status, …the report's other fields}`.
-    public struct Update: Sendable, Equatable {
-        public var contextId: String
-        public var fields: [String: JSONValue]
+    package struct Update: Sendable, Equatable {
+        package var contextId: String
+        package var fields: [String: JSONValue]
 
-        public init(contextId: String, fields: [String: JSONValue]) {
+        package init(contextId: String, fields: [String: JSONValue]) {
             self.contextId = contextId
             self.fields = fields
         }
     }
 
     /// How many streams may be open (SPEC §13a).
-    public struct Limits: Sendable, Equatable {
+    package struct Limits: Sendable, Equatable {
         /// Per click token (the visitor's page, the brand page and one spare).
-        public var perClick: Int
+        package var perClick: Int
         /// On this node, over all visits.
-        public var perNode: Int
+        package var perNode: Int
 
-        public init(perClick: Int = 3, perNode: Int = 10_000) {
+        package init(perClick: Int = 3, perNode: Int = 10_000) {
             self.perClick = perClick
             self.perNode = perNode
         }
     }
 
     /// Why a stream was not opened.
-    public enum Refusal: Error, Equatable, Sendable {
+    package enum Refusal: Error, Equatable, Sendable {
         case tooManyForClick(limit: Int)
         case tooManyOnNode(limit: Int)
     }
@@ -59,18 +59,18 @@ public final class CallStatusHub: Sendable {
         var total = 0
     }
 
-    public let limits: Limits
+    package let limits: Limits
     private let state = Mutex(State())
     private let nextId = Atomic<UInt64>(0)
 
-    public init(limits: Limits = .init()) {
+    package init(limits: Limits = .init()) {
         self.limits = limits
     }
 
     /// A stream of the visit's updates for the page that holds the click token of `contextId`,
     /// until the caller stops reading; refused past the limits. Everything it holds is released
     /// when it ends.
-    public func subscribe(_ key: Key, click contextId: String) throws(Refusal) -> AsyncStream<Update> {
+    package func subscribe(_ key: Key, click contextId: String) throws(Refusal) -> AsyncStream<Update> {
         let click = Click(key: key, contextId: contextId)
         let limits = self.limits
         let refusal = state.withLock { state -> Refusal? in
@@ -98,15 +98,15 @@ public final class CallStatusHub: Sendable {
         return stream
     }
 
-    public func publish(_ update: Update, to key: Key) {
+    package func publish(_ update: Update, to key: Key) {
         let continuations = state.withLock { Array(($0.subscribers[key] ?? [:]).values) }
         for continuation in continuations { continuation.yield(update) }
     }
 
-    public var subscriberCount: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
+    package var subscriberCount: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
 
     /// Open streams and the clicks they are counted under (both zero when none is open).
-    public var openStreams: (streams: Int, clicks: Int) { state.withLock { ($0.total, $0.perClick.count) } }
+    package var openStreams: (streams: Int, clicks: Int) { state.withLock { ($0.total, $0.perClick.count) } }
 }
 
 extension LiveVisit {

@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 
 /// The brand checks a click before it dials (SPEC §5): Validate Engagement with the ids the brand
 /// page received, or the click token verified online. A valid answer uses one of the click's
 /// validations up, durably.
-public struct ClickValidations: Sendable {
+package struct ClickValidations: Sendable {
     /// The answer of Validate Engagement and of the token verification (SPEC §5).
-    public struct Validation: Sendable, Equatable {
-        public var valid: Bool
-        public var reason: String?
-        public var clickedAt: Date?
-        public var expiresAt: Date?
+    package struct Validation: Sendable, Equatable {
+        package var valid: Bool
+        package var reason: String?
+        package var clickedAt: Date?
+        package var expiresAt: Date?
         /// nil: no limit (the engagement's `maxValidations: null`).
-        public var validationsLeft: Int?
+        package var validationsLeft: Int?
 
         static func invalid(
             _ reason: String, clickedAt: Date? = nil, expiresAt: Date? = nil, validationsLeft: Int? = 0
@@ -21,15 +21,15 @@ public struct ClickValidations: Sendable {
     }
 
     /// What the brand page received with the click: the ids of SPEC §5.
-    public struct ClickContext: Sendable, Equatable {
-        public var accountId: AccountID
-        public var visitorId: String
-        public var sessionId: String
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var contextId: String
+    package struct ClickContext: Sendable, Equatable {
+        package var accountId: AccountID
+        package var visitorId: String
+        package var sessionId: String
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var contextId: String
 
-        public init(accountId: AccountID, visitorId: String, sessionId: String, campaignId: Int64, engagementId: Int64, contextId: String) {
+        package init(accountId: AccountID, visitorId: String, sessionId: String, campaignId: Int64, engagementId: Int64, contextId: String) {
             self.accountId = accountId
             self.visitorId = visitorId
             self.sessionId = sessionId
@@ -43,7 +43,7 @@ public struct ClickValidations: Sendable {
     let keyring: ClickKeyring
     let metrics: DomainMetrics
 
-    public init(ledger: VisitLedger, keyring: ClickKeyring, metrics: DomainMetrics = DomainMetrics()) {
+    package init(ledger: VisitLedger, keyring: ClickKeyring, metrics: DomainMetrics = DomainMetrics()) {
         self.ledger = ledger
         self.keyring = keyring
         self.metrics = metrics
@@ -53,7 +53,7 @@ public struct ClickValidations: Sendable {
     /// needed: apps report only the click), before the click expires, with validations left (one
     /// by default, so a forwarded or replayed link cannot start a second call; `maxValidations:
     /// null` lifts the limit, as LivePerson has none). A valid answer uses one up, durably.
-    public func validate(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
+    package func validate(_ click: ClickContext, method: ValidationRecord.Method) async throws -> Validation {
         let validation = try await checkAndUse(click, method: method)
         metrics.validated(validation.valid)
         return validation
@@ -96,7 +96,7 @@ public struct ClickValidations: Sendable {
 
     /// Checks a click token online: its signature with the account's published keys, its
     /// account and expiry, then the click itself as `validate` does (it counts as a validation).
-    public func verify(token: String, accountId: AccountID) async throws -> (token: ClickToken?, validation: Validation) {
+    package func verify(token: String, accountId: AccountID) async throws -> (token: ClickToken?, validation: Validation) {
         let keys = try await keyring.publicKeys(for: accountId)
         let verified: ClickToken
         do {

@@ -3,96 +3,96 @@ import Foundation
 /// One visit as the server holds it while it is live (SPEC §7): its pages, what the page and the
 /// brand reported, and every engagement offered in it. Times are epoch milliseconds to keep the
 /// value small (SPEC §16 budgets memory per live visit).
-public struct LiveVisit: Sendable, Equatable {
-    public struct Page: Sendable, Equatable {
-        public var id: String
-        public var url: String
-        public var title: String?
-        public var referrer: String?
-        public var sections: [String]
-        public var startedAt: Int64
+package struct LiveVisit: Sendable, Equatable {
+    package struct Page: Sendable, Equatable {
+        package var id: String
+        package var url: String
+        package var title: String?
+        package var referrer: String?
+        package var sections: [String]
+        package var startedAt: Int64
     }
 
     /// One display of one engagement (`contextId` "1", "2", … in the visit).
-    public struct Context: Sendable, Equatable {
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var revision: Int
-        public var type: EngagementSettings.Kind
-        public var proactive: Bool
-        public var placement: EngagementSettings.Placement
+    package struct Context: Sendable, Equatable {
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var revision: Int
+        package var type: EngagementSettings.Kind
+        package var proactive: Bool
+        package var placement: EngagementSettings.Placement
         /// The campaign's revision and goal when it was offered (nil when journaled before kept).
-        public var campaignRevision: Int?
-        public var goal: Goal.Kind?
-        public var pageId: String
-        public var offeredAt: Int64
-        public var displayedAt: Int64?
-        public var closedAt: Int64?
-        public var clickedAt: Int64?
+        package var campaignRevision: Int?
+        package var goal: Goal.Kind?
+        package var pageId: String
+        package var offeredAt: Int64
+        package var displayedAt: Int64?
+        package var closedAt: Int64?
+        package var clickedAt: Int64?
         /// Set by the click on a Click to Call engagement.
-        public var click: ClickRecord?
+        package var click: ClickRecord?
         /// How many times the brand validated the click.
-        public var validations = 0
+        package var validations = 0
         /// The current call status the brand reported (`convStatus`), moving forward only.
-        public var callStatus: CallStatus?
+        package var callStatus: CallStatus?
     }
 
-    public var id: VisitToken
-    public var siteId: String
-    public var startedAt: Int64
-    public var lastActivityAt: Int64
-    public var returning: Bool
-    public var client: ClientInfo?
-    public var language: String?
+    package var id: VisitToken
+    package var siteId: String
+    package var startedAt: Int64
+    package var lastActivityAt: Int64
+    package var returning: Bool
+    package var client: ClientInfo?
+    package var language: String?
     /// Most recent last; at most `LiveVisit.maxPages` (older pages stay in the journal).
-    public var pages: [Page] = []
-    public var pageCount = 0
+    package var pages: [Page] = []
+    package var pageCount = 0
     /// Every context offered in the visit; `contexts[n - 1]` is context id "n".
-    public var contexts: [Context] = []
+    package var contexts: [Context] = []
     /// Engagement attributes as reported, most recent last; at most `maxAttributes`.
-    public var attributes: [Reported] = []
+    package var attributes: [Reported] = []
 
     /// An attribute with when, where and by whom it was reported.
-    public struct Reported: Sendable, Equatable {
-        public var attribute: EngagementAttribute
-        public var at: Int64
-        public var pageId: String?
-        public var source: AttributeRecord.Source
+    package struct Reported: Sendable, Equatable {
+        package var attribute: EngagementAttribute
+        package var at: Int64
+        package var pageId: String?
+        package var source: AttributeRecord.Source
     }
     /// What targeting rules read, kept up to date as attributes arrive.
-    public var signals = Signals()
+    package var signals = Signals()
     /// From the first call status or a close request, the brand APIs answer until this plus the
     /// live window (SPEC §7); before that, until the last activity plus the live window.
-    public var windowFixedAt: Int64?
+    package var windowFixedAt: Int64?
 
     /// Whether the brand APIs still answer for this visit at `now`.
-    public func isOpenToBrand(now: Int64, liveWindowMs: Int64) -> Bool {
+    package func isOpenToBrand(now: Int64, liveWindowMs: Int64) -> Bool {
         now < (windowFixedAt ?? lastActivityAt) + liveWindowMs
     }
 
-    public static let maxPages = 50
-    public static let maxAttributes = 50
+    package static let maxPages = 50
+    package static let maxAttributes = 50
 
-    public struct Signals: Sendable, Equatable {
-        public var cartTotal: Double?
-        public var cartDecreased = false
-        public var cartEmptied = false
-        public var cartProducts: [String] = []
-        public var viewedProducts: [String] = []
-        public var searchKeywords: [String] = []
-        public var marketingSource: String?
-        public var customerType: String?
-        public var customerStatus: String?
-        public var customerBalance: Double?
-        public var customerId: String?
-        public var age: Int?
-        public var gender: String?
-        public var language: String?
-        public var errors: [String] = []
-        public var serviceTopics: [String] = []
+    package struct Signals: Sendable, Equatable {
+        package var cartTotal: Double?
+        package var cartDecreased = false
+        package var cartEmptied = false
+        package var cartProducts: [String] = []
+        package var viewedProducts: [String] = []
+        package var searchKeywords: [String] = []
+        package var marketingSource: String?
+        package var customerType: String?
+        package var customerStatus: String?
+        package var customerBalance: Double?
+        package var customerId: String?
+        package var age: Int?
+        package var gender: String?
+        package var language: String?
+        package var errors: [String] = []
+        package var serviceTopics: [String] = []
     }
 
-    public func context(_ id: String) -> Context? {
+    package func context(_ id: String) -> Context? {
         guard let index = Int(id), index >= 1, index <= contexts.count else { return nil }
         return contexts[index - 1]
     }

@@ -1,15 +1,15 @@
-public import Foundation
+package import Foundation
 import Synchronization
 
 /// Live visitors in memory (SPEC §7, §16), sharded by visitor id so requests on different cores
 /// rarely wait for each other, and bounded: past `capacity` visitors, the least recently used
 /// of a shard is dropped in O(1) (the journal still has it; it is rebuilt if it comes back).
-public final class LiveVisitStore: Sendable {
-    public struct Key: Hashable, Sendable {
-        public var accountId: AccountID
-        public var visitorId: VisitToken
+package final class LiveVisitStore: Sendable {
+    package struct Key: Hashable, Sendable {
+        package var accountId: AccountID
+        package var visitorId: VisitToken
 
-        public init(accountId: AccountID, visitorId: VisitToken) {
+        package init(accountId: AccountID, visitorId: VisitToken) {
             self.accountId = accountId
             self.visitorId = visitorId
         }
@@ -23,7 +23,7 @@ public final class LiveVisitStore: Sendable {
     private let shards: [Shard]
     private let capacityPerShard: Int
 
-    public init(capacity: Int = 2_000_000, shardCount: Int = 64) {
+    package init(capacity: Int = 2_000_000, shardCount: Int = 64) {
         let count = max(1, shardCount)
         capacityPerShard = max(1, capacity / count)
         shards = (0..<count).map { [capacityPerShard] _ in Shard(capacity: capacityPerShard) }
@@ -35,7 +35,7 @@ public final class LiveVisitStore: Sendable {
 
     /// Runs `body` with exclusive access to the visitor (nil when not held). Setting it to nil
     /// forgets the visitor; a new visitor beyond capacity evicts the least recently active one.
-    public func withVisitor<T: Sendable>(_ key: Key, _ body: (inout VisitorState?) throws -> T) rethrows -> T {
+    package func withVisitor<T: Sendable>(_ key: Key, _ body: (inout VisitorState?) throws -> T) rethrows -> T {
         // The state is moved out while `body` runs (no copy-on-write) and put back even when it throws.
         try shard(key).visitors.withLock { visitors in
             let (result, _) = try visitors.update(key) { state in try body(&state) }
@@ -44,20 +44,20 @@ public final class LiveVisitStore: Sendable {
     }
 
     /// Stores `state` unless the visitor is already held (someone rebuilt it first).
-    public func insertIfAbsent(_ key: Key, _ state: VisitorState) {
+    package func insertIfAbsent(_ key: Key, _ state: VisitorState) {
         withVisitor(key) { current in
             if current == nil { current = state }
         }
     }
 
-    public func contains(_ key: Key) -> Bool {
+    package func contains(_ key: Key) -> Bool {
         shard(key).visitors.withLock { $0.contains(key) }
     }
 
     /// Drops visits past their live window and visitors with nothing left; returns how many
     /// visitors remain.
     @discardableResult
-    public func sweep(now: Date, liveWindow: Duration) -> Int {
+    package func sweep(now: Date, liveWindow: Duration) -> Int {
         let nowMs = now.millisecondsSince1970
         let windowMs = liveWindow.milliseconds
         var remaining = 0
@@ -70,7 +70,7 @@ public final class LiveVisitStore: Sendable {
         return remaining
     }
 
-    public var visitorCount: Int { shards.reduce(0) { $0 + $1.visitors.withLock { $0.count } } }
+    package var visitorCount: Int { shards.reduce(0) { $0 + $1.visitors.withLock { $0.count } } }
 }
 
 extension Duration {

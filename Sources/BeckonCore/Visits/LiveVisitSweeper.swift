@@ -1,22 +1,22 @@
 import Foundation
-public import ServiceLifecycle
+package import ServiceLifecycle
 
 /// Drops visits past their live window from memory once a minute (SPEC §7). Only memory: the
 /// journal and the reports keep everything.
-public struct LiveVisitSweeper: Service {
+package struct LiveVisitSweeper: Service {
     let store: LiveVisitStore
     let clock: any WallClock
     let liveWindow: Duration
     let interval: Duration
 
-    public init(store: LiveVisitStore, clock: any WallClock, liveWindow: Duration, interval: Duration = .seconds(60)) {
+    package init(store: LiveVisitStore, clock: any WallClock, liveWindow: Duration, interval: Duration = .seconds(60)) {
         self.store = store
         self.clock = clock
         self.liveWindow = liveWindow
         self.interval = interval
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let interval = self.interval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {

@@ -1,28 +1,28 @@
-public import Foundation
+package import Foundation
 
 /// A page view (SPEC §4, the monitoring API's `engagement`): the visit is continued or started,
 /// the page recorded with its attributes, and the decision answered — what to offer now, or
 /// when to ask again.
-public struct PageViews: Sendable {
-    public struct PageView: Sendable {
-        public var accountId: AccountID
-        public var siteId: String
-        public var visitorId: String?
-        public var sessionId: String?
-        public var pageId: String?
-        public var url: String
-        public var title: String?
-        public var referrer: String?
-        public var sections: [String]
-        public var language: String?
-        public var client: ClientInfo?
-        public var attributes: [EngagementAttribute]
+package struct PageViews: Sendable {
+    package struct PageView: Sendable {
+        package var accountId: AccountID
+        package var siteId: String
+        package var visitorId: String?
+        package var sessionId: String?
+        package var pageId: String?
+        package var url: String
+        package var title: String?
+        package var referrer: String?
+        package var sections: [String]
+        package var language: String?
+        package var client: ClientInfo?
+        package var attributes: [EngagementAttribute]
         /// Answer the decision trace (the site's debug key was given).
-        public var trace: Bool
+        package var trace: Bool
         /// Decide what to offer (false for a visit a `report` starts: nothing would show it).
-        public var decide = true
+        package var decide = true
 
-        public init(
+        package init(
             accountId: AccountID, siteId: String, visitorId: String? = nil, sessionId: String? = nil, pageId: String? = nil,
             url: String, title: String? = nil, referrer: String? = nil, sections: [String] = [], language: String? = nil,
             client: ClientInfo? = nil, attributes: [EngagementAttribute] = [], trace: Bool = false
@@ -43,15 +43,15 @@ public struct PageViews: Sendable {
         }
     }
 
-    public struct Answer: Sendable {
+    package struct Answer: Sendable {
         /// A new visitor or a new visit was started (the API answers 201).
-        public var created: Bool
-        public var visitorId: VisitToken
-        public var sessionId: VisitToken
-        public var pageId: String
-        public var offers: [DecisionEngine.Offer]
-        public var retryAfterMs: Int64?
-        public var trace: [DecisionEngine.TraceEntry]?
+        package var created: Bool
+        package var visitorId: VisitToken
+        package var sessionId: VisitToken
+        package var pageId: String
+        package var offers: [DecisionEngine.Offer]
+        package var retryAfterMs: Int64?
+        package var trace: [DecisionEngine.TraceEntry]?
         /// Every targeted engagement's outcome (for the metrics).
         var outcomes: [DecisionRecord.Outcome] = []
     }
@@ -60,12 +60,12 @@ public struct PageViews: Sendable {
     let metrics: DomainMetrics
     private let engine = DecisionEngine()
 
-    public init(ledger: VisitLedger, metrics: DomainMetrics = DomainMetrics()) {
+    package init(ledger: VisitLedger, metrics: DomainMetrics = DomainMetrics()) {
         self.ledger = ledger
         self.metrics = metrics
     }
 
-    public func callAsFunction(_ request: PageView) async throws -> Answer {
+    package func callAsFunction(_ request: PageView) async throws -> Answer {
         let moment = try await ledger.moment(request.accountId)
         let presented = request.visitorId.flatMap { VisitToken($0) }
         let key = LiveVisitStore.Key(accountId: request.accountId, visitorId: presented ?? .random())

@@ -3,11 +3,11 @@ import Foundation
 /// The search engine and keywords of a referrer URL (Visit Information's `searchEngine`, SPEC §5):
 /// `https://www.bing.com/search?q=sofa+beds` is Bing with "sofa beds". Engines that no longer pass
 /// the query (Google mostly does not) give the engine with no keywords.
-public struct SearchReferrer: Sendable, Equatable {
-    public var engine: String
-    public var keywords: String?
+package struct SearchReferrer: Sendable, Equatable {
+    package var engine: String
+    package var keywords: String?
 
-    public init(engine: String, keywords: String?) {
+    package init(engine: String, keywords: String?) {
         self.engine = engine
         self.keywords = keywords
     }
@@ -29,7 +29,7 @@ public struct SearchReferrer: Sendable, Equatable {
     ]
 
     /// nil when the referrer is not a URL of a known search engine.
-    public init?(referrer: String) {
+    package init?(referrer: String) {
         guard let components = URLComponents(string: referrer), let host = components.host?.lowercased() else { return nil }
         guard let name = Self.registrableName(host), let match = Self.engines.first(where: { $0.label == name }) else {
             return nil

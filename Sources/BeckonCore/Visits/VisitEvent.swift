@@ -1,9 +1,9 @@
-public import Foundation
+package import Foundation
 
 /// What a visit's journal events say, typed. The live path builds these, applies them to the
 /// in-memory visitor and appends them to the journal; a restart replays the same events through
 /// the same `VisitorState.apply`, so memory after recovery is what it was before.
-public enum VisitEvent: Sendable, Equatable {
+package enum VisitEvent: Sendable, Equatable {
     case pageView(PageViewRecord)
     case attribute(AttributeRecord)
     case decision(DecisionRecord)
@@ -13,7 +13,7 @@ public enum VisitEvent: Sendable, Equatable {
     case close(CloseRecord)
     case abuse(AbuseRecord)
 
-    public var kind: EventKind {
+    package var kind: EventKind {
         switch self {
         case .pageView: .pageView
         case .attribute: .attribute
@@ -28,19 +28,19 @@ public enum VisitEvent: Sendable, Equatable {
 }
 
 /// A page view; the first of a visit carries `newVisit` and what the client said about itself.
-public struct PageViewRecord: Codable, Sendable, Equatable {
-    public var siteId: String
-    public var pageId: String
-    public var url: String
-    public var title: String?
-    public var referrer: String?
-    public var sections: [String]
-    public var language: String?
-    public var newVisit: Bool
-    public var returning: Bool
-    public var client: ClientInfo?
+package struct PageViewRecord: Codable, Sendable, Equatable {
+    package var siteId: String
+    package var pageId: String
+    package var url: String
+    package var title: String?
+    package var referrer: String?
+    package var sections: [String]
+    package var language: String?
+    package var newVisit: Bool
+    package var returning: Bool
+    package var client: ClientInfo?
 
-    public init(
+    package init(
         siteId: String, pageId: String, url: String, title: String? = nil, referrer: String? = nil, sections: [String] = [],
         language: String? = nil, newVisit: Bool, returning: Bool = false, client: ClientInfo? = nil
     ) {
@@ -58,18 +58,18 @@ public struct PageViewRecord: Codable, Sendable, Equatable {
 }
 
 /// The device and network a visit came from (LP's `clientProperties`).
-public struct ClientInfo: Codable, Sendable, Equatable {
-    public var deviceFamily: String?
-    public var os: String?
-    public var osVersion: String?
-    public var appVersion: String?
-    public var browser: String?
-    public var userAgent: String?
+package struct ClientInfo: Codable, Sendable, Equatable {
+    package var deviceFamily: String?
+    package var os: String?
+    package var osVersion: String?
+    package var appVersion: String?
+    package var browser: String?
+    package var userAgent: String?
     /// Personal data: kept for the brand's Visit Information and IP-range targeting, never logged.
-    public var ipAddress: String?
-    public var country: String?
+    package var ipAddress: String?
+    package var country: String?
 
-    public init(
+    package init(
         deviceFamily: String? = nil, os: String? = nil, osVersion: String? = nil, appVersion: String? = nil,
         browser: String? = nil, userAgent: String? = nil, ipAddress: String? = nil, country: String? = nil
     ) {
@@ -83,7 +83,7 @@ public struct ClientInfo: Codable, Sendable, Equatable {
         self.country = country
     }
 
-    public var platform: VisitFacts.Platform {
+    package var platform: VisitFacts.Platform {
         switch deviceFamily?.lowercased() {
         case "mobile", "smartphone", "phone": .mobile
         case "tablet": .tablet
@@ -93,13 +93,13 @@ public struct ClientInfo: Codable, Sendable, Equatable {
 }
 
 /// One engagement attribute, from the page (`page`) or the brand's API (`brand`).
-public struct AttributeRecord: Codable, Sendable, Equatable {
-    public enum Source: String, Codable, Sendable { case page, brand }
-    public var pageId: String?
-    public var source: Source
-    public var attribute: EngagementAttribute
+package struct AttributeRecord: Codable, Sendable, Equatable {
+    package enum Source: String, Codable, Sendable { case page, brand }
+    package var pageId: String?
+    package var source: Source
+    package var attribute: EngagementAttribute
 
-    public init(pageId: String?, source: Source, attribute: EngagementAttribute) {
+    package init(pageId: String?, source: Source, attribute: EngagementAttribute) {
         self.pageId = pageId
         self.source = source
         self.attribute = attribute
@@ -108,25 +108,25 @@ public struct AttributeRecord: Codable, Sendable, Equatable {
 
 /// Every targeted engagement's outcome for one page view (SPEC §8); `shown` ones carry the
 /// context id they were offered under.
-public struct DecisionRecord: Codable, Sendable, Equatable {
-    public var pageId: String
-    public var outcomes: [Outcome]
+package struct DecisionRecord: Codable, Sendable, Equatable {
+    package var pageId: String
+    package var outcomes: [Outcome]
 
-    public struct Outcome: Codable, Sendable, Equatable {
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var revision: Int
-        public var outcome: DecisionOutcome
-        public var type: EngagementSettings.Kind
-        public var proactive: Bool
-        public var placement: EngagementSettings.Placement
-        public var contextId: String?
+    package struct Outcome: Codable, Sendable, Equatable {
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var revision: Int
+        package var outcome: DecisionOutcome
+        package var type: EngagementSettings.Kind
+        package var proactive: Bool
+        package var placement: EngagementSettings.Placement
+        package var contextId: String?
         /// For `shown` ones: the campaign's revision and goal at the offer (Visit Information's
         /// `campaignEntity` and `goalEntity`); absent from events journaled before they were kept.
-        public var campaignRevision: Int?
-        public var goal: Goal.Kind?
+        package var campaignRevision: Int?
+        package var goal: Goal.Kind?
 
-        public init(
+        package init(
             campaignId: Int64, engagementId: Int64, revision: Int, outcome: DecisionOutcome, type: EngagementSettings.Kind,
             proactive: Bool, placement: EngagementSettings.Placement, contextId: String? = nil, campaignRevision: Int? = nil,
             goal: Goal.Kind? = nil
@@ -144,26 +144,26 @@ public struct DecisionRecord: Codable, Sendable, Equatable {
         }
     }
 
-    public init(pageId: String, outcomes: [Outcome]) {
+    package init(pageId: String, outcomes: [Outcome]) {
         self.pageId = pageId
         self.outcomes = outcomes
     }
 }
 
 /// What the tag reported about a display (SPEC §4).
-public struct ImpressionRecord: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+package struct ImpressionRecord: Codable, Sendable, Equatable {
+    package enum Kind: String, Codable, Sendable, CaseIterable {
         case impDisplay, impAccept, impClose, impTimeout, impExpanded
     }
 
-    public var type: Kind
-    public var pageId: String?
-    public var campaignId: Int64
-    public var engagementId: Int64
-    public var revision: Int
-    public var contextId: String
+    package var type: Kind
+    package var pageId: String?
+    package var campaignId: Int64
+    package var engagementId: Int64
+    package var revision: Int
+    package var contextId: String
 
-    public init(type: Kind, pageId: String?, campaignId: Int64, engagementId: Int64, revision: Int, contextId: String) {
+    package init(type: Kind, pageId: String?, campaignId: Int64, engagementId: Int64, revision: Int, contextId: String) {
         self.type = type
         self.pageId = pageId
         self.campaignId = campaignId
@@ -174,17 +174,17 @@ public struct ImpressionRecord: Codable, Sendable, Equatable {
 }
 
 /// A click on a Click to Call engagement: what the brand may validate, and until when.
-public struct ClickRecord: Codable, Sendable, Equatable {
-    public var contextId: String
-    public var campaignId: Int64
-    public var engagementId: Int64
-    public var revision: Int
-    public var expiresAt: Int64
+package struct ClickRecord: Codable, Sendable, Equatable {
+    package var contextId: String
+    package var campaignId: Int64
+    package var engagementId: Int64
+    package var revision: Int
+    package var expiresAt: Int64
     /// nil: no limit within the validity (the engagement's `maxValidations: null`).
-    public var maxValidations: Int?
-    public var keyId: String
+    package var maxValidations: Int?
+    package var keyId: String
 
-    public init(
+    package init(
         contextId: String, campaignId: Int64, engagementId: Int64, revision: Int, expiresAt: Int64, maxValidations: Int?,
         keyId: String
     ) {
@@ -200,31 +200,31 @@ public struct ClickRecord: Codable, Sendable, Equatable {
 
 /// The brand validated a clicked context (Validate Engagement, or the click token's online
 /// verification); each uses up one of the click's validations.
-public struct ValidationRecord: Codable, Sendable, Equatable {
-    public enum Method: String, Codable, Sendable { case validateEngagement, verifyToken }
-    public var contextId: String
-    public var method: Method
+package struct ValidationRecord: Codable, Sendable, Equatable {
+    package enum Method: String, Codable, Sendable { case validateEngagement, verifyToken }
+    package var contextId: String
+    package var method: Method
 
-    public init(contextId: String, method: Method) {
+    package init(contextId: String, method: Method) {
         self.contextId = contextId
         self.method = method
     }
 }
 
 /// The brand asked to close the visit: its brand-API window is fixed from now (SPEC §7).
-public struct CloseRecord: Codable, Sendable, Equatable {
-    public init() {}
+package struct CloseRecord: Codable, Sendable, Equatable {
+    package init() {}
 }
 
 /// A visit event with the identity of the visit it belongs to, as the journal stores it.
-public struct VisitJournalEntry: Sendable, Equatable {
-    public var accountId: AccountID
-    public var visitorId: VisitToken
-    public var sessionId: VisitToken
-    public var occurredAt: Date
-    public var event: VisitEvent
+package struct VisitJournalEntry: Sendable, Equatable {
+    package var accountId: AccountID
+    package var visitorId: VisitToken
+    package var sessionId: VisitToken
+    package var occurredAt: Date
+    package var event: VisitEvent
 
-    public init(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, occurredAt: Date, event: VisitEvent) {
+    package init(accountId: AccountID, visitorId: VisitToken, sessionId: VisitToken, occurredAt: Date, event: VisitEvent) {
         self.accountId = accountId
         self.visitorId = visitorId
         self.sessionId = sessionId
@@ -239,7 +239,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
         return encoder
     }()
 
-    public var journalEvent: JournalEvent {
+    package var journalEvent: JournalEvent {
         let visitorText = visitorId.description
         let sessionText = sessionId.description
         let payload: Data
@@ -260,7 +260,7 @@ public struct VisitJournalEntry: Sendable, Equatable {
 
     /// The visit event a journal entry holds; nil for kinds that are not about a visit's live
     /// state, or entries written by a newer version with a shape this one does not know.
-    public init?(_ stored: JournalEvent) {
+    package init?(_ stored: JournalEvent) {
         guard let visitorText = stored.visitorId, let visitorId = VisitToken(visitorText),
             let sessionText = stored.sessionId, let sessionId = VisitToken(sessionText)
         else { return nil }

@@ -7,8 +7,8 @@ import Foundation
 /// not reported), `events[]` as single-key objects, plus Beckon's extensions (`conversationStatus`,
 /// `beckonType`, an engagement's `displayed` and `callStatus`, an event's `source`).
 /// `filter=agent` leaves out only the internal ones: `displayed`, `callStatus`, `beckonType`, `source`.
-public enum VisitInformation {
-    public static func document(visit: LiveVisit, now: Int64, forAgent: Bool) -> JSONValue {
+package enum VisitInformation {
+    package static func document(visit: LiveVisit, now: Int64, forAgent: Bool) -> JSONValue {
         let referrer = visit.pages.first?.referrer
         let search = referrer.flatMap(SearchReferrer.init(referrer:))
         let keywords = [search?.keywords].compactMap { $0 } + visit.signals.searchKeywords
@@ -315,13 +315,13 @@ public enum VisitInformation {
 
 /// LivePerson's integer codes where its answers use them (Visit Information, the tag's
 /// `engagementType`).
-public enum LivePersonCodes {
+package enum LivePersonCodes {
     /// Every Beckon engagement is on the web.
-    public static let webChannel = 1
+    package static let webChannel = 1
 
     /// The Engagement Trigger API's `engagementType`: 1 overlay, 2 toaster, 3 slide-out,
     /// 5 embedded, 6 sticky (0, the peeling corner, Beckon does not have).
-    public static func engagementType(_ placement: EngagementSettings.Placement) -> Int {
+    package static func engagementType(_ placement: EngagementSettings.Placement) -> Int {
         switch placement {
         case .overlay: 1
         case .toaster: 2
@@ -334,7 +334,7 @@ public enum LivePersonCodes {
     /// LivePerson does not publish its goal type codes; Beckon's follow the order of LivePerson's
     /// goal list (1 generate leads, 2 sell, 3 service activity, 4 page views) and are documented in
     /// docs/brand-sdk.md.
-    public static func goalType(_ kind: Goal.Kind) -> Int {
+    package static func goalType(_ kind: Goal.Kind) -> Int {
         switch kind {
         case .lead: 1
         case .purchase: 2

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The visitors in memory and their journal: the one path every use case that changes a visit
 /// takes (SPEC §4, §14). `mutateVisit` is its seven steps, written once — the account's campaign
@@ -7,18 +7,18 @@ public import Foundation
 /// to the journal under the same lock (so the journal keeps a visitor's order), and the answer
 /// given only once the journal says the change is durable. Parsing the ids is the use case's:
 /// each API answers a malformed id its own way.
-public final class VisitLedger: Sendable {
-    public struct Settings: Sendable {
+package final class VisitLedger: Sendable {
+    package struct Settings: Sendable {
         /// A visit ends after this long without activity (SPEC §2).
-        public var visitTimeout: Duration
+        package var visitTimeout: Duration
         /// A visit's live data stays this long after its last activity (SPEC §7).
-        public var liveWindow: Duration
+        package var liveWindow: Duration
         /// The most journal events read to rebuild one visitor.
-        public var rebuildEventLimit: Int
+        package var rebuildEventLimit: Int
         /// Open call-status streams allowed per click token and per node.
-        public var streamLimits: CallStatusHub.Limits
+        package var streamLimits: CallStatusHub.Limits
 
-        public init(
+        package init(
             visitTimeout: Duration = .seconds(30 * 60), liveWindow: Duration = .seconds(6 * 3600), rebuildEventLimit: Int = 5000,
             streamLimits: CallStatusHub.Limits = .init()
         ) {
@@ -31,9 +31,9 @@ public final class VisitLedger: Sendable {
 
     /// What a change is built from: the moment it happens and the account's campaigns and
     /// settings at that moment.
-    public struct Moment: Sendable {
-        public var now: Date
-        public var index: CampaignIndex
+    package struct Moment: Sendable {
+        package var now: Date
+        package var index: CampaignIndex
         var nowMs: Int64 { now.millisecondsSince1970 }
     }
 
@@ -41,11 +41,11 @@ public final class VisitLedger: Sendable {
     let catalog: CampaignCatalog
     let journal: GroupCommitJournal
     let clock: any WallClock
-    public let settings: Settings
+    package let settings: Settings
     /// Visitor blocks older than the journal a rebuild reads (a permanent block) come from here.
     let abuse: (any AbuseRepository)?
 
-    public init(
+    package init(
         store: LiveVisitStore, catalog: CampaignCatalog, journal: GroupCommitJournal, clock: any WallClock,
         settings: Settings = .init(), abuse: (any AbuseRepository)? = nil
     ) {

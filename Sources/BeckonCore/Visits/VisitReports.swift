@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 
 /// A report from the page (SPEC §4, the monitoring API's `report`): impressions — display, click,
 /// close, timeout — and engagement attributes. A click on Click to Call, unless the click
 /// velocity defences refuse it, answers the signed click-through to the brand's page (SPEC §5).
-public struct VisitReports: Sendable {
+package struct VisitReports: Sendable {
     /// An impression event as the tag sends it. `contextId` may be nil for `impClose`,
     /// `impTimeout` and `impExpanded` (LivePerson's examples omit `eContext`): the event then
     /// applies to the engagement's latest context in the visit.
-    public struct Impression: Sendable {
-        public var type: ImpressionRecord.Kind
-        public var campaignId: Int64
-        public var engagementId: Int64
-        public var revision: Int?
-        public var contextId: String?
+    package struct Impression: Sendable {
+        package var type: ImpressionRecord.Kind
+        package var campaignId: Int64
+        package var engagementId: Int64
+        package var revision: Int?
+        package var contextId: String?
 
-        public init(type: ImpressionRecord.Kind, campaignId: Int64, engagementId: Int64, revision: Int?, contextId: String?) {
+        package init(type: ImpressionRecord.Kind, campaignId: Int64, engagementId: Int64, revision: Int?, contextId: String?) {
             self.type = type
             self.campaignId = campaignId
             self.engagementId = engagementId
@@ -23,16 +23,16 @@ public struct VisitReports: Sendable {
         }
     }
 
-    public struct Report: Sendable {
-        public var accountId: AccountID
-        public var siteId: String
-        public var visitorId: String
-        public var sessionId: String
-        public var pageId: String?
-        public var attributes: [EngagementAttribute]
-        public var impressions: [Impression]
+    package struct Report: Sendable {
+        package var accountId: AccountID
+        package var siteId: String
+        package var visitorId: String
+        package var sessionId: String
+        package var pageId: String?
+        package var attributes: [EngagementAttribute]
+        package var impressions: [Impression]
 
-        public init(
+        package init(
             accountId: AccountID, siteId: String, visitorId: String, sessionId: String, pageId: String? = nil,
             attributes: [EngagementAttribute] = [], impressions: [Impression] = []
         ) {
@@ -46,20 +46,20 @@ public struct VisitReports: Sendable {
         }
     }
 
-    public struct ClickThrough: Sendable, Equatable {
-        public var url: String
-        public var token: String
-        public var expiresAt: Date
+    package struct ClickThrough: Sendable, Equatable {
+        package var url: String
+        package var token: String
+        package var expiresAt: Date
     }
 
-    public struct Answer: Sendable {
-        public var visitorId: VisitToken
-        public var sessionId: VisitToken
-        public var pageId: String?
-        public var clickThrough: ClickThrough?
+    package struct Answer: Sendable {
+        package var visitorId: VisitToken
+        package var sessionId: VisitToken
+        package var pageId: String?
+        package var clickThrough: ClickThrough?
         /// Why a Click to Call click got no click-through (`rateLimited`, `visitorBlocked`).
-        public var clickRefused: String?
-        public var retryAfterSeconds: Int?
+        package var clickRefused: String?
+        package var retryAfterSeconds: Int?
     }
 
     let ledger: VisitLedger
@@ -67,14 +67,14 @@ public struct VisitReports: Sendable {
     let campaigns: any CampaignRepository
     let metrics: DomainMetrics
 
-    public init(ledger: VisitLedger, keyring: ClickKeyring, campaigns: any CampaignRepository, metrics: DomainMetrics = DomainMetrics()) {
+    package init(ledger: VisitLedger, keyring: ClickKeyring, campaigns: any CampaignRepository, metrics: DomainMetrics = DomainMetrics()) {
         self.ledger = ledger
         self.keyring = keyring
         self.campaigns = campaigns
         self.metrics = metrics
     }
 
-    public func callAsFunction(_ request: Report) async throws -> Answer {
+    package func callAsFunction(_ request: Report) async throws -> Answer {
         guard let visitorId = VisitToken(request.visitorId) else {
             throw BeckonError.unknownVisitor("vid must be the visitor id the engagement call answered")
         }

@@ -2,19 +2,19 @@ import Foundation
 
 extension EventKind {
     /// An audit record that a visitor's data was erased; it names no visitor.
-    public static let erasure: EventKind = "erasure"
+    package static let erasure: EventKind = "erasure"
 }
 
 /// Erases one visitor of one account (SPEC §8a `DELETE visitors/{id}`): the live visit in
 /// memory, every journal event, every stored report fact and every identity of the visitor.
 /// Hourly rollups keep their counts, which name nobody.
-public struct VisitorErasure: Sendable {
+package struct VisitorErasure: Sendable {
     let ledger: VisitLedger
     let journalStore: any JournalStore
     let rollups: any RollupRepository
     let identities: any VisitorIdentityRepository
 
-    public init(
+    package init(
         ledger: VisitLedger, journalStore: any JournalStore, rollups: any RollupRepository, identities: any VisitorIdentityRepository
     ) {
         self.ledger = ledger
@@ -28,7 +28,7 @@ public struct VisitorErasure: Sendable {
     /// The memory goes first, under the visitor's lock; then an audit record is appended and waited
     /// for — group commit is first-in first-out, so every event queued for the visitor before is
     /// durable by then — and only then are the rows deleted.
-    public func callAsFunction(accountId: AccountID, visitorId: VisitToken) async throws -> Int? {
+    package func callAsFunction(accountId: AccountID, visitorId: VisitToken) async throws -> Int? {
         let wasLive = ledger.forget(LiveVisitStore.Key(accountId: accountId, visitorId: visitorId))
         try await ledger.journal.append([
             JournalEvent(

@@ -1,32 +1,32 @@
-public import Foundation
+package import Foundation
 
 /// A brand's identities of a consumer (LivePerson's `identities: [{iss, sub, acr}]` and the
 /// deprecated `consumerId`): a monitoring call without `vid` that names one seen before continues
 /// that visitor (SPEC §4). Only keyed hashes are stored.
-public struct VisitorIdentities: Sendable {
-    public struct Identity: Sendable, Hashable {
-        public var issuer: String
-        public var subject: String
+package struct VisitorIdentities: Sendable {
+    package struct Identity: Sendable, Hashable {
+        package var issuer: String
+        package var subject: String
 
-        public init(issuer: String, subject: String) {
+        package init(issuer: String, subject: String) {
             self.issuer = issuer
             self.subject = subject
         }
 
         /// `consumerId` is an identity of its own issuer.
-        public static func consumer(_ id: String) -> Identity { Identity(issuer: "consumerId", subject: id) }
+        package static func consumer(_ id: String) -> Identity { Identity(issuer: "consumerId", subject: id) }
     }
 
     let repository: any VisitorIdentityRepository
     let hasher: NumberHasher
 
-    public init(repository: any VisitorIdentityRepository, hasher: NumberHasher) {
+    package init(repository: any VisitorIdentityRepository, hasher: NumberHasher) {
         self.repository = repository
         self.hasher = hasher
     }
 
     /// The visitor last seen with any of `identities`.
-    public func visitor(for identities: [Identity], accountId: AccountID) async throws -> String? {
+    package func visitor(for identities: [Identity], accountId: AccountID) async throws -> String? {
         guard !identities.isEmpty else { return nil }
         var hashes: [[UInt8]] = []
         for identity in identities {
@@ -36,7 +36,7 @@ public struct VisitorIdentities: Sendable {
     }
 
     /// Remembers `identities` with `visitorId` (under the account's newest secret).
-    public func remember(_ identities: [Identity], visitorId: String, accountId: AccountID, at: Date) async throws {
+    package func remember(_ identities: [Identity], visitorId: String, accountId: AccountID, at: Date) async throws {
         for identity in identities {
             guard let hash = try await hasher.hashes(ofIdentity: identity.issuer, subject: identity.subject, accountId: accountId).first
             else { continue }

@@ -5,45 +5,45 @@ import Foundation
 /// per-visitor caps, the last call for `calledWithinDays`).
 ///
 /// It changes only through `apply`, for live requests and for journal replay alike.
-public struct VisitorState: Sendable, Equatable {
-    public var visits: [LiveVisit] = []
+package struct VisitorState: Sendable, Equatable {
+    package var visits: [LiveVisit] = []
     /// Times of proactive offers, oldest first, at most `maxOfferHistory`.
-    public var proactiveOfferTimes: [Int64] = []
-    public var lastCallAt: Int64?
-    public var lastActivityAt: Int64 = 0
+    package var proactiveOfferTimes: [Int64] = []
+    package var lastCallAt: Int64?
+    package var lastActivityAt: Int64 = 0
     /// Times of Click to Call clicks (granted or refused), oldest first, at most `maxClickHistory`:
     /// click velocity is counted per visitor across visits (SPEC §13).
-    public var clickTimes: [Int64] = []
+    package var clickTimes: [Int64] = []
     /// The visitor's block (dial authorization found it using too many numbers), if any.
-    public var block: Block?
+    package var block: Block?
 
-    public struct Block: Sendable, Equatable {
-        public var id: String
+    package struct Block: Sendable, Equatable {
+        package var id: String
         /// Epoch ms; nil for a permanent block.
-        public var until: Int64?
+        package var until: Int64?
 
-        public init(id: String, until: Int64?) {
+        package init(id: String, until: Int64?) {
             self.id = id
             self.until = until
         }
 
-        public func holds(at now: Int64) -> Bool { until.map { now < $0 } ?? true }
+        package func holds(at now: Int64) -> Bool { until.map { now < $0 } ?? true }
     }
 
     static let maxOfferHistory = 200
     static let maxClickHistory = 64
 
-    public init() {}
+    package init() {}
 
-    public func visit(_ id: VisitToken) -> LiveVisit? { visits.last { $0.id == id } }
+    package func visit(_ id: VisitToken) -> LiveVisit? { visits.last { $0.id == id } }
 
     /// The visit `id` when it has had activity within `timeout` of `now`.
-    public func activeVisit(_ id: VisitToken, now: Int64, timeoutMs: Int64) -> LiveVisit? {
+    package func activeVisit(_ id: VisitToken, now: Int64, timeoutMs: Int64) -> LiveVisit? {
         guard let visit = visit(id), now - visit.lastActivityAt < timeoutMs else { return nil }
         return visit
     }
 
-    public mutating func apply(_ entry: VisitJournalEntry) {
+    package mutating func apply(_ entry: VisitJournalEntry) {
         let at = entry.occurredAt.millisecondsSince1970
         if case .abuse(let record) = entry.event {
             // About the visitor, not visit activity: a block may be lifted long after the visit.
@@ -126,7 +126,7 @@ public struct VisitorState: Sendable, Equatable {
 
     /// Drops visits whose live window (SPEC §7: 6 hours after the last activity) has passed.
     /// Returns whether anything is left worth keeping.
-    public mutating func expire(now: Int64, liveWindowMs: Int64) -> Bool {
+    package mutating func expire(now: Int64, liveWindowMs: Int64) -> Bool {
         visits.removeAll { now - $0.lastActivityAt >= liveWindowMs }
         return !visits.isEmpty
     }

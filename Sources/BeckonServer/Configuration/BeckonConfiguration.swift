@@ -1,46 +1,46 @@
-public import BeckonCore
-public import BeckonStorage
+package import BeckonCore
+package import BeckonStorage
 import Configuration
-public import Foundation
-public import Logging
+package import Foundation
+package import Logging
 
 /// Everything `beckon` reads from its settings, resolved and checked once at start.
 /// Precedence: command line > environment > configuration file > defaults.
-public struct BeckonConfiguration: Sendable {
-    public var host: String
-    public var port: Int
+package struct BeckonConfiguration: Sendable {
+    package var host: String
+    package var port: Int
     /// The largest request body accepted; larger ones get 413.
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// Take the client address from `X-Forwarded-For` (behind a proxy such as nginx).
-    public var trustForwardedFor: Bool
+    package var trustForwardedFor: Bool
     /// Where `beckon.js` and the other browser files are; nil finds the `Public` folder.
-    public var publicDirectory: String?
-    public var visits: VisitLedger.Settings
+    package var publicDirectory: String?
+    package var visits: VisitLedger.Settings
     /// The most visitors held in memory; beyond it the least recently active are dropped.
-    public var maxVisitors: Int
+    package var maxVisitors: Int
     /// How often the report rollups catch up with the journal (reports also catch up on read).
-    public var rollupInterval: Duration
-    public var logLevel: Logger.Level
-    public var storage: StorageConfiguration
-    public var journal: GroupCommitJournal.Configuration
+    package var rollupInterval: Duration
+    package var logLevel: Logger.Level
+    package var storage: StorageConfiguration
+    package var journal: GroupCommitJournal.Configuration
     /// Base64 of the 32-byte key OAuth secrets are sealed with, when given directly.
-    public var masterKey: String?
+    package var masterKey: String?
     /// Where the master key lives otherwise; for SQLite it is created on first use.
-    public var masterKeyFile: String?
+    package var masterKeyFile: String?
     /// Node-wide limits per client address, over all accounts (SPEC §13); 0 means unlimited.
-    public var requestsPerAddressPerMinute: Int = 6000
-    public var newVisitorsPerAddressPerMinute: Int = 600
+    package var requestsPerAddressPerMinute: Int = 6000
+    package var newVisitorsPerAddressPerMinute: Int = 600
     /// How many client addresses the limits keep buckets for (bounded memory).
-    public var trackedAddresses: Int = 100_000
+    package var trackedAddresses: Int = 100_000
     /// A connection idle between keep-alive requests is closed after this long (SPEC §13a).
-    public var idleTimeout: Duration = .seconds(75)
+    package var idleTimeout: Duration = .seconds(75)
     /// A request head must be complete this long after the connection opened (or after the first
     /// byte of a later request); a body this long after its head. Late: 408 and closed.
-    public var headTimeout: Duration = .seconds(10)
-    public var bodyTimeout: Duration = .seconds(30)
+    package var headTimeout: Duration = .seconds(10)
+    package var bodyTimeout: Duration = .seconds(30)
     /// Open connections per node; past it new ones get 503 at once. Lowered to fit the
     /// process's file limit, with a reserve.
-    public var maxConnections: Int = 8000
+    package var maxConnections: Int = 8000
 
     var addressLimits: AddressLimits.Node {
         AddressLimits.Node(
@@ -48,7 +48,7 @@ public struct BeckonConfiguration: Sendable {
             newVisitorsPerMinute: newVisitorsPerAddressPerMinute > 0 ? newVisitorsPerAddressPerMinute : nil)
     }
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 65536, trustForwardedFor: Bool = false,
         publicDirectory: String? = nil, visits: VisitLedger.Settings = .init(), maxVisitors: Int = 2_000_000,
         rollupInterval: Duration = .seconds(2), logLevel: Logger.Level = .info,
@@ -75,7 +75,7 @@ extension BeckonConfiguration {
     /// Reads the settings from the command line's configuration flags (`--http-port 9000`), the
     /// environment (`HTTP_PORT=9000`) and an optional JSON file, in that order of precedence.
     /// Throws on an unknown flag or a value of the wrong type, naming it.
-    public static func load(
+    package static func load(
         arguments: [String] = [], configFile: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> BeckonConfiguration {

@@ -1,4 +1,4 @@
-public import BeckonCore
+package import BeckonCore
 import BeckonStorage
 import Foundation
 
@@ -7,7 +7,7 @@ extension BeckonConfiguration {
     /// `secrets.masterKeyFile` (default: `master.key` beside the SQLite database), created with
     /// a random key and mode 0600 when missing and the driver is SQLite. PostgreSQL deployments
     /// must give every node the same key, so Beckon never invents one for them.
-    public func resolveMasterKey() throws -> SecretBox {
+    package func resolveMasterKey() throws -> SecretBox {
         if let masterKey {
             guard let bytes = Base64.decode(masterKey) else {
                 throw BeckonError.invalidInput(field: "secrets.masterKey", reason: "is not base64")

@@ -1,19 +1,19 @@
-public import BeckonCore
-public import BeckonStorage
+package import BeckonCore
+package import BeckonStorage
 import Hummingbird
-public import Logging
+package import Logging
 import Prometheus
 import ServiceLifecycle
 
 /// What the `beckon` commands do, so the executable stays a thin argument parser.
-public enum BeckonRuntime {
+package enum BeckonRuntime {
     /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully: the server stops
     /// taking requests, the journal commits what is queued, storage closes.
     ///
     /// SQLite is created and migrated on start (a single node owns its file). PostgreSQL is
     /// shared by several nodes, so an old schema is refused with a message to run
     /// `beckon migrate`.
-    public static func serve(_ configuration: BeckonConfiguration, logger: Logger) async throws {
+    package static func serve(_ configuration: BeckonConfiguration, logger: Logger) async throws {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
         let secretBox = try configuration.resolveMasterKey()
         let storage = try await StorageFactory.connect(configuration.storage, schema: policy, logger: logger)
@@ -40,7 +40,7 @@ public enum BeckonRuntime {
     }
 
     /// Forgets the report rollups and counts the whole journal again; answers the events counted.
-    public static func rebuildReports(_ configuration: BeckonConfiguration, logger: Logger) async throws -> Int {
+    package static func rebuildReports(_ configuration: BeckonConfiguration, logger: Logger) async throws -> Int {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
         return try await StorageFactory.open(configuration.storage, schema: policy, logger: logger) { storage in
             let service = RollupService(
@@ -51,7 +51,7 @@ public enum BeckonRuntime {
     }
 
     /// Brings the schema up to date; returns the versions applied.
-    public static func migrate(
+    package static func migrate(
         _ configuration: BeckonConfiguration, logger: Logger
     ) async throws -> (
         applied: [Int], status: Migrator.Status
@@ -66,7 +66,7 @@ public enum BeckonRuntime {
     /// Runs `body` with the provisioning verbs over the configured storage (the operator's
     /// commands: account, site and key creation). Like `serve`, SQLite is migrated first and
     /// PostgreSQL must be current.
-    public static func withProvisioning<T>(
+    package static func withProvisioning<T>(
         _ configuration: BeckonConfiguration, logger: Logger, _ body: (Provisioning) async throws -> T
     ) async throws -> T {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent

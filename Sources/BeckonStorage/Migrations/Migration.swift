@@ -5,12 +5,12 @@ import Foundation
 /// Statements are shared by both backends; the few type names that differ are written as
 /// placeholders: `{bytes}` (BLOB / BYTEA) and `{sequence}` (an auto-increasing 64-bit primary
 /// key).
-public struct Migration: Sendable {
-    public var version: Int
-    public var name: String
-    public var statements: [String]
+package struct Migration: Sendable {
+    package var version: Int
+    package var name: String
+    package var statements: [String]
 
-    public init(version: Int, name: String, statements: [String]) {
+    package init(version: Int, name: String, statements: [String]) {
         self.version = version
         self.name = name
         self.statements = statements
@@ -32,7 +32,7 @@ public struct Migration: Sendable {
 
 extension Migration {
     /// Every migration of this build, in order.
-    public static let all: [Migration] = [
+    package static let all: [Migration] = [
         .m0001CreateAccounts,
         .m0002CreateJournal,
         .m0003CreateCampaigns,
@@ -47,5 +47,5 @@ extension Migration {
         .m0012AddCampaignRevision,
     ]
 
-    public static var latestVersion: Int { all.last?.version ?? 0 }
+    package static var latestVersion: Int { all.last?.version ?? 0 }
 }

@@ -1,15 +1,15 @@
 import BeckonCore
-public import Foundation
+package import Foundation
 
 /// Applies `Migration.all` in order and records each in `schema_migrations`, one transaction
 /// per migration. On PostgreSQL an advisory lock keeps two nodes from migrating at once.
-public struct Migrator: Sendable {
-    public struct Status: Sendable, Equatable {
-        public var current: Int
-        public var latest: Int
-        public var isCurrent: Bool { current == latest }
+package struct Migrator: Sendable {
+    package struct Status: Sendable, Equatable {
+        package var current: Int
+        package var latest: Int
+        package var isCurrent: Bool { current == latest }
 
-        public init(current: Int, latest: Int) {
+        package init(current: Int, latest: Int) {
             self.current = current
             self.latest = latest
         }
@@ -18,19 +18,19 @@ public struct Migrator: Sendable {
     private let database: any SQLDatabase
     private let migrations: [Migration]
 
-    public init(database: any SQLDatabase, migrations: [Migration] = Migration.all) {
+    package init(database: any SQLDatabase, migrations: [Migration] = Migration.all) {
         self.database = database
         self.migrations = migrations
     }
 
-    public func status() async throws -> Status {
+    package func status() async throws -> Status {
         try await ensureHistoryTable()
         let rows = try await database.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations")
         return Status(current: Int(try rows.first?.int("version") ?? 0), latest: migrations.last?.version ?? 0)
     }
 
     /// Fails with `.schemaBehind` or `.schemaAhead` unless the schema is exactly this build's.
-    public func requireCurrent() async throws {
+    package func requireCurrent() async throws {
         let status = try await status()
         if status.current < status.latest { throw BeckonError.schemaBehind(current: status.current, required: status.latest) }
         if status.current > status.latest { throw BeckonError.schemaAhead(current: status.current, known: status.latest) }
@@ -38,7 +38,7 @@ public struct Migrator: Sendable {
 
     /// Applies every pending migration; returns the versions applied (empty when current).
     @discardableResult
-    public func migrate(now: Date = Date()) async throws -> [Int] {
+    package func migrate(now: Date = Date()) async throws -> [Int] {
         try await ensureHistoryTable()
         var applied: [Int] = []
         for migration in migrations {

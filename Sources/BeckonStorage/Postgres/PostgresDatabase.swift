@@ -1,26 +1,26 @@
 import BeckonCore
 import Foundation
-public import Logging
+package import Logging
 import NIOCore
 import PostgresNIO
-public import ServiceLifecycle
+package import ServiceLifecycle
 
 /// PostgreSQL through a `PostgresClient` connection pool. The pool does its work — connecting,
 /// reconnecting after an outage, closing on shutdown — in its `run()`, which is a service: run
 /// `service` in the server's service group (or with `withServices` for a command). Queries wait
 /// for it (and their deadline) until it runs.
-public final class PostgresDatabase: SQLDatabase {
-    public let dialect = SQLDialect.postgres
+package final class PostgresDatabase: SQLDatabase {
+    package let dialect = SQLDialect.postgres
     private let client: PostgresClient
     private let logger: Logger
     private let url: String
 
     /// The connection pool, to run as a service for as long as the database is used.
-    public var service: any Service { client }
+    package var service: any Service { client }
 
     /// A pool for `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
     /// schema (tests give each run its own), `statementTimeout` stops statements server-side.
-    public init(
+    package init(
         url: String, searchPath: String? = nil, maxConnections: Int = 20, statementTimeout: Duration? = nil, logger: Logger
     ) throws {
         var configuration = try Self.configuration(from: url)
@@ -41,7 +41,7 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Fails with a clear message (never the password) when PostgreSQL does not answer within
     /// `limit`; the service must be running.
-    public func checkReachable(within limit: Duration = .seconds(10)) async throws {
+    package func checkReachable(within limit: Duration = .seconds(10)) async throws {
         do {
             _ = try await DeadlineDatabase.within(limit) { try await self.query("SELECT 1") }
         } catch {
@@ -78,11 +78,11 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     @discardableResult
-    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+    package func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try await Self.run(sql, binds) { try await client.query($0, logger: logger) }
     }
 
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await body(Session(connection: connection, logger: logger))
@@ -95,7 +95,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// Nothing to do: the pool closes its connections when its service stops.
-    public func close() async throws {}
+    package func close() async throws {}
 
     private struct Session: SQLExecutor {
         let connection: PostgresConnection

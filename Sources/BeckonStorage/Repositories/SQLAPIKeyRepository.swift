@@ -1,13 +1,13 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `APIKeyRepository` over either SQL backend. Scopes are stored space-separated.
-public struct SQLAPIKeyRepository: APIKeyRepository {
+package struct SQLAPIKeyRepository: APIKeyRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func create(_ key: APIKey) async throws {
+    package func create(_ key: APIKey) async throws {
         do {
             try await database.query(
                 """
@@ -24,17 +24,17 @@ public struct SQLAPIKeyRepository: APIKeyRepository {
         }
     }
 
-    public func key(id: String) async throws -> APIKey? {
+    package func key(id: String) async throws -> APIKey? {
         try await database.query("SELECT * FROM api_keys WHERE id = ?", .text(id)).first.map(Self.key)
     }
 
-    public func keys(accountId: AccountID) async throws -> [APIKey] {
+    package func keys(accountId: AccountID) async throws -> [APIKey] {
         try await database.query(
             "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, id", .text(accountId.rawValue)
         ).map(Self.key)
     }
 
-    public func revoke(accountId: AccountID, id: String, at date: Date) async throws {
+    package func revoke(accountId: AccountID, id: String, at date: Date) async throws {
         let rows = try await database.query(
             """
             UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?)
@@ -44,7 +44,7 @@ public struct SQLAPIKeyRepository: APIKeyRepository {
         guard !rows.isEmpty else { throw BeckonError.notFound("API key '\(id)' in account '\(accountId)'") }
     }
 
-    public func touch(id: String, at date: Date) async throws {
+    package func touch(id: String, at date: Date) async throws {
         try await database.query("UPDATE api_keys SET last_used_at = ? WHERE id = ?", .date(date), .text(id))
     }
 

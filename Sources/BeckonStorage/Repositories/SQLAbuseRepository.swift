@@ -1,12 +1,12 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `AbuseRepository` over either SQL backend. Dial authorizations are decided one after another,
 /// each reading its facts after the previous one stored its outcome, in group-committed
 /// transactions (`TransactionBatcher`: many attempts share one commit); on PostgreSQL
 /// transaction-scoped advisory locks per account serialize the attempts of one account across
 /// nodes (SQLite has one writer anyway).
-public struct SQLAbuseRepository: AbuseRepository {
+package struct SQLAbuseRepository: AbuseRepository {
     struct DialWork: Sendable {
         var attempt: DialAttempt
         var decide: @Sendable (DialFacts) -> DialOutcome
@@ -15,7 +15,7 @@ public struct SQLAbuseRepository: AbuseRepository {
     let database: any SQLDatabase
     let dials: TransactionBatcher<DialWork, DialOutcome>
 
-    public init(database: any SQLDatabase) {
+    package init(database: any SQLDatabase) {
         self.database = database
         dials = TransactionBatcher(
             database: database,
@@ -29,7 +29,7 @@ public struct SQLAbuseRepository: AbuseRepository {
             body: { work, tx in try await Self.decide(work.attempt, work.decide, in: tx) })
     }
 
-    public func numberKeys(accountId: AccountID) async throws -> [NumberHashKey] {
+    package func numberKeys(accountId: AccountID) async throws -> [NumberHashKey] {
         try await database.query(
             "SELECT * FROM abuse_number_keys WHERE account_id = ? ORDER BY created_at DESC, id", .text(accountId.rawValue)
         ).map { row in
@@ -39,7 +39,7 @@ public struct SQLAbuseRepository: AbuseRepository {
         }
     }
 
-    public func addNumberKey(_ key: NumberHashKey) async throws {
+    package func addNumberKey(_ key: NumberHashKey) async throws {
         do {
             try await database.query(
                 "INSERT INTO abuse_number_keys (id, account_id, sealed_secret, created_at) VALUES (?, ?, ?, ?)", .text(key.id),
@@ -51,7 +51,7 @@ public struct SQLAbuseRepository: AbuseRepository {
         }
     }
 
-    public func authorize(_ attempt: DialAttempt, decide: @escaping @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome {
+    package func authorize(_ attempt: DialAttempt, decide: @escaping @Sendable (DialFacts) -> DialOutcome) async throws -> DialOutcome {
         try await dials.submit(DialWork(attempt: attempt, decide: decide))
     }
 
@@ -135,7 +135,7 @@ public struct SQLAbuseRepository: AbuseRepository {
         return facts
     }
 
-    public func recordReportedNumbers(accountId: AccountID, visitorId: String, hashes: [[UInt8]], at: Date) async throws {
+    package func recordReportedNumbers(accountId: AccountID, visitorId: String, hashes: [[UInt8]], at: Date) async throws {
         guard !hashes.isEmpty else { return }
         try await database.transaction { tx in
             for hash in Set(hashes) {
@@ -146,7 +146,7 @@ public struct SQLAbuseRepository: AbuseRepository {
         }
     }
 
-    public func callEnded(accountId: AccountID, visitorId: String, sessionId: String, contextId: String, at: Date) async throws {
+    package func callEnded(accountId: AccountID, visitorId: String, sessionId: String, contextId: String, at: Date) async throws {
         try await database.query(
             """
             UPDATE number_uses SET ended_at = ? WHERE account_id = ? AND visitor_id = ? AND session_id = ? AND context_id = ?
@@ -154,7 +154,7 @@ public struct SQLAbuseRepository: AbuseRepository {
             """, .date(at), .text(accountId.rawValue), .text(visitorId), .text(sessionId), .text(contextId))
     }
 
-    public func addBlock(_ block: AbuseBlock) async throws {
+    package func addBlock(_ block: AbuseBlock) async throws {
         do {
             try await Self.insert(block, into: database)
         } catch SQLFailure.foreignKeyViolation {
@@ -162,12 +162,12 @@ public struct SQLAbuseRepository: AbuseRepository {
         }
     }
 
-    public func block(accountId: AccountID, id: String) async throws -> AbuseBlock? {
+    package func block(accountId: AccountID, id: String) async throws -> AbuseBlock? {
         try await database.query("SELECT * FROM abuse_blocks WHERE account_id = ? AND id = ?", .text(accountId.rawValue), .text(id))
             .first.map(Self.block)
     }
 
-    public func blocks(accountId: AccountID, activeAt now: Date?, afterId: String?, limit: Int) async throws -> [AbuseBlock] {
+    package func blocks(accountId: AccountID, activeAt now: Date?, afterId: String?, limit: Int) async throws -> [AbuseBlock] {
         var sql = "SELECT * FROM abuse_blocks WHERE account_id = ? AND id > ?"
         var binds: [SQLValue] = [.text(accountId.rawValue), .text(afterId ?? "")]
         if let now {
@@ -179,14 +179,14 @@ public struct SQLAbuseRepository: AbuseRepository {
         return try await database.query(sql, binds).map(Self.block)
     }
 
-    public func liftBlock(accountId: AccountID, id: String, by: String, at: Date) async throws -> AbuseBlock? {
+    package func liftBlock(accountId: AccountID, id: String, by: String, at: Date) async throws -> AbuseBlock? {
         try await database.query(
             "UPDATE abuse_blocks SET lifted_at = ?, lifted_by = ? WHERE account_id = ? AND id = ? AND lifted_at IS NULL", .date(at),
             .text(by), .text(accountId.rawValue), .text(id))
         return try await block(accountId: accountId, id: id)
     }
 
-    public func visitorBlock(accountId: AccountID, visitorId: String, at now: Date) async throws -> AbuseBlock? {
+    package func visitorBlock(accountId: AccountID, visitorId: String, at now: Date) async throws -> AbuseBlock? {
         try await database.query(
             """
             SELECT * FROM abuse_blocks WHERE account_id = ? AND kind = 'visitor' AND subject = ? AND lifted_at IS NULL
@@ -195,7 +195,7 @@ public struct SQLAbuseRepository: AbuseRepository {
         ).first.map(Self.block)
     }
 
-    public func numberBlocked(accountId: AccountID, hashes: [[UInt8]], at now: Date) async throws -> Bool {
+    package func numberBlocked(accountId: AccountID, hashes: [[UInt8]], at now: Date) async throws -> Bool {
         try await Self.numberBlocked(accountId, hashes: hashes, at: now, in: database)
     }
 

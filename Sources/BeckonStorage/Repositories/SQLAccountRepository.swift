@@ -1,13 +1,13 @@
-public import BeckonCore
+package import BeckonCore
 import Foundation
 
 /// `AccountRepository` over either SQL backend.
-public struct SQLAccountRepository: AccountRepository {
+package struct SQLAccountRepository: AccountRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func create(_ account: Account, firstAdmin: ConsoleUser) async throws {
+    package func create(_ account: Account, firstAdmin: ConsoleUser) async throws {
         do {
             try await database.transaction { session in
                 try await session.query(
@@ -21,15 +21,15 @@ public struct SQLAccountRepository: AccountRepository {
         }
     }
 
-    public func account(id: AccountID) async throws -> Account? {
+    package func account(id: AccountID) async throws -> Account? {
         try await database.query("SELECT * FROM accounts WHERE id = ?", .text(id.rawValue)).first.map(Self.account)
     }
 
-    public func accounts() async throws -> [Account] {
+    package func accounts() async throws -> [Account] {
         try await database.query("SELECT * FROM accounts ORDER BY id").map(Self.account)
     }
 
-    public func addUser(_ user: ConsoleUser) async throws {
+    package func addUser(_ user: ConsoleUser) async throws {
         do {
             try await Self.insert(user, into: database)
         } catch SQLFailure.uniqueViolation {
@@ -39,39 +39,39 @@ public struct SQLAccountRepository: AccountRepository {
         }
     }
 
-    public func user(accountId: AccountID, email: String) async throws -> ConsoleUser? {
+    package func user(accountId: AccountID, email: String) async throws -> ConsoleUser? {
         try await database.query(
             "SELECT * FROM console_users WHERE account_id = ? AND email = ?", .text(accountId.rawValue),
             .text(email.lowercased())
         ).first.map(Self.user)
     }
 
-    public func users(accountId: AccountID) async throws -> [ConsoleUser] {
+    package func users(accountId: AccountID) async throws -> [ConsoleUser] {
         try await database.query(
             "SELECT * FROM console_users WHERE account_id = ? ORDER BY email", .text(accountId.rawValue)
         ).map(Self.user)
     }
 
-    public func users(email: String) async throws -> [ConsoleUser] {
+    package func users(email: String) async throws -> [ConsoleUser] {
         try await database.query(
             "SELECT * FROM console_users WHERE email = ? ORDER BY account_id", .text(email.lowercased())
         ).map(Self.user)
     }
 
-    public func updateUserRole(accountId: AccountID, userId: String, role: ConsoleRole) async throws {
+    package func updateUserRole(accountId: AccountID, userId: String, role: ConsoleRole) async throws {
         let changed = try await database.query(
             "UPDATE console_users SET role = ? WHERE account_id = ? AND id = ? RETURNING id", .text(role.rawValue),
             .text(accountId.rawValue), .text(userId))
         guard !changed.isEmpty else { throw BeckonError.notFound("user '\(userId)'") }
     }
 
-    public func deleteUser(accountId: AccountID, userId: String) async throws {
+    package func deleteUser(accountId: AccountID, userId: String) async throws {
         let deleted = try await database.query(
             "DELETE FROM console_users WHERE account_id = ? AND id = ? RETURNING id", .text(accountId.rawValue), .text(userId))
         guard !deleted.isEmpty else { throw BeckonError.notFound("user '\(userId)'") }
     }
 
-    public func settings(accountId: AccountID) async throws -> AccountSettings? {
+    package func settings(accountId: AccountID) async throws -> AccountSettings? {
         guard let row = try await database.query("SELECT * FROM accounts WHERE id = ?", .text(accountId.rawValue)).first
         else { return nil }
         let timeZone = try row.text("time_zone")
@@ -83,7 +83,7 @@ public struct SQLAccountRepository: AccountRepository {
         return settings
     }
 
-    public func updateSettings(accountId: AccountID, _ settings: AccountSettings) async throws {
+    package func updateSettings(accountId: AccountID, _ settings: AccountSettings) async throws {
         let rows = try await database.query(
             "UPDATE accounts SET time_zone = ?, currency = ?, settings = ? WHERE id = ? RETURNING id", .text(settings.timeZone),
             .text(settings.currency), .text(try JSONText.encode(settings)), .text(accountId.rawValue))

@@ -1,16 +1,16 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `AuthStateRepository` over either SQL backend. A nonce claim is one upsert that only
 /// overwrites an expired row; an attempt is counted by an upsert per key that only counts while
 /// the key is under its limit (PostgreSQL takes the row's lock, so parallel attempts queue), all
 /// keys in one transaction that is rolled back when one key refuses.
-public struct SQLAuthStateRepository: AuthStateRepository {
+package struct SQLAuthStateRepository: AuthStateRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func claimNonce(_ key: String, expiresAt: Date, now: Date) async throws -> Bool {
+    package func claimNonce(_ key: String, expiresAt: Date, now: Date) async throws -> Bool {
         try await !database.query(
             """
             INSERT INTO oauth_nonces (nonce_key, expires_at) VALUES (?, ?)
@@ -20,14 +20,14 @@ public struct SQLAuthStateRepository: AuthStateRepository {
         ).isEmpty
     }
 
-    public func deleteExpiredNonces(now: Date) async throws {
+    package func deleteExpiredNonces(now: Date) async throws {
         try await database.query("DELETE FROM oauth_nonces WHERE expires_at <= ?", .date(now))
     }
 
     /// Thrown inside the transaction to roll back the keys already counted.
     private struct Refused: Error { var wait: TimeInterval }
 
-    public func countAttempt(_ limits: [AttemptLimit], window: TimeInterval, now: Date) async throws -> TimeInterval? {
+    package func countAttempt(_ limits: [AttemptLimit], window: TimeInterval, now: Date) async throws -> TimeInterval? {
         let windowStart = SQLValue.date(now.addingTimeInterval(-window))
         do {
             try await database.transaction { tx in
@@ -54,7 +54,7 @@ public struct SQLAuthStateRepository: AuthStateRepository {
         }
     }
 
-    public func forgiveAttempt(clearing: [String], uncounting: [String]) async throws {
+    package func forgiveAttempt(clearing: [String], uncounting: [String]) async throws {
         try await database.transaction { tx in
             for key in clearing {
                 try await tx.query("DELETE FROM sign_in_attempts WHERE throttle_key = ?", .text(key))
@@ -66,7 +66,7 @@ public struct SQLAuthStateRepository: AuthStateRepository {
         }
     }
 
-    public func deleteStaleAttempts(before: Date) async throws {
+    package func deleteStaleAttempts(before: Date) async throws {
         try await database.query("DELETE FROM sign_in_attempts WHERE last_at <= ?", .date(before))
     }
 }

@@ -1,13 +1,13 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `CampaignRepository` over either SQL backend.
-public struct SQLCampaignRepository: CampaignRepository {
+package struct SQLCampaignRepository: CampaignRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func createCampaign(accountId: AccountID, settings: CampaignSettings, at date: Date) async throws -> Campaign {
+    package func createCampaign(accountId: AccountID, settings: CampaignSettings, at date: Date) async throws -> Campaign {
         do {
             let rows = try await database.query(
                 """
@@ -22,13 +22,13 @@ public struct SQLCampaignRepository: CampaignRepository {
         }
     }
 
-    public func campaign(accountId: AccountID, id: Int64) async throws -> Campaign? {
+    package func campaign(accountId: AccountID, id: Int64) async throws -> Campaign? {
         try await database.query(
             "SELECT * FROM campaigns WHERE account_id = ? AND id = ?", .text(accountId.rawValue), .integer(id)
         ).first.map(Self.campaign)
     }
 
-    public func campaigns(
+    package func campaigns(
         accountId: AccountID, status: Campaign.Status?, afterId: Int64, limit: Int
     ) async throws
         -> [Campaign]
@@ -46,7 +46,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         return try rows.map(Self.campaign)
     }
 
-    public func updateCampaign(
+    package func updateCampaign(
         accountId: AccountID, id: Int64, settings: CampaignSettings, at date: Date
     ) async throws
         -> Campaign
@@ -59,7 +59,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         return try Self.campaign(row)
     }
 
-    public func createEngagement(
+    package func createEngagement(
         accountId: AccountID, campaignId: Int64, settings: EngagementSettings, at date: Date
     )
         async throws -> Engagement
@@ -83,7 +83,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         }
     }
 
-    public func engagement(accountId: AccountID, id: Int64) async throws -> Engagement? {
+    package func engagement(accountId: AccountID, id: Int64) async throws -> Engagement? {
         try await database.query(
             """
             SELECT e.*, r.settings FROM engagements e
@@ -94,7 +94,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         ).first.map { try Self.engagement($0, settings: try $0.text("settings")) }
     }
 
-    public func engagement(accountId: AccountID, id: Int64, revision: Int) async throws -> Engagement? {
+    package func engagement(accountId: AccountID, id: Int64, revision: Int) async throws -> Engagement? {
         try await database.query(
             """
             SELECT e.*, r.settings, r.revision AS shown_revision FROM engagements e
@@ -109,7 +109,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         }
     }
 
-    public func engagements(accountId: AccountID, campaignId: Int64) async throws -> [Engagement] {
+    package func engagements(accountId: AccountID, campaignId: Int64) async throws -> [Engagement] {
         try await database.query(
             """
             SELECT e.*, r.settings FROM engagements e
@@ -120,7 +120,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         ).map { try Self.engagement($0, settings: try $0.text("settings")) }
     }
 
-    public func updateEngagement(
+    package func updateEngagement(
         accountId: AccountID, id: Int64, settings: EngagementSettings, at date: Date
     ) async throws
         -> Engagement
@@ -138,7 +138,7 @@ public struct SQLCampaignRepository: CampaignRepository {
         }
     }
 
-    public func archiveEngagement(accountId: AccountID, id: Int64, at date: Date) async throws -> Engagement {
+    package func archiveEngagement(accountId: AccountID, id: Int64, at date: Date) async throws -> Engagement {
         let rows = try await database.query(
             "UPDATE engagements SET status = 'archived', updated_at = ? WHERE account_id = ? AND id = ? RETURNING id",
             .date(date), .text(accountId.rawValue), .integer(id))

@@ -1,13 +1,13 @@
-public import BeckonCore
+package import BeckonCore
 import Foundation
 
 /// `ClickKeyRepository` over either SQL backend.
-public struct SQLClickKeyRepository: ClickKeyRepository {
+package struct SQLClickKeyRepository: ClickKeyRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func create(_ key: ClickSigningKey) async throws {
+    package func create(_ key: ClickSigningKey) async throws {
         do {
             try await database.query(
                 """
@@ -23,7 +23,7 @@ public struct SQLClickKeyRepository: ClickKeyRepository {
         }
     }
 
-    public func keys(accountId: AccountID) async throws -> [ClickSigningKey] {
+    package func keys(accountId: AccountID) async throws -> [ClickSigningKey] {
         try await database.query(
             "SELECT * FROM click_signing_keys WHERE account_id = ? ORDER BY generation DESC", .text(accountId.rawValue)
         ).map { row in

@@ -1,13 +1,13 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `ConsoleSessionRepository` over either SQL backend.
-public struct SQLConsoleSessionRepository: ConsoleSessionRepository {
+package struct SQLConsoleSessionRepository: ConsoleSessionRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func create(_ session: ConsoleSession) async throws {
+    package func create(_ session: ConsoleSession) async throws {
         do {
             try await database.query(
                 """
@@ -21,7 +21,7 @@ public struct SQLConsoleSessionRepository: ConsoleSessionRepository {
         }
     }
 
-    public func session(tokenHash: [UInt8], now: Date) async throws -> ConsoleSession? {
+    package func session(tokenHash: [UInt8], now: Date) async throws -> ConsoleSession? {
         try await database.query(
             "SELECT * FROM console_sessions WHERE token_hash = ? AND expires_at > ?", .blob(tokenHash), .date(now)
         ).first.map { row in
@@ -33,17 +33,17 @@ public struct SQLConsoleSessionRepository: ConsoleSessionRepository {
         }
     }
 
-    public func delete(tokenHash: [UInt8]) async throws {
+    package func delete(tokenHash: [UInt8]) async throws {
         try await database.query("DELETE FROM console_sessions WHERE token_hash = ?", .blob(tokenHash))
     }
 
-    public func delete(accountId: AccountID, userId: String) async throws {
+    package func delete(accountId: AccountID, userId: String) async throws {
         try await database.query(
             "DELETE FROM console_sessions WHERE account_id = ? AND user_id = ?", .text(accountId.rawValue), .text(userId))
     }
 
     @discardableResult
-    public func deleteExpired(now: Date) async throws -> Int {
+    package func deleteExpired(now: Date) async throws -> Int {
         try await database.query("DELETE FROM console_sessions WHERE expires_at <= ? RETURNING expires_at", .date(now)).count
     }
 }

@@ -1,17 +1,17 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `JournalStore` over either SQL backend: a batch is one transaction of multi-row inserts.
-public struct SQLJournalStore: JournalStore {
+package struct SQLJournalStore: JournalStore {
     let database: any SQLDatabase
 
     /// Rows per `INSERT` statement: 6 binds a row keeps a statement well under SQLite's 32,766
     /// variables and PostgreSQL's 65,535 bind parameters.
     static let rowsPerStatement = 500
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func write(_ events: [JournalEvent]) async throws {
+    package func write(_ events: [JournalEvent]) async throws {
         guard !events.isEmpty else { return }
         try await database.transaction { session in
             var start = 0
@@ -34,7 +34,7 @@ public struct SQLJournalStore: JournalStore {
         }
     }
 
-    public func events(_ query: JournalQuery) async throws -> [StoredEvent] {
+    package func events(_ query: JournalQuery) async throws -> [StoredEvent] {
         var kinds = query.kinds.map(\.rawValue).sorted()
         var kindFilter = kinds.isEmpty ? "" : " AND kind IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))"
         // Kinds are the code's own names; written out (letters only, never input) so a partial
@@ -54,14 +54,14 @@ public struct SQLJournalStore: JournalStore {
         ).map(Self.event)
     }
 
-    public func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent] {
+    package func events(afterSequence: Int64, limit: Int) async throws -> [StoredEvent] {
         try await database.query(
             "SELECT * FROM journal WHERE sequence > ? ORDER BY sequence LIMIT ?", .integer(afterSequence),
             .integer(Int64(max(0, limit)))
         ).map(Self.event)
     }
 
-    public func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
+    package func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] {
         try await database.query(
             """
             SELECT * FROM journal WHERE account_id = ? AND visitor_id = ? AND occurred_at >= ?
@@ -71,14 +71,14 @@ public struct SQLJournalStore: JournalStore {
         ).map(Self.event).reversed()
     }
 
-    public func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int {
+    package func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int {
         try await database.query(
             "DELETE FROM journal WHERE account_id = ? AND visitor_id = ? RETURNING sequence", .text(accountId.rawValue),
             .text(visitorId)
         ).count
     }
 
-    public func count() async throws -> Int {
+    package func count() async throws -> Int {
         Int(try await database.query("SELECT COUNT(*) AS n FROM journal").first?.int("n") ?? 0)
     }
 

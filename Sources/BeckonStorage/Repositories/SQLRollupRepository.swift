@@ -1,13 +1,13 @@
-public import BeckonCore
+package import BeckonCore
 import Foundation
 
 /// `RollupRepository` over either SQL backend. Deltas are added with `INSERT … ON CONFLICT DO
 /// UPDATE` (both backends speak it), and the progress row moves in the same transaction, so a
 /// batch is counted entirely or not at all.
-public struct SQLRollupRepository: RollupRepository {
+package struct SQLRollupRepository: RollupRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
     static let keyColumns = ["account_id", "level", "hour_start", "day", "hour", "campaign_id", "engagement_id", "revision", "placement"]
     static let conflictColumns = "account_id, level, hour_start, campaign_id, engagement_id, revision, placement"
@@ -21,11 +21,11 @@ public struct SQLRollupRepository: RollupRepository {
         }
     }
 
-    public func progress() async throws -> Int64 {
+    package func progress() async throws -> Int64 {
         try await database.query("SELECT sequence FROM report_progress WHERE name = 'rollups'").first?.int("sequence") ?? 0
     }
 
-    public func apply(
+    package func apply(
         _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], from previous: Int64,
         through sequence: Int64
     ) async throws {
@@ -88,7 +88,7 @@ public struct SQLRollupRepository: RollupRepository {
         }
     }
 
-    public func facts(_ query: ReportFactQuery) async throws -> [ReportFact] {
+    package func facts(_ query: ReportFactQuery) async throws -> [ReportFact] {
         var sql = "SELECT * FROM report_facts WHERE account_id = ? AND type = ? AND occurred_at >= ? AND occurred_at < ?"
         var binds: [SQLValue] = [.text(query.accountId.rawValue), .text(query.type), .date(query.from), .date(query.to)]
         if let after = query.after {
@@ -141,7 +141,7 @@ public struct SQLRollupRepository: RollupRepository {
         }
     }
 
-    public func rows(_ query: RollupQuery) async throws -> [RollupRow] {
+    package func rows(_ query: RollupQuery) async throws -> [RollupRow] {
         let dimensions = RollupDimension.allCases.filter { query.groupBy.contains($0) }
         let groupColumns = dimensions.map(Self.column(for:))
         var filter = "account_id = ? AND level = ? AND hour_start >= ? AND hour_start < ?"
@@ -211,14 +211,14 @@ public struct SQLRollupRepository: RollupRepository {
         ]
     }
 
-    public func deleteFacts(accountId: AccountID, visitorId: String) async throws -> Int {
+    package func deleteFacts(accountId: AccountID, visitorId: String) async throws -> Int {
         try await database.query(
             "DELETE FROM report_facts WHERE account_id = ? AND visitor_id = ? RETURNING sequence", .text(accountId.rawValue),
             .text(visitorId)
         ).count
     }
 
-    public func reset() async throws {
+    package func reset() async throws {
         try await database.transaction { session in
             try await session.query("DELETE FROM report_rollups")
             try await session.query("DELETE FROM report_not_shown")

@@ -1,13 +1,13 @@
-public import BeckonCore
+package import BeckonCore
 import Foundation
 
 /// `SiteRepository` over either SQL backend. Allowed origins are stored as a JSON array.
-public struct SQLSiteRepository: SiteRepository {
+package struct SQLSiteRepository: SiteRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func create(_ site: Site) async throws {
+    package func create(_ site: Site) async throws {
         let origins = String(decoding: try JSONEncoder().encode(site.allowedOrigins), as: UTF8.self)
         do {
             try await database.query(
@@ -19,13 +19,13 @@ public struct SQLSiteRepository: SiteRepository {
         }
     }
 
-    public func site(accountId: AccountID, id: String) async throws -> Site? {
+    package func site(accountId: AccountID, id: String) async throws -> Site? {
         try await database.query(
             "SELECT * FROM sites WHERE account_id = ? AND id = ?", .text(accountId.rawValue), .text(id)
         ).first.map(Self.site)
     }
 
-    public func sites(accountId: AccountID) async throws -> [Site] {
+    package func sites(accountId: AccountID) async throws -> [Site] {
         try await database.query(
             "SELECT * FROM sites WHERE account_id = ? ORDER BY created_at, id", .text(accountId.rawValue)
         ).map(Self.site)

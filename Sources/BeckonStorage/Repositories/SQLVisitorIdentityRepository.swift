@@ -1,13 +1,13 @@
-public import BeckonCore
-public import Foundation
+package import BeckonCore
+package import Foundation
 
 /// `VisitorIdentityRepository` over either SQL backend; hashes are stored as base64url text.
-public struct SQLVisitorIdentityRepository: VisitorIdentityRepository {
+package struct SQLVisitorIdentityRepository: VisitorIdentityRepository {
     let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) { self.database = database }
+    package init(database: any SQLDatabase) { self.database = database }
 
-    public func visitor(accountId: AccountID, hashes: [[UInt8]]) async throws -> String? {
+    package func visitor(accountId: AccountID, hashes: [[UInt8]]) async throws -> String? {
         guard !hashes.isEmpty else { return nil }
         let placeholders = Array(repeating: "?", count: hashes.count).joined(separator: ", ")
         return try await database.query(
@@ -18,7 +18,7 @@ public struct SQLVisitorIdentityRepository: VisitorIdentityRepository {
         ).first.map { try $0.text("visitor_id") }
     }
 
-    public func remember(accountId: AccountID, hash: [UInt8], visitorId: String, at: Date) async throws {
+    package func remember(accountId: AccountID, hash: [UInt8], visitorId: String, at: Date) async throws {
         try await database.query(
             """
             INSERT INTO visitor_identities (account_id, identity_hash, visitor_id, seen_at) VALUES (?, ?, ?, ?)
@@ -26,7 +26,7 @@ public struct SQLVisitorIdentityRepository: VisitorIdentityRepository {
             """, .text(accountId.rawValue), .text(Base64URL.encode(hash)), .text(visitorId), .date(at))
     }
 
-    public func forget(accountId: AccountID, visitorId: String) async throws -> Int {
+    package func forget(accountId: AccountID, visitorId: String) async throws -> Int {
         try await database.query(
             "DELETE FROM visitor_identities WHERE account_id = ? AND visitor_id = ? RETURNING identity_hash",
             .text(accountId.rawValue), .text(visitorId)

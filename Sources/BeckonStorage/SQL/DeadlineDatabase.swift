@@ -6,31 +6,31 @@ import Synchronization
 /// `Retry-After`. Without it a request — or the journal writer — would wait for an unreachable
 /// database as long as the driver keeps retrying its connection. PostgreSQL also stops a
 /// statement itself at the same deadline (`statement_timeout`).
-public struct DeadlineDatabase: SQLDatabase {
-    public let base: any SQLDatabase
-    public let deadline: Duration
+package struct DeadlineDatabase: SQLDatabase {
+    package let base: any SQLDatabase
+    package let deadline: Duration
     /// Calls still running, those given up on at their deadline included: `close` lets them end.
     private let calls = InFlight()
 
-    public init(_ base: any SQLDatabase, deadline: Duration) {
+    package init(_ base: any SQLDatabase, deadline: Duration) {
         self.base = base
         self.deadline = deadline
     }
 
-    public var dialect: SQLDialect { base.dialect }
+    package var dialect: SQLDialect { base.dialect }
 
     @discardableResult
-    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+    package func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try await Self.within(deadline, tracking: calls) { try await base.query(sql, binds) }
     }
 
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await Self.within(deadline, tracking: calls) { try await base.transaction(body) }
     }
 
     /// Closes `base` once its calls have ended (at most 5 s: a driver stuck on a dead connection
     /// is released when its pool stops).
-    public func close() async throws {
+    package func close() async throws {
         await calls.drain(within: .seconds(5))
         try await base.close()
     }

@@ -2,7 +2,7 @@ import BeckonCore
 
 /// A value bound to a `?` placeholder or read from a column. Timestamps are stored as
 /// milliseconds since 1970 (`integer`), booleans as 0/1, so one set of SQL serves both backends.
-public enum SQLValue: Sendable, Equatable {
+package enum SQLValue: Sendable, Equatable {
     case integer(Int64)
     case text(String)
     case blob([UInt8])
@@ -10,13 +10,13 @@ public enum SQLValue: Sendable, Equatable {
 }
 
 /// Which SQL a statement must be written in, where the two backends differ (DDL mostly).
-public enum SQLDialect: String, Sendable {
+package enum SQLDialect: String, Sendable {
     case sqlite
     case postgres
 }
 
 /// Runs statements written with `?` placeholders; values are always bound, never spliced in.
-public protocol SQLExecutor: Sendable {
+package protocol SQLExecutor: Sendable {
     var dialect: SQLDialect { get }
     /// Runs one statement and returns its rows (none for statements without `RETURNING`).
     @discardableResult
@@ -24,7 +24,7 @@ public protocol SQLExecutor: Sendable {
 }
 
 /// A database: statements, transactions, lifecycle.
-public protocol SQLDatabase: SQLExecutor {
+package protocol SQLDatabase: SQLExecutor {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     func close() async throws
@@ -32,19 +32,19 @@ public protocol SQLDatabase: SQLExecutor {
 
 extension SQLExecutor {
     @discardableResult
-    public func query(_ sql: String, _ binds: SQLValue...) async throws -> [SQLRow] {
+    package func query(_ sql: String, _ binds: SQLValue...) async throws -> [SQLRow] {
         try await query(sql, binds)
     }
 }
 
 /// What went wrong in a statement, in terms the repositories act on. Driver texts stay in
 /// `underlying` for the log and never reach a client.
-public enum SQLFailure: Error, CustomStringConvertible {
+package enum SQLFailure: Error, CustomStringConvertible {
     case uniqueViolation
     case foreignKeyViolation
     case unavailable(underlying: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .uniqueViolation: "unique constraint violated"
         case .foreignKeyViolation: "foreign key constraint violated"

@@ -1,33 +1,33 @@
 import BeckonCore
-public import Foundation
+package import Foundation
 
 /// One result row, decoded from the driver's representation into `SQLValue`s by column name.
-public struct SQLRow: Sendable {
-    public var values: [String: SQLValue]
+package struct SQLRow: Sendable {
+    package var values: [String: SQLValue]
 
-    public init(values: [String: SQLValue]) { self.values = values }
+    package init(values: [String: SQLValue]) { self.values = values }
 
-    public func int(_ column: String) throws -> Int64 {
+    package func int(_ column: String) throws -> Int64 {
         guard case .integer(let value) = values[column] else { throw mismatch(column, "integer") }
         return value
     }
 
-    public func optionalInt(_ column: String) throws -> Int64? {
+    package func optionalInt(_ column: String) throws -> Int64? {
         if case .null = values[column] ?? .null { return nil }
         return try int(column)
     }
 
-    public func text(_ column: String) throws -> String {
+    package func text(_ column: String) throws -> String {
         guard case .text(let value) = values[column] else { throw mismatch(column, "text") }
         return value
     }
 
-    public func optionalText(_ column: String) throws -> String? {
+    package func optionalText(_ column: String) throws -> String? {
         if case .null = values[column] ?? .null { return nil }
         return try text(column)
     }
 
-    public func blob(_ column: String) throws -> [UInt8] {
+    package func blob(_ column: String) throws -> [UInt8] {
         switch values[column] {
         case .blob(let bytes): return bytes
         case .text(let text): return Array(text.utf8)
@@ -35,14 +35,14 @@ public struct SQLRow: Sendable {
         }
     }
 
-    public func optionalBlob(_ column: String) throws -> [UInt8]? {
+    package func optionalBlob(_ column: String) throws -> [UInt8]? {
         if case .null = values[column] ?? .null { return nil }
         return try blob(column)
     }
 
-    public func date(_ column: String) throws -> Date { Date(millisecondsSince1970: try int(column)) }
+    package func date(_ column: String) throws -> Date { Date(millisecondsSince1970: try int(column)) }
 
-    public func optionalDate(_ column: String) throws -> Date? {
+    package func optionalDate(_ column: String) throws -> Date? {
         try optionalInt(column).map(Date.init(millisecondsSince1970:))
     }
 
@@ -52,7 +52,7 @@ public struct SQLRow: Sendable {
 }
 
 extension SQLValue {
-    public static func date(_ date: Date) -> SQLValue { .integer(date.millisecondsSince1970) }
-    public static func optionalDate(_ date: Date?) -> SQLValue { date.map { .date($0) } ?? .null }
-    public static func optionalText(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
+    package static func date(_ date: Date) -> SQLValue { .integer(date.millisecondsSince1970) }
+    package static func optionalDate(_ date: Date?) -> SQLValue { date.map { .date($0) } ?? .null }
+    package static func optionalText(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
 }

@@ -1,6 +1,6 @@
 import BeckonCore
 import Foundation
-public import Logging
+package import Logging
 import NIOCore
 import NIOPosix
 import SQLiteNIO
@@ -12,8 +12,8 @@ import Synchronization
 ///
 /// `synchronous=FULL`: a commit is on disk when it returns, so an acknowledged event survives a
 /// crash or power loss, not only a killed process. Group commit keeps the cost per event low.
-public final class SQLiteDatabase: SQLDatabase {
-    public let dialect = SQLDialect.sqlite
+package final class SQLiteDatabase: SQLDatabase {
+    package let dialect = SQLDialect.sqlite
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
     private let writeLock = AsyncLock()
@@ -25,7 +25,7 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     /// Opens (creating when missing) the database at `path`, creating its folder too.
-    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
+    package static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -46,14 +46,14 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     @discardableResult
-    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+    package func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         if Self.isReadOnly(sql) {
             return try await readLock.withLock { try await Self.run(sql, binds, on: reader) }
         }
         return try await writeLock.withLock { try await Self.run(sql, binds, on: writer) }
     }
 
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let session = Session(connection: writer)
             try await Self.run("BEGIN IMMEDIATE", [], on: writer)
@@ -68,7 +68,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    public func close() async throws {
+    package func close() async throws {
         try await writeLock.withLock { try await writer.close() }
         try await readLock.withLock { try await reader.close() }
     }
