@@ -125,10 +125,12 @@ package func buildRouter(
 ) throws -> Router<AppRequestContext> {
     let registry = dependencies.registry
     let router = Router(context: AppRequestContext.self)
+    let routeTable = RouteTable()
     router.addMiddleware {
         RequestMetricsMiddleware(registry: registry)
         ErrorMiddleware(clock: dependencies.clock)
         BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes)
+        MethodNotAllowedMiddleware(table: routeTable)
     }
     HealthRoutes(storage: dependencies.storage, journal: dependencies.journal, registry: registry).register(on: router)
     let limits = AddressLimits(
@@ -207,6 +209,7 @@ package func buildRouter(
     visitAuthenticator.livePerson = .notFound
     let lpVisits = router.group("api/account/:accountId").add(middleware: visitAuthenticator)
     VisitInformationRoutes(visits: dependencies.brandVisits, clock: dependencies.clock).register(on: lpVisits)
+    routeTable.fill(from: router)
     return router
 }
 

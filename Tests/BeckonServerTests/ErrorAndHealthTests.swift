@@ -113,6 +113,22 @@ final class SwitchableJournalStore: JournalStore {
         }
     }
 
+    @Test func aServedPathWithAnotherMethodIs405WithAllow() async throws {
+        try await TestApp.with { app, client in
+            let trace = try await client.call(.trace, "/api/v1/accounts/acme/campaigns", key: app.acmeAdmin)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET, POST", "\(trace.headers)")
+            #expect(trace.envelope?.message == "TRACE is not allowed here; this path takes GET, POST")
+            let put = try await client.call(.put, "/api/account/acme/shift-status")
+            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET")
+            // The literal path wins over a capture beside it, as in the router.
+            let preview = try await client.call(.get, "/api/v1/accounts/acme/engagements/preview", key: app.acmeAdmin)
+            #expect(preview.status == .methodNotAllowed && preview.headers[.allow] == "POST")
+            // A path no route serves stays 404; an empty cursor is the first page.
+            #expect(try await client.call(.trace, "/no/such/thing").status == .notFound)
+            #expect(try await client.call(.get, "/api/v1/accounts/acme/sites?cursor=", key: app.acmeAdmin).status == .ok)
+        }
+    }
+
     @Test func metricsCountDecisionsClicksValidationsAndJournalCommits() async throws {
         try await TestApp.with { app, client in
             let fixture = try await MonitoringFixture.make(app)

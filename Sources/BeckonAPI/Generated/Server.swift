@@ -3996,7 +3996,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
             }
         )
     }
-    /// Sign out (needs X-CSRF-Token)
+    /// Sign out (needs X-CSRF-Token); without a session it only clears the cookie
     ///
     /// - Remark: HTTP `DELETE /console/api/session`.
     /// - Remark: Generated from `#/paths//console/api/session/delete(signOut)`.

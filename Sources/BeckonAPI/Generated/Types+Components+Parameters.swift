@@ -24,7 +24,7 @@ extension Components {
         package typealias CampaignId = Swift.Int64
         /// - Remark: Generated from `#/components/parameters/EngagementId`.
         package typealias EngagementId = Swift.Int64
-        /// The `nextCursor` of the previous page.
+        /// The `nextCursor` of the previous page; absent or empty for the first page.
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.
         package typealias Cursor = Swift.String

@@ -41,7 +41,7 @@ package enum Operations {
             package var path: Operations.ListAPIKeys.Input.Path
             /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/apikeys/GET/query`.
             package struct Query: Sendable, Hashable {
-                /// The `nextCursor` of the previous page.
+                /// The `nextCursor` of the previous page; absent or empty for the first page.
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/apikeys/GET/query/cursor`.
                 package var cursor: Components.Parameters.Cursor?
@@ -50,7 +50,7 @@ package enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - cursor: The `nextCursor` of the previous page.
+                ///   - cursor: The `nextCursor` of the previous page; absent or empty for the first page.
                 ///   - limit:
                 package init(
                     cursor: Components.Parameters.Cursor? = nil,
@@ -741,7 +741,7 @@ package enum Operations {
             package var path: Operations.ListSites.Input.Path
             /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/sites/GET/query`.
             package struct Query: Sendable, Hashable {
-                /// The `nextCursor` of the previous page.
+                /// The `nextCursor` of the previous page; absent or empty for the first page.
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/sites/GET/query/cursor`.
                 package var cursor: Components.Parameters.Cursor?
@@ -750,7 +750,7 @@ package enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - cursor: The `nextCursor` of the previous page.
+                ///   - cursor: The `nextCursor` of the previous page; absent or empty for the first page.
                 ///   - limit:
                 package init(
                     cursor: Components.Parameters.Cursor? = nil,
@@ -1301,7 +1301,7 @@ package enum Operations {
             package struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/campaigns/GET/query/status`.
                 package var status: Components.Schemas.CampaignStatus?
-                /// The `nextCursor` of the previous page.
+                /// The `nextCursor` of the previous page; absent or empty for the first page.
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/campaigns/GET/query/cursor`.
                 package var cursor: Components.Parameters.Cursor?
@@ -1311,7 +1311,7 @@ package enum Operations {
                 ///
                 /// - Parameters:
                 ///   - status:
-                ///   - cursor: The `nextCursor` of the previous page.
+                ///   - cursor: The `nextCursor` of the previous page; absent or empty for the first page.
                 ///   - limit:
                 package init(
                     status: Components.Schemas.CampaignStatus? = nil,
@@ -2431,7 +2431,7 @@ package enum Operations {
             package var path: Operations.ListEngagements.Input.Path
             /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/GET/query`.
             package struct Query: Sendable, Hashable {
-                /// The `nextCursor` of the previous page.
+                /// The `nextCursor` of the previous page; absent or empty for the first page.
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/campaigns/{campaignId}/engagements/GET/query/cursor`.
                 package var cursor: Components.Parameters.Cursor?
@@ -2440,7 +2440,7 @@ package enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - cursor: The `nextCursor` of the previous page.
+                ///   - cursor: The `nextCursor` of the previous page; absent or empty for the first page.
                 ///   - limit:
                 package init(
                     cursor: Components.Parameters.Cursor? = nil,
@@ -6011,7 +6011,7 @@ package enum Operations {
             }
         }
     }
-    /// Sign out (needs X-CSRF-Token)
+    /// Sign out (needs X-CSRF-Token); without a session it only clears the cookie
     ///
     /// - Remark: HTTP `DELETE /console/api/session`.
     /// - Remark: Generated from `#/paths//console/api/session/delete(signOut)`.
@@ -6150,7 +6150,7 @@ package enum Operations {
             package var path: Operations.ListUsers.Input.Path
             /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/users/GET/query`.
             package struct Query: Sendable, Hashable {
-                /// The `nextCursor` of the previous page.
+                /// The `nextCursor` of the previous page; absent or empty for the first page.
                 ///
                 /// - Remark: Generated from `#/paths/api/v1/accounts/{accountId}/users/GET/query/cursor`.
                 package var cursor: Components.Parameters.Cursor?
@@ -6159,7 +6159,7 @@ package enum Operations {
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - cursor: The `nextCursor` of the previous page.
+                ///   - cursor: The `nextCursor` of the previous page; absent or empty for the first page.
                 ///   - limit:
                 package init(
                     cursor: Components.Parameters.Cursor? = nil,

@@ -173,7 +173,7 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /console/api/session`.
     /// - Remark: Generated from `#/paths//console/api/session/post(signIn)`.
     func signIn(_ input: Operations.SignIn.Input) async throws -> Operations.SignIn.Output
-    /// Sign out (needs X-CSRF-Token)
+    /// Sign out (needs X-CSRF-Token); without a session it only clears the cookie
     ///
     /// - Remark: HTTP `DELETE /console/api/session`.
     /// - Remark: Generated from `#/paths//console/api/session/delete(signOut)`.
@@ -688,7 +688,7 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// Sign out (needs X-CSRF-Token)
+    /// Sign out (needs X-CSRF-Token); without a session it only clears the cookie
     ///
     /// - Remark: HTTP `DELETE /console/api/session`.
     /// - Remark: Generated from `#/paths//console/api/session/delete(signOut)`.

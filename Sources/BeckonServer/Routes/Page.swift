@@ -22,8 +22,9 @@ struct Page {
     }
 
     /// The paging parameters of a generated operation's input.
+    /// An empty cursor is the first page, as an absent one.
     init(cursor: String?, limit: Int?) throws {
-        if let cursor {
+        if let cursor, !cursor.isEmpty {
             guard let value = Int64(cursor), value >= 0 else {
                 throw BeckonError.invalidInput(field: "cursor", reason: "is not a cursor this API gave out")
             }
