@@ -2190,6 +2190,29 @@ package enum Operations {
                     }
                 }
             }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/patch(updateCampaign)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/campaigns/{campaignId}/patch(updateCampaign)/responses/401`.
@@ -3416,6 +3439,29 @@ package enum Operations {
                     }
                 }
             }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/patch(updateEngagement)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/{engagementId}/patch(updateEngagement)/responses/401`.
@@ -4442,6 +4488,29 @@ package enum Operations {
                     }
                 }
             }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/settings/patch(updateSettings)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/settings/patch(updateSettings)/responses/401`.
@@ -5258,6 +5327,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/engagements/preview/post(previewCreative)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
                             response: self
                         )
                     }
@@ -6090,6 +6182,29 @@ package enum Operations {
                     }
                 }
             }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//console/api/session/post(signIn)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//console/api/session/post(signIn)/responses/401`.
@@ -6811,6 +6926,29 @@ package enum Operations {
                     }
                 }
             }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/users/post(createUser)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/users/post(createUser)/responses/401`.
@@ -7118,6 +7256,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/users/{userId}/patch(updateUser)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
                             response: self
                         )
                     }
@@ -8881,6 +9042,29 @@ package enum Operations {
                     }
                 }
             }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
             /// Missing, malformed, unknown or revoked key (internalCode 10).
             ///
             /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/tokens/verify/post(verifyClickToken)/responses/401`.
@@ -9449,6 +9633,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
                             response: self
                         )
                     }
@@ -10169,6 +10376,29 @@ package enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The body exceeds http.maxBodyBytes (internalCode 5).
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/abuse/blocked-numbers/post(blockNumber)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.TooLarge)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            package var contentTooLarge: Components.Responses.TooLarge {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
                             response: self
                         )
                     }

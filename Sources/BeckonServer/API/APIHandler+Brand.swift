@@ -20,11 +20,9 @@ extension APIHandler {
     /// Closes the visit (SPEC §7): the brand APIs answer for it 6 more hours. Report data stays.
     func closeVisit(_ input: Operations.CloseVisit.Input) async throws -> Operations.CloseVisit.Output {
         let principal = try OperationContext.require(.eventsWrite)
-        guard !input.query.sid.isEmpty else {
-            throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
-        }
+        let sid = try BrandPaths.sid(input.query.sid)
         try await BrandPaths.unprocessableAccount {
-            try await brand.visits.close(accountId: principal.accountId, visitorId: input.path.visitorId, sessionId: input.query.sid)
+            try await brand.visits.close(accountId: principal.accountId, visitorId: input.path.visitorId, sessionId: sid)
         }
         Self.noStore()
         return .ok(.init(body: .json(.init())))
@@ -57,11 +55,9 @@ extension APIHandler {
 
     func validateEngagement(_ input: Operations.ValidateEngagement.Input) async throws -> Operations.ValidateEngagement.Output {
         let principal = try OperationContext.require(.engagementValidate)
-        guard !input.query.sid.isEmpty else {
-            throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
-        }
+        let sid = try BrandPaths.sid(input.query.sid)
         let click = ClickValidations.ClickContext(
-            accountId: principal.accountId, visitorId: input.path.visitorId, sessionId: input.query.sid,
+            accountId: principal.accountId, visitorId: input.path.visitorId, sessionId: sid,
             campaignId: input.path.campaignId, engagementId: input.path.engagementId, contextId: input.path.contextId)
         let validation = try await BrandPaths.unprocessableAccount { try await brand.validations.validate(click, method: .validateEngagement) }
         Self.noStore()

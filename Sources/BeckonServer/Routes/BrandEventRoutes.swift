@@ -32,7 +32,7 @@ struct BrandEventRoutes {
             throw BeckonError.invalidInput(field: "X-HTTP-Method-Override", reason: "only PUT is supported here")
         }
         try BrandPaths.checkVersion(request)
-        let sid = try Self.sid(request)
+        let sid = try BrandPaths.sid(request.uri.queryParameters.get("sid").map { String($0) })
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let items = try StrictJSON.decode([JSONValue].self, from: Data(buffer: buffer))
         guard !items.isEmpty, items.count <= Self.maxAttributes else {
@@ -76,12 +76,5 @@ struct BrandEventRoutes {
             else { continue }
             try await abuse.callEnded(accountId: accountId, visitorId: visitorId, sessionId: sessionId, contextId: contextId, at: now)
         }
-    }
-
-    static func sid(_ request: Request) throws -> String {
-        guard let sid = request.uri.queryParameters.get("sid"), !sid.isEmpty else {
-            throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
-        }
-        return String(sid)
     }
 }

@@ -1,9 +1,17 @@
 import BeckonCore
 import Hummingbird
 
-/// What the brand's hand-written LivePerson-style routes share (events, close, Visit
+/// What the brand's hand-written LivePerson-style routes share (Engagement Attributes, Visit
 /// Information) with the generated brand operations.
 enum BrandPaths {
+    /// The `sid` query parameter: the session id the brand page received, never empty.
+    static func sid(_ value: String?) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw BeckonError.invalidInput(field: "sid", reason: "the session id the brand page received is required")
+        }
+        return value
+    }
+
     /// LivePerson answers 422 for an unknown account here.
     static func unprocessableAccount<T>(_ body: () async throws -> T) async throws -> T {
         do {

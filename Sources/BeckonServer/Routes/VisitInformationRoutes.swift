@@ -19,7 +19,7 @@ struct VisitInformationRoutes {
             let visit = try await BrandPaths.unprocessableAccount {
                 try await visits.liveVisit(
                     accountId: principal.accountId, visitorId: try context.parameters.require("visitorId"),
-                    sessionId: try BrandEventRoutes.sid(request))
+                    sessionId: try BrandPaths.sid(request.uri.queryParameters.get("sid").map { String($0) }))
             }
             let document = VisitInformation.document(
                 visit: visit, now: clock.now().millisecondsSince1970, forAgent: filter == "agent")
