@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
     ],
     targets: [
         // zlib from the system (Debian's zlib1g-dev), for gzip answers such as the website tag.
@@ -107,10 +108,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
-        // The brand's SDK: depends on nothing of Beckon's, only on swift-crypto.
+        // The brand APIs' types and client, generated from docs/openapi.yaml (scripts/generate-api)
+        // and committed like BeckonAPI; only BeckonClient uses them.
+        .target(
+            name: "BeckonClientAPI",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+        // The brand's SDK: its friendly API over the generated client, on URLSession (see
+        // Sources/BeckonClient/README.md for why); nothing of the server's.
         .target(
             name: "BeckonClient",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "BeckonClientAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings),
         // The reference brand call page (SPEC §15): a library the demo embeds, and its own server.
         .target(

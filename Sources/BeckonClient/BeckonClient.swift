@@ -1,4 +1,7 @@
+internal import BeckonClientAPI
 public import Foundation
+internal import OpenAPIRuntime
+internal import OpenAPIURLSession
 
 #if canImport(FoundationNetworking)
 public import FoundationNetworking
@@ -50,7 +53,9 @@ public struct BeckonClient: Sendable {
     public let credentials: Credentials
     public let timeout: TimeInterval
     public let retry: RetryPolicy
-    private let session: URLSession
+    /// The client generated from Beckon's OpenAPI document (docs/openapi.yaml): it writes the
+    /// requests and decodes the answers; the middlewares sign, retry and sort out refusals.
+    private let api: Client
 
     public init(
         baseURL: URL, accountId: String, credentials: Credentials, timeout: TimeInterval = 10, retry: RetryPolicy = .liveperson,
@@ -61,7 +66,12 @@ public struct BeckonClient: Sendable {
         self.credentials = credentials
         self.timeout = timeout
         self.retry = retry
-        self.session = session
+        api = Client(
+            serverURL: baseURL, transport: URLSessionTransport(configuration: .init(session: session)),
+            middlewares: [
+                RetryMiddleware(policy: retry, timeout: timeout), AuthorizationMiddleware(credentials: credentials),
+                AnswerMiddleware(),
+            ])
     }
 
     // MARK: The brand APIs
@@ -70,10 +80,19 @@ public struct BeckonClient: Sendable {
     /// and clicked in a live visit, before it expires, with validations left; a valid answer
     /// uses one up.
     public func validate(_ click: ClickThrough) async throws -> Validation {
-        let path =
-            "api/account/\(escaped(accountId))/monitoring/visitors/\(escaped(click.visitorId))/visits/current/campaigns/"
-            + "\(click.campaignId)/engagements/\(click.engagementId)/contexts/\(escaped(click.contextId))"
-        return try await validation(.get, path, query: [("v", "1"), ("sid", click.sessionId)])
+        let output = try await call {
+            try await api.validateEngagement(
+                path: .init(
+                    accountId: accountId, visitorId: click.visitorId, campaignId: click.campaignId, engagementId: click.engagementId,
+                    contextId: click.contextId),
+                query: .init(v: ._1, sid: click.sessionId))
+        }
+        // 404 is how Beckon (and LivePerson) answer "not valid": a result, not an error.
+        switch output {
+        case .ok(let answer): return Validation(try answer.body.json)
+        case .notFound(let answer): return Validation(try answer.body.json)
+        default: throw Self.unexpected(output)
+        }
     }
 
     /// The click's token checked by Beckon: signature, account, expiry, then the click itself
@@ -83,7 +102,14 @@ public struct BeckonClient: Sendable {
     }
 
     public func verify(token: String) async throws -> Validation {
-        try await validation(.post, "api/account/\(escaped(accountId))/clicktocall/tokens/verify", body: ["token": token])
+        let output = try await call {
+            try await api.verifyClickToken(path: .init(accountId: accountId), body: .json(.init(token: token)))
+        }
+        switch output {
+        case .ok(let answer): return Validation(try answer.body.json)
+        case .notFound(let answer): return Validation(try answer.body.json)
+        default: throw Self.unexpected(output)
+        }
     }
 
     /// Asks Beckon whether the brand may dial `phoneNumber` (E.164) for this click (SPEC §13),
@@ -91,40 +117,51 @@ public struct BeckonClient: Sendable {
     /// is an answer, not an error — show the visitor `refusal.visitorMessage`, never the number.
     /// Asking again for the same click and number answers the same authorization.
     public func authorizeDial(for click: ClickThrough, phoneNumber: String) async throws -> DialAuthorization {
-        let (data, status) = try await send(
-            .post, "api/account/\(escaped(accountId))/clicktocall/dial-authorizations",
-            body: ["visitorId": click.visitorId, "sessionId": click.sessionId, "contextId": click.contextId, "phoneNumber": phoneNumber],
-            accepting: [403])
-        // A 403 without `allowed` is not a refusal to dial (a key lacking the scope is 401 on
-        // LivePerson's paths, thrown by `send`; kept for servers that answer 403).
-        if status == 403, (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["allowed"] == nil {
-            throw BeckonClientError.refused(status: 403, message: Self.message(data))
+        let request = Components.Schemas.DialRequest(
+            visitorId: click.visitorId, sessionId: click.sessionId, contextId: click.contextId, phoneNumber: phoneNumber)
+        let output = try await call { try await api.authorizeDial(path: .init(accountId: accountId), body: .json(request)) }
+        switch output {
+        case .ok(let answer): return DialAuthorization(try answer.body.json)
+        case .forbidden(let answer): return DialAuthorization(try answer.body.json)
+        default: throw Self.unexpected(output)
         }
-        return try JSONDecoder().decode(DialAuthorization.self, from: data)
     }
 
     /// The account's click-token public keys, for `ClickTokenVerifier` (cache them; keys rotate
     /// by adding a new key id).
     public func clickKeys() async throws -> JSONWebKeySet {
-        let (data, _) = try await send(.get, "api/account/\(escaped(accountId))/clicktocall/keys", authenticated: false)
-        return try JSONDecoder().decode(JSONWebKeySet.self, from: data)
+        let output = try await call { try await api.getClickKeys(path: .init(accountId: accountId)) }
+        guard case .ok(let answer) = output else { throw Self.unexpected(output) }
+        return JSONWebKeySet(try answer.body.json)
     }
 
     /// Visit Information: the visit's pages, engagements and reported attributes, in
     /// LivePerson's shape. `forAgent` leaves out the raw attribute log, IP address and user agent.
     public func visitInformation(visitorId: String, sessionId: String, forAgent: Bool = false) async throws -> VisitInformation {
-        var query = [("v", "1"), ("sid", sessionId)]
-        if forAgent { query.append(("filter", "agent")) }
-        let (data, _) = try await send(
-            .get, "api/account/\(escaped(accountId))/monitoring/visitors/\(escaped(visitorId))/visits/current/state", query: query)
-        return try VisitInformation(json: data)
+        let output = try await call {
+            try await api.getVisitInformation(
+                path: .init(accountId: accountId, visitorId: visitorId),
+                query: .init(v: ._1, sid: sessionId, filter: forAgent ? .agent : nil))
+        }
+        guard case .ok(let answer) = output else { throw Self.unexpected(output) }
+        return try VisitInformation(json: JSONEncoder().encode(try answer.body.json))
     }
 
     /// Reports engagement attributes (SDEs) to the visit, as the brand.
     public func reportAttributes(visitorId: String, sessionId: String, _ attributes: [Attribute]) async throws {
-        _ = try await send(
-            .post, "api/account/\(escaped(accountId))/monitoring/visitors/\(escaped(visitorId))/visits/current/events",
-            query: [("v", "1"), ("sid", sessionId)], body: attributes.map(\.fields))
+        let items = try attributes.map { attribute in
+            guard JSONSerialization.isValidJSONObject(attribute.fields) else {
+                throw BeckonClientError.malformed("an attribute that is not JSON: \(attribute.fields.keys.sorted())")
+            }
+            return try JSONDecoder().decode(
+                Operations.PostEngagementAttributes.Input.Body.JsonPayloadPayload.self,
+                from: JSONSerialization.data(withJSONObject: attribute.fields))
+        }
+        let output = try await call {
+            try await api.postEngagementAttributes(
+                path: .init(accountId: accountId, visitorId: visitorId), query: .init(v: ._1, sid: sessionId), body: .json(items))
+        }
+        guard case .ok = output else { throw Self.unexpected(output) }
     }
 
     /// Reports the call's status (`convStatus`) for the clicked context; statuses only move
@@ -140,83 +177,32 @@ public struct BeckonClient: Sendable {
     /// Closes the visit for the brand (SPEC §7): the brand APIs keep answering for six hours from
     /// now, then the visit's live data is gone (its report data stays).
     public func close(visitorId: String, sessionId: String) async throws {
-        _ = try await send(
-            .post, "api/account/\(escaped(accountId))/monitoring/visitors/\(escaped(visitorId))/visits/current/close",
-            query: [("v", "1"), ("sid", sessionId)])
+        let output = try await call {
+            try await api.closeVisit(path: .init(accountId: accountId, visitorId: visitorId), query: .init(v: ._1, sid: sessionId))
+        }
+        guard case .ok = output else { throw Self.unexpected(output) }
     }
 
     // MARK: Plumbing
 
-    enum Method: String { case get = "GET", post = "POST" }
-
-    private func validation(
-        _ method: Method, _ path: String, query: [(String, String)] = [], body: Any? = nil
-    ) async throws -> Validation {
-        // 404 is how Beckon (and LivePerson) answer "not valid": a result, not an error.
-        let (data, status) = try await send(method, path, query: query, body: body, accepting: [404])
-        if status == 404, (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["valid"] == nil {
-            throw BeckonClientError.refused(status: 404, message: Self.message(data))
-        }
-        return try JSONDecoder().decode(Validation.self, from: data)
-    }
-
-    private func escaped(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? segment
-    }
-
-    func send(
-        _ method: Method, _ path: String, query: [(String, String)] = [], body: Any? = nil, authenticated: Bool = true,
-        accepting: Set<Int> = []
-    ) async throws -> (Data, Int) {
-        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
-        if !query.isEmpty {
-            components.percentEncodedQuery = query.map { "\(OAuth1Signer.encode($0.0))=\(OAuth1Signer.encode($0.1))" }.joined(separator: "&")
-        }
-        let url = components.url!
-        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        var attempt = 0
-        while true {
-            var request = URLRequest(url: url, timeoutInterval: timeout)
-            request.httpMethod = method.rawValue
-            request.setValue("application/json", forHTTPHeaderField: "Accept")
-            if let payload {
-                request.httpBody = payload
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            if authenticated {
-                switch credentials {
-                case .bearer(let key): request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-                case .oauth1(let consumerKey, let consumerSecret, let token, let tokenSecret):
-                    let header = OAuth1Signer(
-                        consumerKey: consumerKey, consumerSecret: consumerSecret, token: token, tokenSecret: tokenSecret
-                    ).authorization(method: method.rawValue, url: url)
-                    request.setValue(header, forHTTPHeaderField: "Authorization")
-                }
-            }
-            let failure: BeckonClientError
-            do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                if (200..<300).contains(status) || accepting.contains(status) { return (data, status) }
-                if (400..<500).contains(status) { throw BeckonClientError.refused(status: status, message: Self.message(data)) }
-                failure = .unavailable(status: status, message: Self.message(data))
-            } catch let error as BeckonClientError {
-                throw error
-            } catch {
-                failure = .unreachable(String(describing: error))
-            }
-            guard attempt < retry.retries else { throw failure }
-            let delay = retry.initialDelay * pow(2, Double(attempt))
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-            attempt += 1
+    /// Runs a generated operation and throws what went wrong as `BeckonClientError`: the
+    /// middlewares' own errors as they are, an answer that does not match the document as
+    /// `.malformed`.
+    private func call<Output>(_ operation: () async throws -> Output) async throws -> Output {
+        do {
+            return try await operation()
+        } catch let error as ClientError {
+            if let known = error.underlyingError as? BeckonClientError { throw known }
+            if error.underlyingError is CancellationError { throw CancellationError() }
+            if error.underlyingError is DecodingError { throw BeckonClientError.malformed(String(describing: error.underlyingError)) }
+            throw BeckonClientError.unreachable(String(describing: error.underlyingError))
         }
     }
 
-    static func message(_ data: Data) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let message = object["message"] as? String {
-            return message
-        }
-        return String(decoding: data.prefix(200), as: UTF8.self)
+    /// An answer the document allows but the friendly API does not expect (`AnswerMiddleware`
+    /// turned every error status into an error already).
+    private static func unexpected(_ output: some Sendable) -> BeckonClientError {
+        .malformed("unexpected answer: \(output)")
     }
 }
 

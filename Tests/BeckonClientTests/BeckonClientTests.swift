@@ -163,6 +163,48 @@ import BeckonCore
         }
     }
 
+    @Test func answersAreReadAsTheDocumentSaysAndASlowServerTimesOut() async throws {
+        // A stand-in Beckon whose answers are wrong (a validation without a boolean), newer than
+        // this client (a refusal reason it does not know) and late (after the attempt's timeout).
+        let router = Router()
+        let click = ClickThrough(
+            accountId: "acme", visitorId: "v", sessionId: "s", campaignId: 7, engagementId: 11, engagementRevision: 1,
+            contextId: "1", token: "a.b.c")
+        router.get("api/account/acme/monitoring/visitors/v/visits/current/campaigns/7/engagements/11/contexts/1") { _, _ in
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"valid":"yes","validationsLeft":null}"#)))
+        }
+        router.post("api/account/acme/clicktocall/dial-authorizations") { _, _ in
+            Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: #"{"allowed":false,"reason":"aNewReason"}"#)))
+        }
+        let answerLateKeys = Counter()  // nonzero: the late answer may go
+        router.get("api/account/acme/clicktocall/keys") { _, _ -> Response in
+            while answerLateKeys.value == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"keys":[]}"#)))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { http in
+            let port = try #require(http.port)
+            let beckon = BeckonClient(
+                baseURL: URL(string: "http://127.0.0.1:\(port)")!, accountId: "acme", credentials: .bearer("x"), timeout: 0.2,
+                retry: .init(retries: 1, initialDelay: 0.01))
+            do {
+                _ = try await beckon.validate(click)
+                Issue.record("an answer against the document was taken")
+            } catch let BeckonClientError.malformed(reason) {
+                #expect(reason.contains("valid"))
+            }
+            let dial = try await beckon.authorizeDial(for: click, phoneNumber: "+14155550123")
+            #expect(!dial.allowed && dial.reason == "aNewReason" && dial.refusal == nil)
+            do {
+                _ = try await beckon.clickKeys()
+                Issue.record("a late answer was waited for")
+            } catch let BeckonClientError.unreachable(reason) {
+                #expect(reason.contains("no answer within 0.2 s"))
+            }
+            answerLateKeys.increment()
+        }
+    }
+
     @Test func aClickThroughIsReadFromTheBrandPagesURL() throws {
         let url = URL(
             string:

@@ -31,18 +31,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/DialAuthorization/country`.
             package var country: Swift.String?
             /// - Remark: Generated from `#/components/schemas/DialAuthorization/reason`.
-            @frozen package enum ReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case notClicked = "notClicked"
-                case numberBlocked = "numberBlocked"
-                case countryNotAllowed = "countryNotAllowed"
-                case premiumPrefix = "premiumPrefix"
-                case numberVelocity = "numberVelocity"
-                case visitorBlocked = "visitorBlocked"
-                case accountCallBudget = "accountCallBudget"
-                case concurrentCalls = "concurrentCalls"
-            }
-            /// - Remark: Generated from `#/components/schemas/DialAuthorization/reason`.
-            package var reason: Components.Schemas.DialAuthorization.ReasonPayload?
+            package var reason: Components.Schemas.DialRefusal?
             /// - Remark: Generated from `#/components/schemas/DialAuthorization/retryAfterSeconds`.
             package var retryAfterSeconds: Swift.Int?
             /// Creates a new `DialAuthorization`.
@@ -57,7 +46,7 @@ extension Components {
                 allowed: Swift.Bool,
                 authorizationId: Swift.String? = nil,
                 country: Swift.String? = nil,
-                reason: Components.Schemas.DialAuthorization.ReasonPayload? = nil,
+                reason: Components.Schemas.DialRefusal? = nil,
                 retryAfterSeconds: Swift.Int? = nil
             ) {
                 self.allowed = allowed
@@ -73,6 +62,19 @@ extension Components {
                 case reason
                 case retryAfterSeconds
             }
+        }
+        /// Why the brand may not dial (docs/abuse.md). Clients should expect reasons added later (BeckonClient reads any string).
+        ///
+        /// - Remark: Generated from `#/components/schemas/DialRefusal`.
+        @frozen package enum DialRefusal: String, Codable, Hashable, Sendable, CaseIterable {
+            case notClicked = "notClicked"
+            case numberBlocked = "numberBlocked"
+            case countryNotAllowed = "countryNotAllowed"
+            case premiumPrefix = "premiumPrefix"
+            case numberVelocity = "numberVelocity"
+            case visitorBlocked = "visitorBlocked"
+            case accountCallBudget = "accountCallBudget"
+            case concurrentCalls = "concurrentCalls"
         }
         /// - Remark: Generated from `#/components/schemas/AbuseBlock`.
         package struct AbuseBlock: Codable, Hashable, Sendable {
@@ -3511,27 +3513,27 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Validation/claims`.
             package struct ClaimsPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/accountId`.
-                package var accountId: Swift.String?
+                package var accountId: Swift.String
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/visitorId`.
-                package var visitorId: Swift.String?
+                package var visitorId: Swift.String
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/sessionId`.
-                package var sessionId: Swift.String?
+                package var sessionId: Swift.String
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/campaignId`.
-                package var campaignId: Swift.Int64?
+                package var campaignId: Swift.Int64
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/engagementId`.
-                package var engagementId: Swift.Int64?
+                package var engagementId: Swift.Int64
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/engagementRevision`.
-                package var engagementRevision: Swift.Int?
+                package var engagementRevision: Swift.Int
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/contextId`.
-                package var contextId: Swift.String?
+                package var contextId: Swift.String
                 /// Click time
                 ///
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/iat`.
-                package var iat: Swift.Int64?
+                package var iat: Swift.Int64
                 /// Expiry
                 ///
                 /// - Remark: Generated from `#/components/schemas/Validation/claims/exp`.
-                package var exp: Swift.Int64?
+                package var exp: Swift.Int64
                 /// Creates a new `ClaimsPayload`.
                 ///
                 /// - Parameters:
@@ -3545,15 +3547,15 @@ extension Components {
                 ///   - iat: Click time
                 ///   - exp: Expiry
                 package init(
-                    accountId: Swift.String? = nil,
-                    visitorId: Swift.String? = nil,
-                    sessionId: Swift.String? = nil,
-                    campaignId: Swift.Int64? = nil,
-                    engagementId: Swift.Int64? = nil,
-                    engagementRevision: Swift.Int? = nil,
-                    contextId: Swift.String? = nil,
-                    iat: Swift.Int64? = nil,
-                    exp: Swift.Int64? = nil
+                    accountId: Swift.String,
+                    visitorId: Swift.String,
+                    sessionId: Swift.String,
+                    campaignId: Swift.Int64,
+                    engagementId: Swift.Int64,
+                    engagementRevision: Swift.Int,
+                    contextId: Swift.String,
+                    iat: Swift.Int64,
+                    exp: Swift.Int64
                 ) {
                     self.accountId = accountId
                     self.visitorId = visitorId
