@@ -63,7 +63,8 @@ package struct AppDependencies: Sendable {
         let keyring = ClickKeyring(repository: storage.clickKeys, box: secretBox, clock: clock)
         let callStatus = CallStatusHub(limits: visitSettings.streamLimits)
         let ledger = VisitLedger(
-            store: liveVisits, catalog: catalog, journal: journal, clock: clock, settings: visitSettings, abuse: storage.abuse)
+            store: liveVisits, catalog: catalog, journal: journal, clock: clock, settings: visitSettings, abuse: storage.abuse,
+            claims: storage.claims, changes: storage.changes)
         self.liveVisits = liveVisits
         self.visitLedger = ledger
         self.catalog = catalog

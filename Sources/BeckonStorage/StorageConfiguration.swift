@@ -1,4 +1,5 @@
 package import BeckonCore
+import Foundation
 package import Logging
 package import ServiceLifecycle
 
@@ -20,17 +21,39 @@ package struct StorageConfiguration: Sendable, Equatable {
     /// How long any one statement or transaction may take, waiting for a connection included
     /// (SPEC §13a: a request that needs an unreachable database answers 503 within 2 s).
     package var deadline: Duration
+    /// This process among the nodes sharing a PostgreSQL database (`cluster.nodeId`): the
+    /// connections' `application_name`, the sender of its notifications, the holder of its locks.
+    package var nodeId: String
+    /// How the node hears the others (PostgreSQL).
+    package var relay: PostgresChangeRelay.Settings
 
     package init(
         driver: Driver = .sqlite, sqlitePath: String = "./data/beckon.sqlite", postgresURL: String? = nil,
-        postgresSearchPath: String? = nil, postgresMaxConnections: Int = 20, deadline: Duration = .milliseconds(1500)
+        postgresSearchPath: String? = nil, postgresMaxConnections: Int = 20, deadline: Duration = .milliseconds(1500),
+        nodeId: String = StorageConfiguration.defaultNodeId(), relay: PostgresChangeRelay.Settings = .init()
     ) {
         self.deadline = deadline
+        self.nodeId = Self.sanitized(nodeId)
+        self.relay = relay
         self.driver = driver
         self.sqlitePath = sqlitePath
         self.postgresURL = postgresURL
         self.postgresSearchPath = postgresSearchPath
         self.postgresMaxConnections = postgresMaxConnections
+    }
+}
+
+extension StorageConfiguration {
+    /// `<host>-<process id>`: unique among nodes on different hosts and among processes on one.
+    package static func defaultNodeId() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// Letters, digits, `.`, `_` and `-` (a notification separates fields by spaces), at most 60
+    /// characters (PostgreSQL keeps 63 of an `application_name`).
+    static func sanitized(_ nodeId: String) -> String {
+        let kept = String(nodeId.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" }.prefix(60))
+        return kept.isEmpty ? "node" : kept
     }
 }
 
@@ -61,7 +84,20 @@ package enum StorageFactory {
             }
         }
         var storage = storage(over: database)
-        storage.services = services
+        let relay = (base as? PostgresDatabase).map { postgres in
+            PostgresChangeRelay(
+                database: postgres, node: configuration.nodeId, changes: storage.changes, claims: storage.claims,
+                settings: configuration.relay, logger: logger)
+        }
+        storage.services = services + (relay.map { [$0] } ?? [])
+        @Sendable func prepareAndListen() async throws {
+            try await prepare()
+            // A node that cannot hear the others must not serve: it would answer from stale caches.
+            guard let relay else { return }
+            guard await relay.waitUntilListening(within: .seconds(10)) else {
+                throw BeckonError.storageUnavailable("cannot listen for changes from the other nodes (PostgreSQL LISTEN)")
+            }
+        }
         if services.isEmpty {
             do {
                 try await prepare()
@@ -70,7 +106,7 @@ package enum StorageFactory {
                 throw error
             }
         } else {
-            storage.prepare = prepare
+            storage.prepare = prepareAndListen
         }
         return storage
     }
@@ -129,7 +165,7 @@ package enum StorageFactory {
             let database = try PostgresDatabase(
                 url: url, searchPath: configuration.postgresSearchPath,
                 maxConnections: configuration.postgresMaxConnections,
-                statementTimeout: deadlines ? configuration.deadline : nil, logger: logger)
+                statementTimeout: deadlines ? configuration.deadline : nil, applicationName: configuration.nodeId, logger: logger)
             return (database, [database.service])
         }
     }

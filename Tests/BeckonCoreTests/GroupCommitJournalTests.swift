@@ -11,15 +11,18 @@ final class RecordingStore: JournalStore {
     /// How many of the next writes fail.
     let failNext = Mutex(0)
 
-    func write(_ events: [JournalEvent]) async throws {
+    func write(_ appends: [JournalAppend]) async throws -> Set<Int> {
         if failNext.withLock({ failures in
             defer { failures = max(0, failures - 1) }; return failures > 0
         }) {
             throw BeckonError.storageUnavailable("disk full")
         }
         try await Task.sleep(for: .milliseconds(1))
-        batches.withLock { $0.append(events) }
+        batches.withLock { $0.append(appends.flatMap(\.events)) }
+        return []
     }
+
+    func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 { 0 }
 
     func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] { [] }
@@ -40,10 +43,13 @@ final class GatedStore: JournalStore {
 
     func release() { releaseContinuation.finish() }
 
-    func write(_ events: [JournalEvent]) async throws {
+    func write(_ appends: [JournalAppend]) async throws -> Set<Int> {
         enteredContinuation.yield()
         for await _ in releaseStream {}
+        return []
     }
+
+    func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 { 0 }
 
     func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] { [] }

@@ -15,9 +15,13 @@ final class SwitchableJournalStore: JournalStore {
 
     init(_ base: any JournalStore) { self.base = base }
 
-    func write(_ events: [JournalEvent]) async throws {
+    func write(_ appends: [JournalAppend]) async throws -> Set<Int> {
         if failing.withLock({ $0 }) { throw BeckonError.storageUnavailable("disk full") }
-        try await base.write(events)
+        return try await base.write(appends)
+    }
+
+    func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 {
+        try await base.latestVisitorSequence(accountId: accountId, visitorId: visitorId)
     }
 
     func events(_ query: JournalQuery) async throws -> [StoredEvent] { try await base.events(query) }

@@ -8,7 +8,7 @@ package final class CampaignCatalog: Sendable {
     private let campaigns: any CampaignRepository
     private let accounts: any AccountRepository
     private let entries = Mutex<(next: UInt64, builds: [AccountID: Entry])>((0, [:]))
-    private let subscription = Mutex<ChangeFeed.Subscription?>(nil)
+    private let subscription = Mutex<Subscription?>(nil)
 
     private struct Entry {
         var id: UInt64

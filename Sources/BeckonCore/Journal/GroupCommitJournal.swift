@@ -42,6 +42,8 @@ package final class GroupCommitJournal: EventJournal, Service {
     private struct Pending {
         var events: [JournalEvent]
         var receipt: JournalReceipt
+        /// The copy of a visitor the events were made from (`VisitorState.lineage`), if any.
+        var lineage: UInt64?
     }
 
     private struct State {
@@ -57,7 +59,14 @@ package final class GroupCommitJournal: EventJournal, Service {
         var failures = 0
         /// Appends refused because the queue was full.
         var dropped = 0
+        /// Copies of visitors whose events were refused or dropped: whatever else they make was
+        /// made on a history storage does not have, and is refused until the copy is dropped
+        /// (`unfence`).
+        var fenced: Set<UInt64> = []
     }
+
+    /// The most fenced copies remembered (each is dropped by its next change anyway).
+    static let maxFenced = 100_000
 
     private let store: any JournalStore
     private let configuration: Configuration
@@ -81,19 +90,26 @@ package final class GroupCommitJournal: EventJournal, Service {
     /// Queues `events` without waiting and answers a receipt to wait on. The live-visit path
     /// enqueues while it holds the visitor's lock, so the journal keeps one visitor's events in
     /// the order they were applied in memory; it waits for durability after letting go.
-    package func enqueue(_ events: [JournalEvent]) -> JournalReceipt {
+    /// `lineage` names the visitor's copy they were made from: once one of its changes is
+    /// refused (`JournalRefusal.staleCopy`) or dropped, the rest are refused too.
+    package func enqueue(_ events: [JournalEvent], lineage: UInt64? = nil) -> JournalReceipt {
         let receipt = JournalReceipt()
         guard !events.isEmpty else {
             receipt.complete(.success(()))
             return receipt
         }
         let (outcome, writer) = state.withLock { state -> (Admission, CheckedContinuation<Void, Never>?) in
-            guard !state.closed else { return (.closed, nil) }
+            if let lineage, state.fenced.contains(lineage) { return (.stale, nil) }
+            guard !state.closed else {
+                Self.fence(lineage, in: &state)
+                return (.closed, nil)
+            }
             guard state.queuedEvents + events.count <= configuration.maxQueuedEvents else {
                 state.dropped += 1
+                Self.fence(lineage, in: &state)
                 return (.full(droppedSoFar: state.dropped), nil)
             }
-            state.queue.append(Pending(events: events, receipt: receipt))
+            state.queue.append(Pending(events: events, receipt: receipt, lineage: lineage))
             state.queuedEvents += events.count
             let writer = state.writerWaiting
             state.writerWaiting = nil
@@ -113,12 +129,31 @@ package final class GroupCommitJournal: EventJournal, Service {
             receipt.complete(.failure(BeckonError.storageUnavailable("journal queue full")))
         case .closed:
             receipt.complete(.failure(BeckonError.journalClosed))
+        case .stale:
+            receipt.complete(.failure(JournalRefusal.staleCopy))
         }
         return receipt
     }
 
     private enum Admission {
-        case queued, queuedDuringOutage, full(droppedSoFar: Int), closed
+        case queued, queuedDuringOutage, full(droppedSoFar: Int), closed, stale
+    }
+
+    private static func fence(_ lineage: UInt64?, in state: inout State) {
+        guard let lineage else { return }
+        if state.fenced.count >= maxFenced { state.fenced.removeAll() }
+        state.fenced.insert(lineage)
+    }
+
+    /// The copy `lineage` is gone (dropped under its visitor's lock, so nothing more is made from
+    /// it): forget that it was fenced.
+    package func unfence(_ lineage: UInt64) {
+        _ = state.withLock { $0.fenced.remove(lineage) }
+    }
+
+    /// The highest visitor sequence stored for the visitor; 0 when none.
+    package func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 {
+        try await store.latestVisitorSequence(accountId: accountId, visitorId: visitorId)
     }
 
     package func events(_ query: JournalQuery) async throws -> [StoredEvent] {
@@ -228,14 +263,17 @@ package final class GroupCommitJournal: EventJournal, Service {
         let events = batch.flatMap(\.events)
         do {
             let started = ContinuousClock.now
-            try await store.write(events)
+            let refused = try await store.write(batch.map { JournalAppend(events: $0.events) })
             metrics.committed(events: events.count, in: ContinuousClock.now - started)
+            if !refused.isEmpty { refuse(batch, at: refused) }
             let recovered = state.withLock { state -> Int in
                 defer { (state.lastCommitFailed, state.failures, state.commitStarted) = (false, 0, nil) }
                 return state.failures
             }
             if recovered > 0 { logger.notice("journal commits again", metadata: ["failedAttempts": "\(recovered)"]) }
-            for pending in batch { pending.receipt.complete(.success(())) }
+            for (position, pending) in batch.enumerated() where !refused.contains(position) {
+                pending.receipt.complete(.success(()))
+            }
         } catch {
             let (failures, closed, waiting) = state.withLock { state -> (Int, Bool, [Pending]) in
                 state.commitStarted = nil
@@ -258,6 +296,27 @@ package final class GroupCommitJournal: EventJournal, Service {
             let delay = min(configuration.retryDelay * (1 << min(failures - 1, 16)), configuration.maxRetryDelay)
             try? await Task.sleep(for: delay)
         }
+    }
+
+    /// Storage refused these appends: made from copies of visitors that missed what another node
+    /// wrote. Their copies are fenced, and what else is queued from them is refused with them.
+    private func refuse(_ batch: [Pending], at positions: Set<Int>) {
+        let refused = positions.sorted().map { batch[$0] }
+        let alsoRefused = state.withLock { state -> [Pending] in
+            for pending in refused { Self.fence(pending.lineage, in: &state) }
+            var kept: [Pending] = []
+            var removed: [Pending] = []
+            for pending in state.queue {
+                if let lineage = pending.lineage, state.fenced.contains(lineage) { removed.append(pending) } else { kept.append(pending) }
+            }
+            state.queue = kept
+            state.queuedEvents -= removed.reduce(0) { $0 + $1.events.count }
+            return removed
+        }
+        logger.notice(
+            "journal refused changes made from stale copies of visitors; they are rebuilt and retried",
+            metadata: ["appends": "\(refused.count + alsoRefused.count)"])
+        for pending in refused + alsoRefused { pending.receipt.complete(.failure(JournalRefusal.staleCopy)) }
     }
 
     /// Shutting down while the database does not answer: what is queued cannot be written.

@@ -26,10 +26,15 @@ package struct JournalEvent: Hashable, Sendable {
     package var sessionId: String?
     /// The event's details as JSON text; its shape belongs to the kind.
     package var payload: String
+    /// The event's place in its visitor's history (1, 2, 3, …) when a node's copy of the visitor
+    /// made it (SPEC §14): storage keeps one event per place, so a copy that missed what another
+    /// node wrote cannot add to the history (its event takes a place already taken). Nil for
+    /// events not made from a copy.
+    package var visitorSequence: Int64?
 
     package init(
         accountId: AccountID, kind: EventKind, occurredAt: Date, visitorId: String? = nil, sessionId: String? = nil,
-        payload: String = "{}"
+        payload: String = "{}", visitorSequence: Int64? = nil
     ) {
         self.accountId = accountId
         self.kind = kind
@@ -37,7 +42,15 @@ package struct JournalEvent: Hashable, Sendable {
         self.visitorId = visitorId
         self.sessionId = sessionId
         self.payload = payload
+        self.visitorSequence = visitorSequence
     }
+}
+
+/// One caller's events, written together or not at all.
+package struct JournalAppend: Sendable, Equatable {
+    package var events: [JournalEvent]
+
+    package init(events: [JournalEvent]) { self.events = events }
 }
 
 /// A journal entry as read back, with the sequence number storage gave it. Sequence numbers

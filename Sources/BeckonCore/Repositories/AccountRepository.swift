@@ -56,6 +56,8 @@ package struct Storage: Sendable {
     package private(set) var campaigns: any CampaignRepository
     /// Where `accounts`, `sites`, `apiKeys` and `campaigns` announce their writes; caches subscribe.
     package let changes: ChangeFeed
+    /// Where a node claims the visitors it rebuilt and hears the claims of the others.
+    package let claims: VisitorClaims
     package var clickKeys: any ClickKeyRepository
     package var journal: any JournalStore
     package var rollups: any RollupRepository
@@ -82,9 +84,11 @@ package struct Storage: Sendable {
         rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,
         authState: any AuthStateRepository, identities: any VisitorIdentityRepository,
         ping: @escaping @Sendable () async throws -> Void,
-        close: @escaping @Sendable () async throws -> Void, changes: ChangeFeed = ChangeFeed()
+        close: @escaping @Sendable () async throws -> Void, changes: ChangeFeed = ChangeFeed(),
+        claims: VisitorClaims = VisitorClaims()
     ) {
         self.changes = changes
+        self.claims = claims
         self.accounts = PublishingAccountRepository(base: accounts, feed: changes)
         self.sites = PublishingSiteRepository(base: sites, feed: changes)
         self.apiKeys = PublishingAPIKeyRepository(base: apiKeys, feed: changes)

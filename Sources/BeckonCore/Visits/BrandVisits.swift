@@ -132,7 +132,7 @@ package struct BrandVisits: Sendable {
         let (key, session) = try Self.ids(accountId: accountId, visitorId: visitorId, sessionId: sessionId)
         let moment = try await ledger.moment(accountId)
         let liveWindowMs = ledger.settings.liveWindow.milliseconds
-        let (before, after) = try await ledger.mutateVisit(key, at: moment) { state in
+        let (before, after) = try await ledger.mutateVisit(key, at: moment, confirmingRefusals: true) { state in
             guard let visit = state?.visit(session), visit.isOpenToBrand(now: moment.nowMs, liveWindowMs: liveWindowMs) else {
                 throw BeckonError.notFound("live visit (it is unknown, or its 6-hour window has passed)")
             }

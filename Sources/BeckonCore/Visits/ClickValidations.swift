@@ -66,7 +66,7 @@ package struct ClickValidations: Sendable {
         let key = LiveVisitStore.Key(accountId: click.accountId, visitorId: visitorId)
         let liveWindowMs = ledger.settings.liveWindow.milliseconds
         let nowMs = moment.nowMs
-        return try await ledger.mutateVisit(key, at: moment) { state -> (Validation, [VisitJournalEntry]) in
+        return try await ledger.mutateVisit(key, at: moment, confirmingRefusals: true) { state -> (Validation, [VisitJournalEntry]) in
             guard let visitor = state else { return (.invalid("unknown visitor"), []) }
             guard let visit = visitor.visit(sessionId), visit.isOpenToBrand(now: nowMs, liveWindowMs: liveWindowMs) else {
                 return (.invalid("no live visit with this sid"), [])

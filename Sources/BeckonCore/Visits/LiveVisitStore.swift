@@ -70,6 +70,12 @@ package final class LiveVisitStore: Sendable {
         return remaining
     }
 
+    /// Forgets every visitor (what another node did may have been missed); each is rebuilt from
+    /// the journal when it comes back.
+    package func removeAll() {
+        for shard in shards { shard.visitors.withLock { $0.removeAll() } }
+    }
+
     package var visitorCount: Int { shards.reduce(0) { $0 + $1.visitors.withLock { $0.count } } }
 }
 

@@ -44,10 +44,14 @@ package final class VisitLedger: Sendable {
     package let settings: Settings
     /// Visitor blocks older than the journal a rebuild reads (a permanent block) come from here.
     let abuse: (any AbuseRepository)?
+    /// Where a rebuilt visitor is claimed, and other nodes' claims are heard (SPEC §14).
+    let claims: VisitorClaims
+    private let subscriptions: [Subscription]
 
     package init(
         store: LiveVisitStore, catalog: CampaignCatalog, journal: GroupCommitJournal, clock: any WallClock,
-        settings: Settings = .init(), abuse: (any AbuseRepository)? = nil
+        settings: Settings = .init(), abuse: (any AbuseRepository)? = nil, claims: VisitorClaims = VisitorClaims(),
+        changes: ChangeFeed? = nil
     ) {
         self.store = store
         self.catalog = catalog
@@ -55,6 +59,14 @@ package final class VisitLedger: Sendable {
         self.clock = clock
         self.settings = settings
         self.abuse = abuse
+        self.claims = claims
+        // Another node serves the visitor now: this copy would go stale. And after a lost
+        // connection to the other nodes, any copy may have: each is rebuilt when it comes back.
+        var subscriptions = [claims.heard.subscribe { [store] key in _ = store.withVisitor(key) { $0 = nil } }]
+        if let changes {
+            subscriptions.append(changes.subscribe { [store] change in if change == .everything { store.removeAll() } })
+        }
+        self.subscriptions = subscriptions
     }
 
     /// The moment of a change that is about to be made for `accountId`.
@@ -67,17 +79,81 @@ package final class VisitLedger: Sendable {
     /// unknown; set it to what it becomes) and answers a value and the events it made, already
     /// applied to the visitor it set (`VisitChange` does both). The events are journaled in
     /// order and the value answered once they are durable; a throw changes nothing.
+    ///
+    /// Several nodes (SPEC §14): the events take the next places in the visitor's history, and
+    /// storage refuses them when another node wrote there first — this copy missed it. The copy
+    /// is then dropped and rebuilt from the journal and `change` runs again on what is really
+    /// there (`change` must be free of side effects). With `confirmingRefusals`, an answer that
+    /// changes nothing or throws (a click "not offered", a visit "unknown") is first checked
+    /// against the journal: when the copy is behind it, it is rebuilt and asked again.
     func mutateVisit<T: Sendable>(
-        _ key: LiveVisitStore.Key, at moment: Moment, rebuild: Bool = true,
+        _ key: LiveVisitStore.Key, at moment: Moment, rebuild: Bool = true, confirmingRefusals: Bool = false,
         _ change: (inout VisitorState?) throws -> (T, [VisitJournalEntry])
     ) async throws -> T {
-        if rebuild { try await rebuildIfAbsent(key, historyDays: moment.index.historyDays, now: moment.now) }
-        let (value, receipt) = try store.withVisitor(key) { state -> (T, JournalReceipt?) in
-            let (value, entries) = try change(&state)
-            return (value, entries.isEmpty ? nil : journal.enqueue(entries.map(\.journalEvent)))
+        var attempt = 0
+        while true {
+            attempt += 1
+            let retries = attempt < Self.attempts
+            // A retry's copy was dropped: it is rebuilt, even for a visitor the request made.
+            if rebuild || attempt > 1 { try await rebuildIfAbsent(key, historyDays: moment.index.historyDays, now: moment.now) }
+            let outcome: (value: T, receipt: JournalReceipt?, lineage: UInt64?, position: Int64?)
+            do {
+                outcome = try store.withVisitor(key) { state in try Self.apply(change, to: &state, journal: journal) }
+            } catch  where confirmingRefusals && retries {
+                if try await copyIsBehind(key) { continue }
+                throw error
+            }
+            guard let receipt = outcome.receipt else {
+                if confirmingRefusals && retries, try await copyIsBehind(key, holding: outcome.position) { continue }
+                return outcome.value
+            }
+            do {
+                try await receipt.durable()
+                return outcome.value
+            } catch JournalRefusal.staleCopy where retries {
+                drop(key, lineage: outcome.lineage)
+            } catch JournalRefusal.staleCopy {
+                drop(key, lineage: outcome.lineage)
+                throw BeckonError.storageUnavailable("the visitor changed on another node meanwhile; try again")
+            }
         }
-        try await receipt?.durable()
-        return value
+    }
+
+    /// Tries of one change when the journal refuses it (each after the visitor is rebuilt).
+    static let attempts = 3
+
+    /// Runs `change` on the visitor and queues its events at the next places of its history.
+    private static func apply<T>(
+        _ change: (inout VisitorState?) throws -> (T, [VisitJournalEntry]), to state: inout VisitorState?,
+        journal: GroupCommitJournal
+    ) throws -> (value: T, receipt: JournalReceipt?, lineage: UInt64?, position: Int64?) {
+        let (value, entries) = try change(&state)
+        guard !entries.isEmpty else { return (value, nil, state?.lineage, state?.journalPosition) }
+        var events = entries.map(\.journalEvent)
+        guard state != nil else { return (value, journal.enqueue(events), nil, nil) }
+        for index in events.indices {
+            state!.journalPosition += 1
+            events[index].visitorSequence = state!.journalPosition
+        }
+        return (value, journal.enqueue(events, lineage: state!.lineage), state!.lineage, state!.journalPosition)
+    }
+
+    /// Drops the copy `lineage` of the visitor (unless another replaced it already); the journal
+    /// stops refusing it, since nothing more can be made from it.
+    private func drop(_ key: LiveVisitStore.Key, lineage: UInt64?) {
+        guard let lineage else { return }
+        store.withVisitor(key) { state in if state?.lineage == lineage { state = nil } }
+        journal.unfence(lineage)
+    }
+
+    /// Whether the journal holds more of the visitor than this node's copy (`holding`, or the
+    /// copy in memory): the copy is dropped then.
+    private func copyIsBehind(_ key: LiveVisitStore.Key, holding: Int64? = nil) async throws -> Bool {
+        let held = holding ?? store.withVisitor(key) { $0?.journalPosition } ?? 0
+        let stored = try await journal.latestVisitorSequence(accountId: key.accountId, visitorId: key.visitorId.description)
+        guard stored > held else { return false }
+        _ = forget(key)
+        return true
     }
 
     /// Reads one visitor (rebuilt from the journal first when it is not in memory).
@@ -102,8 +178,15 @@ package final class VisitLedger: Sendable {
             accountId: key.accountId, visitorId: key.visitorId.description,
             since: Date(millisecondsSince1970: now.millisecondsSince1970 - window), limit: settings.rebuildEventLimit)
         let block = try await abuse?.visitorBlock(accountId: key.accountId, visitorId: key.visitorId.description, at: now)
-        guard !stored.isEmpty || block != nil else { return }
+        // Where the visitor's history ends: after its newest event, which a read of its recent
+        // past holds unless that past is empty (or older than visitor sequences).
+        var position = stored.lazy.compactMap(\.event.visitorSequence).max()
+        if position == nil {
+            position = try await journal.latestVisitorSequence(accountId: key.accountId, visitorId: key.visitorId.description)
+        }
+        guard !stored.isEmpty || block != nil || (position ?? 0) > 0 else { return }
         var state = VisitorState()
+        state.journalPosition = position ?? 0
         for event in stored {
             if let entry = VisitJournalEntry(event.event) { state.apply(entry) }
         }
@@ -112,6 +195,9 @@ package final class VisitLedger: Sendable {
         }
         _ = state.expire(now: now.millisecondsSince1970, liveWindowMs: settings.liveWindow.milliseconds)
         store.insertIfAbsent(key, state)
+        // A visitor with a history was served elsewhere before (or by this node before a restart):
+        // the node that served it drops its copy.
+        claims.made.publish(key)
     }
 }
 

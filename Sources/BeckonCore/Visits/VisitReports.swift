@@ -105,7 +105,9 @@ package struct VisitReports: Sendable {
         let timeoutMs = ledger.settings.visitTimeout.milliseconds
         let now = moment.now
         let nowMs = moment.nowMs
-        return try await ledger.mutateVisit(key, at: moment) { state in
+        // A refusal is checked against the journal first: on another node the click's context may
+        // have been issued by the node that served the page view (SPEC §14).
+        return try await ledger.mutateVisit(key, at: moment, confirmingRefusals: true) { state in
             guard let visitor = state else {
                 throw BeckonError.unknownVisitor("no live visitor with this vid")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Everything the server holds about one visitor of one account: the visits still inside their
 /// live window and the little history the decision needs across visits (proactive offers for
@@ -16,6 +17,12 @@ package struct VisitorState: Sendable, Equatable {
     package var clickTimes: [Int64] = []
     /// The visitor's block (dial authorization found it using too many numbers), if any.
     package var block: Block?
+    /// The place of the visitor's latest event in the journal this copy holds (SPEC §14): the
+    /// next change's events take the places after it.
+    package var journalPosition: Int64 = 0
+    /// Which copy this is: every new or rebuilt visitor is a new one (the journal fences the
+    /// changes of a copy it refused).
+    package private(set) var lineage = VisitorState.nextLineage()
 
     package struct Block: Sendable, Equatable {
         package var id: String
@@ -34,6 +41,9 @@ package struct VisitorState: Sendable, Equatable {
     static let maxClickHistory = 64
 
     package init() {}
+
+    private static let lineages = Atomic<UInt64>(0)
+    private static func nextLineage() -> UInt64 { lineages.add(1, ordering: .relaxed).newValue }
 
     package func visit(_ id: VisitToken) -> LiveVisit? { visits.last { $0.id == id } }
 

@@ -127,7 +127,8 @@ extension BeckonConfiguration {
             driver: storageDriver, sqlitePath: values.string(.storageSQLitePath),
             postgresURL: values.optionalString(.storagePostgresURL),
             postgresMaxConnections: try values.int(.storagePostgresMaxConnections, in: 1...1000),
-            deadline: .milliseconds(try values.int(.storageDeadlineMs, in: 50...60_000)))
+            deadline: .milliseconds(try values.int(.storageDeadlineMs, in: 50...60_000)),
+            nodeId: values.optionalString(.clusterNodeId) ?? StorageConfiguration.defaultNodeId())
         journal = GroupCommitJournal.Configuration(
             maxBatchEvents: try values.int(.journalBatchMaxEvents, in: 1...100_000),
             maxBatchDelay: .milliseconds(try values.int(.journalBatchMaxDelayMs, in: 0...1000)))

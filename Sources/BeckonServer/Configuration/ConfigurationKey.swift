@@ -51,6 +51,7 @@ package struct ConfigurationKey: Sendable, Hashable {
     package static let storagePostgresURL = ConfigurationKey(name: "storage.postgres.url", defaultValue: nil, isSecret: true)
     package static let storagePostgresMaxConnections = ConfigurationKey(
         name: "storage.postgres.maxConnections", defaultValue: "20", isSecret: false)
+    package static let clusterNodeId = ConfigurationKey(name: "cluster.nodeId", defaultValue: nil, isSecret: false)
     package static let journalBatchMaxEvents = ConfigurationKey(
         name: "journal.batchMaxEvents", defaultValue: "2000", isSecret: false)
     package static let storageDeadlineMs = ConfigurationKey(name: "storage.deadlineMs", defaultValue: "1500", isSecret: false)
@@ -75,7 +76,7 @@ package struct ConfigurationKey: Sendable, Hashable {
         httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
         visitsLiveHours,
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
-        storagePostgresMaxConnections, storageDeadlineMs, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
+        storagePostgresMaxConnections, storageDeadlineMs, clusterNodeId, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile, limitsRequestsPerMinute, limitsNewVisitorsPerMinute, limitsTrackedAddresses,
         limitsStreamsPerClick, limitsStreamsPerNode,
     ]

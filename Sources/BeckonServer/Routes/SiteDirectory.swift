@@ -11,7 +11,7 @@ final class SiteDirectory: Sendable {
     private let clock: any WallClock
     private let ttl: TimeInterval
     private let cache = Mutex<[String: (site: Site?, until: Date)]>([:])
-    private let subscription = Mutex<ChangeFeed.Subscription?>(nil)
+    private let subscription = Mutex<Subscription?>(nil)
 
     init(storage: Storage, clock: any WallClock, ttl: TimeInterval = 10) {
         self.storage = storage

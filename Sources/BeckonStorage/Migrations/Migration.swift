@@ -9,15 +9,19 @@ package struct Migration: Sendable {
     package var version: Int
     package var name: String
     package var statements: [String]
+    /// Run after `statements` on PostgreSQL only (what SQLite has no use for: triggers that
+    /// announce changes to other nodes).
+    package var postgresOnly: [String]
 
-    package init(version: Int, name: String, statements: [String]) {
+    package init(version: Int, name: String, statements: [String], postgresOnly: [String] = []) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.postgresOnly = postgresOnly
     }
 
     func statements(for dialect: SQLDialect) -> [String] {
-        statements.map { statement in
+        (dialect == .postgres ? statements + postgresOnly : statements).map { statement in
             switch dialect {
             case .sqlite:
                 statement.replacingOccurrences(of: "{bytes}", with: "BLOB")
@@ -45,6 +49,8 @@ extension Migration {
         .m0010CreateAuthState,
         .m0011CreateVisitorIdentities,
         .m0012AddCampaignRevision,
+        .m0013AnnounceConfigurationChanges,
+        .m0014AddVisitorSequence,
     ]
 
     package static var latestVersion: Int { all.last?.version ?? 0 }

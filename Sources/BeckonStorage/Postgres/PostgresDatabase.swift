@@ -19,12 +19,17 @@ package final class PostgresDatabase: SQLDatabase {
     package var service: any Service { client }
 
     /// A pool for `url` (`postgres://user:password@host:port/database`); `searchPath` selects a
-    /// schema (tests give each run its own), `statementTimeout` stops statements server-side.
+    /// schema (tests give each run its own), `statementTimeout` stops statements server-side,
+    /// `applicationName` names the connections (the node: what changes announce as their writer).
     package init(
-        url: String, searchPath: String? = nil, maxConnections: Int = 20, statementTimeout: Duration? = nil, logger: Logger
+        url: String, searchPath: String? = nil, maxConnections: Int = 20, statementTimeout: Duration? = nil,
+        applicationName: String? = nil, logger: Logger
     ) throws {
         var configuration = try Self.configuration(from: url)
         configuration.options.maximumConnections = maxConnections
+        if let applicationName {
+            configuration.options.additionalStartupParameters.append(("application_name", applicationName))
+        }
         if let searchPath {
             configuration.options.additionalStartupParameters.append(("search_path", searchPath))
         }
@@ -91,6 +96,16 @@ package final class PostgresDatabase: SQLDatabase {
             // The body's own errors (a caller's, or a statement's already translated) pass through.
             if let closureError = error.closureError { throw closureError is PSQLError ? Self.translate(closureError) : closureError }
             throw Self.translate(error.beginError ?? error.commitError ?? error.rollbackError ?? error)
+        }
+    }
+
+    /// Runs `body` with the notifications sent on `channel`, on a connection of the pool kept for
+    /// it until `body` returns; throws when that connection is lost.
+    func listen(on channel: String, _ body: (PostgresNotificationSequence) async throws -> Void) async throws {
+        do {
+            try await client.withConnection { connection in try await connection.listen(on: channel, consume: body) }
+        } catch {
+            throw Self.translate(error)
         }
     }
 
