@@ -82,7 +82,7 @@ package struct AppDependencies: Sendable {
         self.rollups = RollupService(
             journal: storage.journal, repository: storage.rollups,
             settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), clock: clock,
-            logger: logger, interval: rollupInterval, memory: RollupMemory(capacity: maxVisitors))
+            logger: logger, interval: rollupInterval, memory: RollupMemory(capacity: maxVisitors), runOnce: storage.runOnce)
     }
 
     package var provisioning: Provisioning {

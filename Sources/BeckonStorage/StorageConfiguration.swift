@@ -90,6 +90,10 @@ package enum StorageFactory {
                 settings: configuration.relay, logger: logger)
         }
         storage.services = services + (relay.map { [$0] } ?? [])
+        if let postgres = base as? PostgresDatabase {
+            storage.runOnce = PostgresRunOnceLock(database: postgres, node: configuration.nodeId, logger: logger)
+        }
+        if let relay { storage.hearsOtherNodes = { relay.isListening } }
         @Sendable func prepareAndListen() async throws {
             try await prepare()
             // A node that cannot hear the others must not serve: it would answer from stale caches.

@@ -23,6 +23,7 @@ final class RecordingStore: JournalStore {
     }
 
     func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 { 0 }
+    func latestSequence() async throws -> Int64 { 0 }
 
     func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] { [] }
@@ -50,6 +51,7 @@ final class GatedStore: JournalStore {
     }
 
     func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 { 0 }
+    func latestSequence() async throws -> Int64 { 0 }
 
     func events(_ query: JournalQuery) async throws -> [StoredEvent] { [] }
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent] { [] }

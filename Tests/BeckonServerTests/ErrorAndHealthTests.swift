@@ -20,6 +20,7 @@ final class SwitchableJournalStore: JournalStore {
         return try await base.write(appends)
     }
 
+    func latestSequence() async throws -> Int64 { try await base.latestSequence() }
     func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 {
         try await base.latestVisitorSequence(accountId: accountId, visitorId: visitorId)
     }

@@ -26,11 +26,14 @@ struct PostgreSQLChangeRelayTests {
         var all: [Message] { messages.withLock { $0 } }
     }
 
+    /// Node B's id, unique to the test (tests run in parallel on one PostgreSQL server).
+    let nodeB = "node-b-" + RandomToken.make(byteCount: 6)
+
     /// Node A is the test's storage; node B a second storage on the same schema.
     func withTwoNodes(_ body: (_ a: Storage, _ b: Storage, _ configuration: StorageConfiguration) async throws -> Void) async throws {
         try await TestStorage.withPostgres { a, configuration in
             var second = configuration
-            second.nodeId = "node-b"
+            second.nodeId = nodeB
             try await StorageFactory.open(second, schema: .requireCurrent, logger: TestStorage.logger) { b in
                 try await body(a, b, configuration)
             }
@@ -106,7 +109,7 @@ struct PostgreSQLChangeRelayTests {
                 let killed = try await admin.query(
                     """
                     SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
-                    WHERE application_name = 'node-b' AND query LIKE 'LISTEN%'
+                    WHERE application_name = '\(nodeB)' AND query LIKE 'LISTEN%'
                     """)
                 #expect(killed.count == 1)
             }

@@ -59,9 +59,19 @@ func event(_ n: Int) -> JournalEvent {
         payload: #"{"url":"https://shop.example/product/\#(n)","title":"Product"}"#)
 }
 
+/// The `count`th event of appender `appender`'s visitor (`round` keeps rounds apart), at its place
+/// in the visitor's history as a node's copy makes it (SPEC §14): the unique place is checked on
+/// every insert.
+func placedEvent(appender: Int, round: Int, count: Int) -> JournalEvent {
+    var placed = event(appender * 10_000_000 + count)
+    placed.visitorId = "visitor-\(round)-\(appender)"
+    placed.visitorSequence = Int64(count + 1)
+    return placed
+}
+
 /// Runs `appenders` tasks that append one event at a time for `seconds`; returns events/s.
 func measure(
-    appenders: Int, seconds: Double, append: @escaping @Sendable ([JournalEvent]) async throws -> Void
+    appenders: Int, seconds: Double, round: Int? = nil, append: @escaping @Sendable ([JournalEvent]) async throws -> Void
 ) async throws
     -> Double
 {
@@ -72,7 +82,8 @@ func measure(
             group.addTask {
                 var count = 0
                 while ContinuousClock.now < deadline {
-                    try await append([event(appender * 10_000_000 + count)])
+                    let next = round.map { placedEvent(appender: appender, round: $0, count: count) } ?? event(appender * 10_000_000 + count)
+                    try await append([next])
                     count += 1
                 }
                 return count
@@ -97,15 +108,25 @@ func throughput(_ options: Options, _ storage: Storage) async throws {
     let journal = GroupCommitJournal(
         store: storage.journal, configuration: .init(maxBatchDelay: .milliseconds(options.delayMs)), logger: logger)
     let writer = Task { try await journal.run() }
-    let grouped = try await measure(appenders: options.appenders, seconds: options.seconds) { events in
-        try await journal.append(events)
+    // Group commit without and with visitor places, interleaved: two rounds each, means.
+    var grouped: [Double] = []
+    var placed: [Double] = []
+    for round in 0..<2 {
+        grouped.append(try await measure(appenders: options.appenders, seconds: options.seconds) { try await journal.append($0) })
+        placed.append(
+            try await measure(appenders: options.appenders, seconds: options.seconds, round: round) { try await journal.append($0) })
     }
     journal.close()
     try await writer.value
+    let groupedMean = grouped.reduce(0, +) / 2
+    let placedMean = placed.reduce(0, +) / 2
     print(
         String(
-            format: "%@ appenders=%d delay=%dms one-commit-per-append=%.0f events/s group-commit=%.0f events/s ratio=%.1fx",
-            backend, options.appenders, options.delayMs, single, grouped, grouped / single))
+            format:
+                "%@ appenders=%d delay=%dms one-commit-per-append=%.0f events/s group-commit=%.0f events/s ratio=%.1fx"
+                + " group-commit-with-visitor-places=%.0f events/s (%.2f of group commit; rounds %.0f/%.0f vs %.0f/%.0f)",
+            backend, options.appenders, options.delayMs, single, groupedMean, groupedMean / single, placedMean,
+            placedMean / groupedMean, grouped[0], grouped[1], placed[0], placed[1]))
 }
 
 /// Appends forever; after each append returns (durable), writes the event's number to the ack file.

@@ -35,6 +35,8 @@ package protocol JournalStore: Sendable {
     func write(_ appends: [JournalAppend]) async throws -> Set<Int>
     /// The highest visitor sequence stored for the visitor; 0 when none.
     func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64
+    /// The highest sequence stored; 0 when the journal is empty.
+    func latestSequence() async throws -> Int64
     func events(_ query: JournalQuery) async throws -> [StoredEvent]
     func events(accountId: AccountID, visitorId: String, since: Date, limit: Int) async throws -> [StoredEvent]
     /// Up to `limit` events of every account with a sequence greater than `afterSequence`, in

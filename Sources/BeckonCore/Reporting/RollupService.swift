@@ -32,12 +32,17 @@ package actor RollupService: Service {
     private var progress: Int64?
     private var gap: (sequence: Int64, seenAt: Date)?
     private var running: Task<Int, any Error>?
+    /// Who counts: one node at a time (SPEC §14); the others wait for its progress.
+    private let runOnce: any RunOnceLock
+    /// Whether this node counts now.
+    private var counting = false
 
     package init(
         journal: any JournalStore, repository: any RollupRepository, settings: RollupSettingsLoader,
         clock: any WallClock = SystemWallClock(), logger: Logger, interval: Duration = .seconds(2), batchSize: Int = 5000,
-        gapPatience: TimeInterval = 10, memory: RollupMemory = RollupMemory()
+        gapPatience: TimeInterval = 10, memory: RollupMemory = RollupMemory(), runOnce: any RunOnceLock = SingleNodeLock()
     ) {
+        self.runOnce = runOnce
         self.memory = memory
         self.journal = journal
         self.repository = repository
@@ -49,16 +54,35 @@ package actor RollupService: Service {
         self.gapPatience = gapPatience
     }
 
+    /// The name of the rollups' run-once lock.
+    package static let lockName = "reports.rollups"
+
+    /// Counts on the node that holds the rollups' lock; on the others it waits to take over.
     package func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        try await cancelWhenGracefulShutdown {
+            try await self.runOnce.run(holding: Self.lockName) {
+                await self.setCounting(true)
+                await self.countUntilStopped()
+                await self.setCounting(false)
+            }
+        }
+    }
+
+    private func setCounting(_ value: Bool) {
+        counting = value
+        // What this node counted before it lost the lock may have been counted again elsewhere.
+        if !value { forget() }
+    }
+
+    private func countUntilStopped() async {
+        while !Task.isCancelled {
             do {
                 _ = try await catchUp()
             } catch {
                 logger.error("rollups could not catch up with the journal", metadata: ["error": "\(error)"])
             }
             do {
-                let interval = self.interval
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                try await Task.sleep(for: interval)
             } catch {
                 return
             }
@@ -70,6 +94,10 @@ package actor RollupService: Service {
     /// is waited for and a new one runs; callers arriving during that new pass share it.
     @discardableResult
     package func catchUp() async throws -> Int {
+        guard runOnce.isAlone || counting else {
+            try await waitForTheCountingNode()
+            return 0
+        }
         if let running {
             let earlier = running
             _ = try? await earlier.value
@@ -80,6 +108,16 @@ package actor RollupService: Service {
         running = task
         defer { if running == task { running = nil } }
         return try await task.value
+    }
+
+    /// Another node counts: waits until its progress reaches what the journal held when asked
+    /// (bounded: a report answers from what is stored after a few rounds of the counting node).
+    private func waitForTheCountingNode() async throws {
+        let end = try await journal.latestSequence()
+        let deadline = ContinuousClock.now + interval * 3 + .seconds(2)
+        while try await repository.progress() < end, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Forgets the stored rollups and counts the whole journal again; answers the events counted.

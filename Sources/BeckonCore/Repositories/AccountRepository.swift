@@ -58,6 +58,10 @@ package struct Storage: Sendable {
     package let changes: ChangeFeed
     /// Where a node claims the visitors it rebuilt and hears the claims of the others.
     package let claims: VisitorClaims
+    /// Who does the work that runs on one node at a time.
+    package var runOnce: any RunOnceLock
+    /// Whether this node hears the other nodes' changes (always, alone); readiness.
+    package var hearsOtherNodes: @Sendable () -> Bool
     package var clickKeys: any ClickKeyRepository
     package var journal: any JournalStore
     package var rollups: any RollupRepository
@@ -102,5 +106,7 @@ package struct Storage: Sendable {
         self.identities = identities
         self.ping = ping
         self.close = close
+        self.runOnce = SingleNodeLock()
+        self.hearsOtherNodes = { true }
     }
 }

@@ -25,6 +25,10 @@ struct HealthRoutes {
                 context.logger.warning("readiness check failed: journal commits fail or stall")
                 throw BeckonError.storageUnavailable("journal commits fail")
             }
+            guard storage.hearsOtherNodes() else {
+                context.logger.warning("readiness check failed: not listening to the other nodes")
+                throw BeckonError.storageUnavailable("not listening to the other nodes")
+            }
             return JSONBody(value: Status(status: "ready"))
         }
         router.get("/metrics") { _, _ in

@@ -26,7 +26,7 @@ package final class PostgresChangeRelay: Service {
 
         package init(
             heartbeat: Duration = .seconds(2), silenceLimit: Duration = .seconds(6), reconnectDelay: Duration = .milliseconds(200),
-            maxReconnectDelay: Duration = .seconds(5)
+            maxReconnectDelay: Duration = .seconds(2)
         ) {
             self.heartbeat = heartbeat
             self.silenceLimit = max(silenceLimit, heartbeat * 2)
@@ -71,6 +71,9 @@ package final class PostgresChangeRelay: Service {
 
     /// How many times a listening connection was established (1 once started; more after losses).
     package var connections: Int { state.withLock { $0.connections } }
+
+    /// Whether the relay listens now.
+    package var isListening: Bool { state.withLock { $0.listening } }
 
     /// Returns once the relay listens (the first time), or after `limit`; false then.
     package func waitUntilListening(within limit: Duration) async -> Bool {

@@ -109,6 +109,16 @@ package final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    /// Runs `body` on one connection of the pool, kept for it until `body` returns (what a
+    /// session-level advisory lock lives as long as).
+    func withSession(_ body: (any SQLExecutor) async throws -> Void) async throws {
+        do {
+            try await client.withConnection { connection in try await body(Session(connection: connection, logger: logger)) }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
     /// Nothing to do: the pool closes its connections when its service stops.
     package func close() async throws {}
 

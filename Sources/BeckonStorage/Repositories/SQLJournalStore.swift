@@ -98,6 +98,10 @@ package struct SQLJournalStore: JournalStore {
         return refused
     }
 
+    package func latestSequence() async throws -> Int64 {
+        try await database.query("SELECT MAX(sequence) AS last FROM journal").first?.optionalInt("last") ?? 0
+    }
+
     package func latestVisitorSequence(accountId: AccountID, visitorId: String) async throws -> Int64 {
         try await database.query(
             "SELECT MAX(visitor_seq) AS place FROM journal WHERE account_id = ? AND visitor_id = ? AND visitor_seq IS NOT NULL",
