@@ -46,7 +46,7 @@ start_throwaway_postgres() {
     # PG_DURABLE=1 to measure real, fsync'd commits.
     local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     if [ "${PG_DURABLE:-0}" = "1" ]; then durability=""; fi
-    PG_OPTS="-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 $durability -c max_connections=200"
+    PG_OPTS="-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 $durability -c max_connections=600"
     PG_BIN="$bin"
     export PG_TMP PG_BIN PG_OPTS
     resume_throwaway_postgres || return 1

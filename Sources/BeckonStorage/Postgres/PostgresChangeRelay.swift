@@ -230,19 +230,32 @@ package final class PostgresChangeRelay: Service {
     }
 
     /// Sends this node's claims, as many per notification as fit (a burst of failovers needs few).
+    /// A claim that could not be sent is sent again (first) until it is, or the node stops: the
+    /// other nodes' copies are fenced by the journal all the same (SPEC §14), but only a claim
+    /// keeps them from answering reads from an old copy.
     private func sendClaims(whenRung doorbell: AsyncStream<Void>, on channel: String) async {
         for await _ in doorbell {
-            let keys = outbox.withLock { keys in
-                defer { keys.removeAll(keepingCapacity: true) }
-                return keys
-            }
-            for payload in RelayMessage.claimPayloads(node: node, keys, maxBytes: Self.maxPayloadBytes) {
+            var failures = 0
+            while !Task.isCancelled {
+                let keys = outbox.withLock { keys in
+                    defer { keys.removeAll(keepingCapacity: true) }
+                    return keys
+                }
+                guard !keys.isEmpty else { break }
+                var sent = 0
                 do {
-                    try await notify(channel, payload)
+                    for batch in RelayMessage.claimBatches(keys, node: node, maxBytes: Self.maxPayloadBytes) {
+                        try await notify(channel, batch.payload)
+                        sent += batch.count
+                    }
                 } catch {
-                    // The other nodes' copies are fenced by the journal all the same (SPEC §14);
-                    // a lost claim only means they learn of it on their next write.
-                    logger.warning("could not announce visitor claims", metadata: ["error": "\(error)"])
+                    failures += 1
+                    if failures == 1 || failures % 50 == 0 {
+                        logger.warning("could not announce visitor claims yet; retrying", metadata: ["error": "\(error)"])
+                    }
+                    let unsent = keys[sent...]
+                    outbox.withLock { keys in keys.insert(contentsOf: unsent, at: 0) }
+                    try? await Task.sleep(for: settings.reconnectDelay)
                 }
             }
         }
@@ -296,19 +309,22 @@ struct RelayMessage: Equatable {
         }
     }
 
-    /// `keys` as claim payloads of at most `maxBytes` each.
-    static func claimPayloads(node: String, _ keys: [LiveVisitStore.Key], maxBytes: Int) -> [String] {
-        var payloads: [String] = []
+    /// `keys` as claim payloads of at most `maxBytes` each, in order, with how many keys each holds.
+    static func claimBatches(_ keys: [LiveVisitStore.Key], node: String, maxBytes: Int) -> [(payload: String, count: Int)] {
+        var batches: [(payload: String, count: Int)] = []
         var current = "v \(node)"
+        var count = 0
         for key in keys {
             let line = "\n\(key.accountId.rawValue) \(key.visitorId)"
-            if current.utf8.count + line.utf8.count > maxBytes {
-                payloads.append(current)
+            if count > 0 && current.utf8.count + line.utf8.count > maxBytes {
+                batches.append((current, count))
                 current = "v \(node)"
+                count = 0
             }
             current += line
+            count += 1
         }
-        if current.contains("\n") { payloads.append(current) }
-        return payloads
+        if count > 0 { batches.append((current, count)) }
+        return batches
     }
 }

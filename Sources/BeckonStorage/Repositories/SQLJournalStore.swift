@@ -35,7 +35,7 @@ package struct SQLJournalStore: JournalStore {
                     """
                     INSERT INTO journal (account_id, kind, occurred_at, visitor_id, session_id, payload, visitor_seq)
                     VALUES \(rows)
-                    ON CONFLICT (account_id, visitor_id, visitor_seq) WHERE visitor_seq IS NOT NULL DO NOTHING
+                    ON CONFLICT (account_id, visitor_id, visitor_seq) DO NOTHING
                     RETURNING sequence
                     """,
                     binds
