@@ -34,6 +34,9 @@ import Testing
                 let state = try await nodeA.call(.get, visit.visitPath("state"), key: app.acmeReader).decoded(JSONValue.self)
                 let session = try #require(state["appSessions"]?.array?.first)
                 #expect(session["conversationStatus"]?["status"]?.string == "CONNECTED")
+                let metrics = try await nodeA.call(.get, "/metrics").text
+                let refused = metrics.split(separator: "\n").first { $0.hasPrefix("beckon_journal_stale_copies_total ") }
+                #expect(refused.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 >= 2 } == true, "counted: \(refused ?? "none")")
                 // (B's copy, which missed the RINGING, is dropped when A claims the visitor: the
                 // relay between nodes, PostgreSQLChangeRelayTests; not modelled by this test.)
             }

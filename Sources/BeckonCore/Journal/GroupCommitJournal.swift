@@ -313,6 +313,7 @@ package final class GroupCommitJournal: EventJournal, Service {
             state.queuedEvents -= removed.reduce(0) { $0 + $1.events.count }
             return removed
         }
+        metrics.refusedStaleCopies(refused.count + alsoRefused.count)
         logger.notice(
             "journal refused changes made from stale copies of visitors; they are rebuilt and retried",
             metadata: ["appends": "\(refused.count + alsoRefused.count)"])

@@ -16,6 +16,9 @@ package struct DomainMetrics: Sendable {
     private let batchSize: Recorder
     /// `beckon_journal_commit_seconds`: how long a journal commit took.
     private let commitTime: CoreMetrics.Timer
+    /// `beckon_journal_stale_copies_total`: changes refused because the node's copy of the
+    /// visitor missed another node's write (SPEC §14); rebuilt and retried.
+    private let staleCopies: CoreMetrics.Counter
 
     package init(factory: any MetricsFactory = MetricsSystem.factory) {
         var decisions: [DecisionOutcome: CoreMetrics.Counter] = [:]
@@ -30,6 +33,7 @@ package struct DomainMetrics: Sendable {
         ]
         batchSize = Recorder(label: "beckon_journal_batch_events", dimensions: [], aggregate: true, factory: factory)
         commitTime = CoreMetrics.Timer(label: "beckon_journal_commit_seconds", dimensions: [], factory: factory)
+        staleCopies = CoreMetrics.Counter(label: "beckon_journal_stale_copies_total", dimensions: [], factory: factory)
     }
 
     func decided(_ outcomes: [DecisionRecord.Outcome]) {
@@ -39,6 +43,8 @@ package struct DomainMetrics: Sendable {
     func clicked() { clicks.increment() }
 
     func validated(_ valid: Bool) { validations[valid]?.increment() }
+
+    func refusedStaleCopies(_ count: Int) { staleCopies.increment(by: count) }
 
     func committed(events: Int, in duration: Duration) {
         batchSize.record(events)
