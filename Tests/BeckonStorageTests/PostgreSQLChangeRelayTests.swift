@@ -80,7 +80,7 @@ struct PostgreSQLChangeRelayTests {
             // What `beckon apikey revoke` or an operator's SQL does: another process, another node id.
             var cli = configuration
             cli.nodeId = "beckon-cli"
-            try await StorageFactory.withDatabase(cli, logger: TestStorage.logger) { database in
+            _ = try await StorageFactory.withDatabase(cli, logger: TestStorage.logger) { database in
                 try await database.query("UPDATE accounts SET currency = 'EUR' WHERE id = 'acme'")
             }
             #expect(await eventually { onA.all.filter { $0 == .settings(Self.acme) }.count == 2 })
