@@ -154,8 +154,6 @@ package func buildRouter(
         nonces: NonceRegistry(repository: dependencies.storage.authState), clock: dependencies.clock, sessions: dependencies.storage.consoleSessions,
         trustForwardedFor: configuration.trustForwardedFor)
     ConsoleFileRoutes(assets: try ConsoleAssets.load(publicDirectory: configuration.publicDirectory)).register(on: router)
-    let account = router.group("api/v1/accounts/:accountId")
-        .add(middleware: authenticator)
     // The operations generated from docs/openapi.yaml, behind the same authenticator.
     let generatedAccount = router.group("api/v1/accounts/:accountId")
         .add(middleware: authenticator)

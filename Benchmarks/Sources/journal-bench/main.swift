@@ -132,7 +132,7 @@ func throughput(_ options: Options, _ storage: Storage) async throws {
 /// Appends forever; after each append returns (durable), writes the event's number to the ack file.
 func load(_ options: Options) async throws {
     guard let ackFile = options.ackFile else { fail("load needs --ack-file") }
-    if !FileManager.default.fileExists(atPath: ackFile) { FileManager.default.createFile(atPath: ackFile, contents: nil) }
+    if !FileManager.default.fileExists(atPath: ackFile) { _ = FileManager.default.createFile(atPath: ackFile, contents: nil) }
     guard let acks = FileHandle(forWritingAtPath: ackFile) else { fail("cannot write \(ackFile)") }
     acks.seekToEndOfFile()
     let ackLog = AckLog(acks)

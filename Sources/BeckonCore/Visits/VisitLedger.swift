@@ -62,7 +62,7 @@ package final class VisitLedger: Sendable {
         self.claims = claims
         // Another node serves the visitor now: this copy would go stale. And after a lost
         // connection to the other nodes, any copy may have: each is rebuilt when it comes back.
-        var subscriptions = [claims.heard.subscribe { [store] key in _ = store.withVisitor(key) { $0 = nil } }]
+        var subscriptions = [claims.heard.subscribe { [store] key in store.withVisitor(key) { $0 = nil } }]
         if let changes {
             subscriptions.append(changes.subscribe { [store] change in if change == .everything { store.removeAll() } })
         }

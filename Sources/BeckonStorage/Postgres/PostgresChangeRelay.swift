@@ -2,7 +2,7 @@ package import BeckonCore
 import Foundation
 package import Logging
 import PostgresNIO
-package import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// Carries what one node must hear from the others (SPEC §14) over PostgreSQL `LISTEN/NOTIFY`, on
@@ -116,7 +116,7 @@ package final class PostgresChangeRelay: Service {
             ring.finish()
             releaseWaiters()
         }
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.listenUntilCancelled(channel) }
                 group.addTask { await self.sendClaims(whenRung: doorbell, on: channel) }

@@ -1,4 +1,4 @@
-package import BeckonCore
+import BeckonCore
 import Foundation
 package import Logging
 import Synchronization
