@@ -16,6 +16,11 @@ package enum BeckonRuntime {
     package static func serve(_ configuration: BeckonConfiguration, logger: Logger) async throws {
         let policy: StorageFactory.SchemaPolicy = configuration.storage.driver == .sqlite ? .migrate : .requireCurrent
         let secretBox = try configuration.resolveMasterKey()
+        if policy == .requireCurrent {
+            // Refused before anything starts (the relay, the run-once work): a node on an old
+            // schema exits at once with its message.
+            try await StorageFactory.withDatabase(configuration.storage, logger: logger) { try await Migrator(database: $0).requireCurrent() }
+        }
         let storage = try await StorageFactory.connect(configuration.storage, schema: policy, logger: logger)
         let registry = PrometheusCollectorRegistry()
         let journal = GroupCommitJournal(

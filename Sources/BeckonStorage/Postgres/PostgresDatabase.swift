@@ -101,9 +101,17 @@ package final class PostgresDatabase: SQLDatabase {
 
     /// Runs `body` with the notifications sent on `channel`, on a connection of the pool kept for
     /// it until `body` returns; throws when that connection is lost.
+    /// Cancelling closes the connection: PostgresNIO's notification sequence does not end on
+    /// cancellation by itself.
     func listen(on channel: String, _ body: (PostgresNotificationSequence) async throws -> Void) async throws {
         do {
-            try await client.withConnection { connection in try await connection.listen(on: channel, consume: body) }
+            try await client.withConnection { connection in
+                try await withTaskCancellationHandler {
+                    try await connection.listen(on: channel, consume: body)
+                } onCancel: {
+                    let _: EventLoopFuture<Void> = connection.close()
+                }
+            }
         } catch {
             throw Self.translate(error)
         }

@@ -51,9 +51,11 @@ package struct PostgresRunOnceLock: RunOnceLock {
 
     /// The lock's key: the first 8 bytes of SHA-256 over `<schema> <name>`, computed by PostgreSQL.
     private func lockKey(_ name: String) async throws -> Int64 {
-        let rows = try await database.query(
-            "SELECT ('x' || substr(encode(sha256(convert_to(current_schema() || ' ' || ?, 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint AS key",
-            .text(name))
+        let rows = try await DeadlineDatabase.within(heartbeat * 5) {
+            try await database.query(
+                "SELECT ('x' || substr(encode(sha256(convert_to(current_schema() || ' ' || ?, 'UTF8')), 'hex'), 1, 16))::bit(64)::bigint AS key",
+                .text(name))
+        }
         return try rows.first?.int("key") ?? 0
     }
 
@@ -62,7 +64,9 @@ package struct PostgresRunOnceLock: RunOnceLock {
     private func holdWhileRunning(key: Int64, name: String, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
         let finished = FinishedFlag()
         try await database.withSession { session in
-            let held = try await session.query("SELECT pg_try_advisory_lock(?) AS held", .integer(key))
+            let held = try await DeadlineDatabase.within(heartbeat * 5) {
+                try await session.query("SELECT pg_try_advisory_lock(?) AS held", .integer(key))
+            }
             guard try held.first?.int("held") == 1 else { return }
             logger.info("holding run-once work", metadata: ["work": "\(name)", "node": "\(node)"])
             defer { logger.info("no longer holding run-once work", metadata: ["work": "\(name)", "node": "\(node)"]) }
@@ -81,7 +85,9 @@ package struct PostgresRunOnceLock: RunOnceLock {
                 try await group.next()
                 group.cancelAll()
             }
-            _ = try? await session.query("SELECT pg_advisory_unlock(?) AS released", .integer(key))
+            _ = try? await DeadlineDatabase.within(heartbeat * 2) {
+                try await session.query("SELECT pg_advisory_unlock(?) AS released", .integer(key))
+            }
         }
         return finished.isSet
     }
