@@ -69,9 +69,6 @@ package final class PostgresChangeRelay: Service {
         self.logger = logger
     }
 
-    /// How many times a listening connection was established (1 once started; more after losses).
-    package var connections: Int { state.withLock { $0.connections } }
-
     /// Whether the relay listens now.
     package var isListening: Bool { state.withLock { $0.listening } }
 
