@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // zlib from the system (Debian's zlib1g-dev), for gzip answers such as the website tag.
@@ -70,11 +71,25 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
+        // Outgoing HTTP to brands' URLs (webhook deliveries) with the egress rules: only public
+        // addresses unless allowed, checked on the address connected to; https unless allowed.
+        .target(
+            name: "BeckonEgress",
+            dependencies: [
+                "BeckonCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "BeckonServer",
             dependencies: [
                 "BeckonCore",
                 "BeckonStorage",
+                "BeckonEgress",
                 "BeckonAPI",
                 "CZlib",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

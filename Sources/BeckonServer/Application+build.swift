@@ -1,4 +1,5 @@
 package import BeckonCore
+import BeckonEgress
 package import Hummingbird
 package import Logging
 import NIOCore
@@ -42,11 +43,16 @@ package struct AppDependencies: Sendable {
     package let registry: PrometheusCollectorRegistry
     /// Decisions, clicks, validations and journal commits, into `registry`.
     package let metrics: DomainMetrics
+    /// Sends the webhooks (on the node holding its lock), and the endpoints' use cases.
+    package let webhooks: WebhookDeliveryService
+    package let webhookEndpoints: WebhookEndpoints
 
     package init(
         storage: Storage, journal: GroupCommitJournal, secretBox: SecretBox, clock: any WallClock = SystemWallClock(),
         passwordHasher: PasswordHasher = PasswordHasher(), visitSettings: VisitLedger.Settings = .init(),
         maxVisitors: Int = 2_000_000, rollupInterval: Duration = .seconds(2), trackedAddresses: Int = 100_000,
+        egress: EgressPolicy = EgressPolicy(), webhookSender: (any WebhookSender)? = nil,
+        webhookRetries: WebhookRetryPolicy = WebhookRetryPolicy(), webhookInterval: Duration = .seconds(1),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger
     ) {
         self.registry = registry
@@ -83,6 +89,11 @@ package struct AppDependencies: Sendable {
             journal: storage.journal, repository: storage.rollups,
             settings: RollupSettingsLoader(accounts: storage.accounts, campaigns: storage.campaigns), clock: clock,
             logger: logger, interval: rollupInterval, memory: RollupMemory(capacity: maxVisitors), runOnce: storage.runOnce)
+        self.webhooks = WebhookDeliveryService(
+            repository: storage.webhooks, journal: storage.journal,
+            sender: webhookSender ?? EgressHTTPClient(policy: egress, logger: logger), secrets: secretBox, clock: clock,
+            logger: logger, metrics: metrics, interval: webhookInterval, policy: webhookRetries, runOnce: storage.runOnce)
+        self.webhookEndpoints = WebhookEndpoints(repository: storage.webhooks, secrets: secretBox, policy: egress, clock: clock)
     }
 
     package var provisioning: Provisioning {
@@ -116,6 +127,7 @@ package func buildApplication(
     app.addServices(
         dependencies.journal,
         dependencies.rollups,
+        dependencies.webhooks,
         LiveVisitSweeper(
             store: dependencies.liveVisits, clock: dependencies.clock, liveWindow: dependencies.visitLedger.settings.liveWindow))
     return app
@@ -192,7 +204,8 @@ package func buildRouter(
             authorizeDial: AuthorizeDial(
                 visits: dependencies.brandVisits, catalog: dependencies.catalog, repository: dependencies.storage.abuse,
                 hasher: dependencies.numberHasher, clock: dependencies.clock)),
-        limits: limits, trustForwardedFor: configuration.trustForwardedFor, clock: dependencies.clock
+        limits: limits, webhooks: dependencies.webhookEndpoints, trustForwardedFor: configuration.trustForwardedFor,
+        clock: dependencies.clock
     )
     .register(on: [
         .init(prefix: "/api/v1/accounts/:accountId", group: generatedAccount),

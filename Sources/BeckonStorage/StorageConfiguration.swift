@@ -182,6 +182,7 @@ package enum StorageFactory {
             journal: SQLJournalStore(database: database), rollups: SQLRollupRepository(database: database),
             consoleSessions: SQLConsoleSessionRepository(database: database), abuse: SQLAbuseRepository(database: database),
             authState: SQLAuthStateRepository(database: database), identities: SQLVisitorIdentityRepository(database: database),
+            webhooks: SQLWebhookRepository(database: database),
             ping: { try await database.query("SELECT 1 AS ok") }, close: { try await database.close() })
     }
 }

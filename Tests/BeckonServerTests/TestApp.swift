@@ -27,7 +27,8 @@ struct TestApp {
     static func with(
         maxBodyBytes: Int = 4096, live: Bool = false, idleTimeout: Duration = .seconds(75), maxConnections: Int = 8000,
         headTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30), maxVisitors: Int = 2_000_000,
-        trustForwardedFor: Bool = false, _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
+        trustForwardedFor: Bool = false, egress: EgressPolicy = EgressPolicy(), webhookRetries: WebhookRetryPolicy = WebhookRetryPolicy(),
+        _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TestStorage.withSQLite { storage, _ in
             let clock = ManualClock()
@@ -36,8 +37,10 @@ struct TestApp {
             let journal = GroupCommitJournal(store: storage.journal, logger: logger, metrics: DomainMetrics(registry: registry))
             let dependencies = AppDependencies(
                 storage: storage, journal: journal, secretBox: try SecretBox(masterKey: SecretBox.generateMasterKey()),
-                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), maxVisitors: maxVisitors, registry: registry,
-                logger: logger)
+                clock: clock, passwordHasher: PasswordHasher(iterations: 1000), maxVisitors: maxVisitors, egress: egress,
+                webhookRetries: webhookRetries,
+                // Tests deliver by calling the service (`deliverWebhooks`), never on a timer.
+                webhookInterval: .seconds(86_400), registry: registry, logger: logger)
             let provisioning = dependencies.provisioning
             for account in ["acme", "globex"] {
                 _ = try await provisioning.createAccount(id: account, name: nil, adminEmail: "admin@\(account).example")

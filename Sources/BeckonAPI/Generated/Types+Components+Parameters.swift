@@ -30,6 +30,8 @@ extension Components {
         package typealias Cursor = Swift.String
         /// - Remark: Generated from `#/components/parameters/Limit`.
         package typealias Limit = Swift.Int
+        /// - Remark: Generated from `#/components/parameters/WebhookId`.
+        package typealias WebhookId = Swift.String
         /// - Remark: Generated from `#/components/parameters/AccountId`.
         package typealias AccountId = Swift.String
         /// The first local day of the account's time zone (default six days before `to`).

@@ -20,6 +20,437 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     package enum Schemas {
+        /// What an endpoint can subscribe to (SPEC §12).
+        ///
+        /// - Remark: Generated from `#/components/schemas/WebhookEvent`.
+        @frozen package enum WebhookEvent: String, Codable, Hashable, Sendable, CaseIterable {
+            case engagementClicked = "engagement.clicked"
+            case callStatus = "call.status"
+            case goalReached = "goal.reached"
+            case visitValidated = "visit.validated"
+            case visitorBlocked = "visitor.blocked"
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookCreate`.
+        package struct WebhookCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/url`.
+            package var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/events`.
+            package var events: [Components.Schemas.WebhookEvent]
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/description`.
+            package var description: Swift.String?
+            /// Messages carry the visitor's `personal` and `customer` information as reported.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookCreate/includePersonalData`.
+            package var includePersonalData: Swift.Bool?
+            /// Creates a new `WebhookCreate`.
+            ///
+            /// - Parameters:
+            ///   - url:
+            ///   - events:
+            ///   - description:
+            ///   - includePersonalData: Messages carry the visitor's `personal` and `customer` information as reported.
+            package init(
+                url: Swift.String,
+                events: [Components.Schemas.WebhookEvent],
+                description: Swift.String? = nil,
+                includePersonalData: Swift.Bool? = nil
+            ) {
+                self.url = url
+                self.events = events
+                self.description = description
+                self.includePersonalData = includePersonalData
+            }
+            package enum CodingKeys: String, CodingKey {
+                case url
+                case events
+                case description
+                case includePersonalData
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.url = try container.decode(
+                    Swift.String.self,
+                    forKey: .url
+                )
+                self.events = try container.decode(
+                    [Components.Schemas.WebhookEvent].self,
+                    forKey: .events
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.includePersonalData = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .includePersonalData
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "url",
+                    "events",
+                    "description",
+                    "includePersonalData"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookPatch`.
+        package struct WebhookPatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookPatch/url`.
+            package var url: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookPatch/events`.
+            package var events: [Components.Schemas.WebhookEvent]?
+            /// - Remark: Generated from `#/components/schemas/WebhookPatch/description`.
+            package var description: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WebhookPatch/includePersonalData`.
+            package var includePersonalData: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/WebhookPatch/enabled`.
+            package var enabled: Swift.Bool?
+            /// Creates a new `WebhookPatch`.
+            ///
+            /// - Parameters:
+            ///   - url:
+            ///   - events:
+            ///   - description:
+            ///   - includePersonalData:
+            ///   - enabled:
+            package init(
+                url: Swift.String? = nil,
+                events: [Components.Schemas.WebhookEvent]? = nil,
+                description: Swift.String? = nil,
+                includePersonalData: Swift.Bool? = nil,
+                enabled: Swift.Bool? = nil
+            ) {
+                self.url = url
+                self.events = events
+                self.description = description
+                self.includePersonalData = includePersonalData
+                self.enabled = enabled
+            }
+            package enum CodingKeys: String, CodingKey {
+                case url
+                case events
+                case description
+                case includePersonalData
+                case enabled
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.url = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .url
+                )
+                self.events = try container.decodeIfPresent(
+                    [Components.Schemas.WebhookEvent].self,
+                    forKey: .events
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.includePersonalData = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .includePersonalData
+                )
+                self.enabled = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .enabled
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "url",
+                    "events",
+                    "description",
+                    "includePersonalData",
+                    "enabled"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Webhook`.
+        package struct Webhook: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Webhook/id`.
+            package var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/url`.
+            package var url: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Webhook/events`.
+            package var events: [Components.Schemas.WebhookEvent]
+            /// - Remark: Generated from `#/components/schemas/Webhook/description`.
+            package var description: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Webhook/includePersonalData`.
+            package var includePersonalData: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Webhook/enabled`.
+            package var enabled: Swift.Bool
+            /// Why Beckon turned the endpoint off — `gone` (it answered 410), `failing` (every attempt failed for five days); null when on or turned off by the account.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/disabledReason`.
+            @frozen package enum DisabledReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case gone = "gone"
+                case failing = "failing"
+                case _empty_ = ""
+            }
+            /// Why Beckon turned the endpoint off — `gone` (it answered 410), `failing` (every attempt failed for five days); null when on or turned off by the account.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/disabledReason`.
+            package var disabledReason: Components.Schemas.Webhook.DisabledReasonPayload?
+            /// When the current run of failed attempts began.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/failingSince`.
+            package var failingSince: Foundation.Date?
+            /// Until when the previous secret also signs.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Webhook/secretRotatingUntil`.
+            package var secretRotatingUntil: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Webhook/createdAt`.
+            package var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Webhook/updatedAt`.
+            package var updatedAt: Foundation.Date
+            /// Creates a new `Webhook`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - url:
+            ///   - events:
+            ///   - description:
+            ///   - includePersonalData:
+            ///   - enabled:
+            ///   - disabledReason: Why Beckon turned the endpoint off — `gone` (it answered 410), `failing` (every attempt failed for five days); null when on or turned off by the account.
+            ///   - failingSince: When the current run of failed attempts began.
+            ///   - secretRotatingUntil: Until when the previous secret also signs.
+            ///   - createdAt:
+            ///   - updatedAt:
+            package init(
+                id: Swift.String,
+                url: Swift.String,
+                events: [Components.Schemas.WebhookEvent],
+                description: Swift.String? = nil,
+                includePersonalData: Swift.Bool,
+                enabled: Swift.Bool,
+                disabledReason: Components.Schemas.Webhook.DisabledReasonPayload? = nil,
+                failingSince: Foundation.Date? = nil,
+                secretRotatingUntil: Foundation.Date? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.url = url
+                self.events = events
+                self.description = description
+                self.includePersonalData = includePersonalData
+                self.enabled = enabled
+                self.disabledReason = disabledReason
+                self.failingSince = failingSince
+                self.secretRotatingUntil = secretRotatingUntil
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            package enum CodingKeys: String, CodingKey {
+                case id
+                case url
+                case events
+                case description
+                case includePersonalData
+                case enabled
+                case disabledReason
+                case failingSince
+                case secretRotatingUntil
+                case createdAt
+                case updatedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CreatedWebhook`.
+        package struct CreatedWebhook: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CreatedWebhook/value1`.
+            package var value1: Components.Schemas.Webhook
+            /// - Remark: Generated from `#/components/schemas/CreatedWebhook/value2`.
+            package struct Value2Payload: Codable, Hashable, Sendable {
+                /// `whsec_` and the base64 of 32 random bytes; shown once.
+                ///
+                /// - Remark: Generated from `#/components/schemas/CreatedWebhook/value2/secret`.
+                package var secret: Swift.String
+                /// Creates a new `Value2Payload`.
+                ///
+                /// - Parameters:
+                ///   - secret: `whsec_` and the base64 of 32 random bytes; shown once.
+                package init(secret: Swift.String) {
+                    self.secret = secret
+                }
+                package enum CodingKeys: String, CodingKey {
+                    case secret
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CreatedWebhook/value2`.
+            package var value2: Components.Schemas.CreatedWebhook.Value2Payload
+            /// Creates a new `CreatedWebhook`.
+            ///
+            /// - Parameters:
+            ///   - value1:
+            ///   - value2:
+            package init(
+                value1: Components.Schemas.Webhook,
+                value2: Components.Schemas.CreatedWebhook.Value2Payload
+            ) {
+                self.value1 = value1
+                self.value2 = value2
+            }
+            package init(from decoder: any Swift.Decoder) throws {
+                self.value1 = try .init(from: decoder)
+                self.value2 = try .init(from: decoder)
+            }
+            package func encode(to encoder: any Swift.Encoder) throws {
+                try self.value1.encode(to: encoder)
+                try self.value2.encode(to: encoder)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QueuedWebhookMessage`.
+        package struct QueuedWebhookMessage: Codable, Hashable, Sendable {
+            /// The `webhook-id` the message is sent with.
+            ///
+            /// - Remark: Generated from `#/components/schemas/QueuedWebhookMessage/messageId`.
+            package var messageId: Swift.String
+            /// Creates a new `QueuedWebhookMessage`.
+            ///
+            /// - Parameters:
+            ///   - messageId: The `webhook-id` the message is sent with.
+            package init(messageId: Swift.String) {
+                self.messageId = messageId
+            }
+            package enum CodingKeys: String, CodingKey {
+                case messageId
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookAttempt`.
+        package struct WebhookAttempt: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookAttempt/at`.
+            package var at: Foundation.Date
+            /// The receiver's status; null when none came.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookAttempt/statusCode`.
+            package var statusCode: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WebhookAttempt/latencyMs`.
+            package var latencyMs: Swift.Int
+            /// Why no status came (refused by the egress rules, no connection, timed out).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookAttempt/error`.
+            package var error: Swift.String?
+            /// Creates a new `WebhookAttempt`.
+            ///
+            /// - Parameters:
+            ///   - at:
+            ///   - statusCode: The receiver's status; null when none came.
+            ///   - latencyMs:
+            ///   - error: Why no status came (refused by the egress rules, no connection, timed out).
+            package init(
+                at: Foundation.Date,
+                statusCode: Swift.Int? = nil,
+                latencyMs: Swift.Int,
+                error: Swift.String? = nil
+            ) {
+                self.at = at
+                self.statusCode = statusCode
+                self.latencyMs = latencyMs
+                self.error = error
+            }
+            package enum CodingKeys: String, CodingKey {
+                case at
+                case statusCode
+                case latencyMs
+                case error
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
+        package struct WebhookDelivery: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/messageId`.
+            package var messageId: Swift.String
+            /// An event of `WebhookEvent`, or `webhook.test`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/type`.
+            package var _type: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/state`.
+            @frozen package enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case pending = "pending"
+                case delivered = "delivered"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/state`.
+            package var state: Components.Schemas.WebhookDelivery.StatePayload
+            /// Every attempt, oldest first (the last 30).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/attempts`.
+            package var attempts: [Components.Schemas.WebhookAttempt]
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/lastStatusCode`.
+            package var lastStatusCode: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/lastLatencyMs`.
+            package var lastLatencyMs: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/nextAttemptAt`.
+            package var nextAttemptAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/createdAt`.
+            package var createdAt: Foundation.Date
+            /// The body sent (`{type, timestamp, data}`), without personal data.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/payload`.
+            package struct PayloadPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                package var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+                /// Creates a new `PayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                package init(additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                package init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                package func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// The body sent (`{type, timestamp, data}`), without personal data.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookDelivery/payload`.
+            package var payload: Components.Schemas.WebhookDelivery.PayloadPayload
+            /// Creates a new `WebhookDelivery`.
+            ///
+            /// - Parameters:
+            ///   - messageId:
+            ///   - _type: An event of `WebhookEvent`, or `webhook.test`.
+            ///   - state:
+            ///   - attempts: Every attempt, oldest first (the last 30).
+            ///   - lastStatusCode:
+            ///   - lastLatencyMs:
+            ///   - nextAttemptAt:
+            ///   - createdAt:
+            ///   - payload: The body sent (`{type, timestamp, data}`), without personal data.
+            package init(
+                messageId: Swift.String,
+                _type: Swift.String,
+                state: Components.Schemas.WebhookDelivery.StatePayload,
+                attempts: [Components.Schemas.WebhookAttempt],
+                lastStatusCode: Swift.Int? = nil,
+                lastLatencyMs: Swift.Int? = nil,
+                nextAttemptAt: Foundation.Date? = nil,
+                createdAt: Foundation.Date,
+                payload: Components.Schemas.WebhookDelivery.PayloadPayload
+            ) {
+                self.messageId = messageId
+                self._type = _type
+                self.state = state
+                self.attempts = attempts
+                self.lastStatusCode = lastStatusCode
+                self.lastLatencyMs = lastLatencyMs
+                self.nextAttemptAt = nextAttemptAt
+                self.createdAt = createdAt
+                self.payload = payload
+            }
+            package enum CodingKeys: String, CodingKey {
+                case messageId
+                case _type = "type"
+                case state
+                case attempts
+                case lastStatusCode
+                case lastLatencyMs
+                case nextAttemptAt
+                case createdAt
+                case payload
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/DialAuthorization`.
         package struct DialAuthorization: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/DialAuthorization/allowed`.

@@ -273,6 +273,55 @@ package protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/account/{accountId}/clicktocall/dial-authorizations`.
     /// - Remark: Generated from `#/paths//api/account/{accountId}/clicktocall/dial-authorizations/post(authorizeDial)`.
     func authorizeDial(_ input: Operations.AuthorizeDial.Input) async throws -> Operations.AuthorizeDial.Output
+    /// List the account's webhook endpoints (scope admin), without secrets
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/webhooks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/get(listWebhooks)`.
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output
+    /// Subscribe a URL to events (scope admin); its signing secret is answered once
+    ///
+    /// The URL must be https (unless `webhooks.allowHTTP`) and, when it is an address, a public one (unless `webhooks.allowPrivateTargets`); host names are checked on every delivery, on the address connected to.
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/post(createWebhook)`.
+    func createWebhook(_ input: Operations.CreateWebhook.Input) async throws -> Operations.CreateWebhook.Output
+    /// Read a webhook endpoint (scope admin)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/get(getWebhook)`.
+    func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output
+    /// Change a webhook endpoint (scope admin); a JSON Merge Patch
+    ///
+    /// `enabled: true` turns an endpoint Beckon disabled (410, five days failing) on again; its pending messages resume.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/patch(updateWebhook)`.
+    func updateWebhook(_ input: Operations.UpdateWebhook.Input) async throws -> Operations.UpdateWebhook.Output
+    /// Delete a webhook endpoint and its deliveries (scope admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/delete(deleteWebhook)`.
+    func deleteWebhook(_ input: Operations.DeleteWebhook.Input) async throws -> Operations.DeleteWebhook.Output
+    /// Make a new signing secret (scope admin); the old one also signs for 24 hours
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks/{webhookId}/rotate-secret`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/rotate-secret/post(rotateWebhookSecret)`.
+    func rotateWebhookSecret(_ input: Operations.RotateWebhookSecret.Input) async throws -> Operations.RotateWebhookSecret.Output
+    /// Send a `webhook.test` message to the endpoint (scope admin)
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks/{webhookId}/test`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/test/post(testWebhook)`.
+    func testWebhook(_ input: Operations.TestWebhook.Input) async throws -> Operations.TestWebhook.Output
+    /// The endpoint's messages, newest first, with their attempts (scope admin)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries/get(listWebhookDeliveries)`.
+    func listWebhookDeliveries(_ input: Operations.ListWebhookDeliveries.Input) async throws -> Operations.ListWebhookDeliveries.Output
+    /// Send a message again, on a fresh retry schedule (scope admin); same `webhook-id`
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries/{messageId}/redeliver`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries/{messageId}/redeliver/post(redeliverWebhookMessage)`.
+    func redeliverWebhookMessage(_ input: Operations.RedeliverWebhookMessage.Input) async throws -> Operations.RedeliverWebhookMessage.Output
     /// Blocked visitors and numbers (scope reports:read)
     ///
     /// Blocks that hold now, oldest id first; `all=1` includes lifted and expired ones.
@@ -902,6 +951,135 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// List the account's webhook endpoints (scope admin), without secrets
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/webhooks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/get(listWebhooks)`.
+    package func listWebhooks(
+        path: Operations.ListWebhooks.Input.Path,
+        query: Operations.ListWebhooks.Input.Query = .init(),
+        headers: Operations.ListWebhooks.Input.Headers = .init()
+    ) async throws -> Operations.ListWebhooks.Output {
+        try await listWebhooks(Operations.ListWebhooks.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Subscribe a URL to events (scope admin); its signing secret is answered once
+    ///
+    /// The URL must be https (unless `webhooks.allowHTTP`) and, when it is an address, a public one (unless `webhooks.allowPrivateTargets`); host names are checked on every delivery, on the address connected to.
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/post(createWebhook)`.
+    package func createWebhook(
+        path: Operations.CreateWebhook.Input.Path,
+        headers: Operations.CreateWebhook.Input.Headers = .init(),
+        body: Operations.CreateWebhook.Input.Body
+    ) async throws -> Operations.CreateWebhook.Output {
+        try await createWebhook(Operations.CreateWebhook.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Read a webhook endpoint (scope admin)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/get(getWebhook)`.
+    package func getWebhook(
+        path: Operations.GetWebhook.Input.Path,
+        headers: Operations.GetWebhook.Input.Headers = .init()
+    ) async throws -> Operations.GetWebhook.Output {
+        try await getWebhook(Operations.GetWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a webhook endpoint (scope admin); a JSON Merge Patch
+    ///
+    /// `enabled: true` turns an endpoint Beckon disabled (410, five days failing) on again; its pending messages resume.
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/accounts/{accountId}/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/patch(updateWebhook)`.
+    package func updateWebhook(
+        path: Operations.UpdateWebhook.Input.Path,
+        headers: Operations.UpdateWebhook.Input.Headers = .init(),
+        body: Operations.UpdateWebhook.Input.Body
+    ) async throws -> Operations.UpdateWebhook.Output {
+        try await updateWebhook(Operations.UpdateWebhook.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a webhook endpoint and its deliveries (scope admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/accounts/{accountId}/webhooks/{webhookId}`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/delete(deleteWebhook)`.
+    package func deleteWebhook(
+        path: Operations.DeleteWebhook.Input.Path,
+        headers: Operations.DeleteWebhook.Input.Headers = .init()
+    ) async throws -> Operations.DeleteWebhook.Output {
+        try await deleteWebhook(Operations.DeleteWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Make a new signing secret (scope admin); the old one also signs for 24 hours
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks/{webhookId}/rotate-secret`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/rotate-secret/post(rotateWebhookSecret)`.
+    package func rotateWebhookSecret(
+        path: Operations.RotateWebhookSecret.Input.Path,
+        headers: Operations.RotateWebhookSecret.Input.Headers = .init()
+    ) async throws -> Operations.RotateWebhookSecret.Output {
+        try await rotateWebhookSecret(Operations.RotateWebhookSecret.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Send a `webhook.test` message to the endpoint (scope admin)
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks/{webhookId}/test`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/test/post(testWebhook)`.
+    package func testWebhook(
+        path: Operations.TestWebhook.Input.Path,
+        headers: Operations.TestWebhook.Input.Headers = .init()
+    ) async throws -> Operations.TestWebhook.Output {
+        try await testWebhook(Operations.TestWebhook.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The endpoint's messages, newest first, with their attempts (scope admin)
+    ///
+    /// - Remark: HTTP `GET /api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries/get(listWebhookDeliveries)`.
+    package func listWebhookDeliveries(
+        path: Operations.ListWebhookDeliveries.Input.Path,
+        query: Operations.ListWebhookDeliveries.Input.Query = .init(),
+        headers: Operations.ListWebhookDeliveries.Input.Headers = .init()
+    ) async throws -> Operations.ListWebhookDeliveries.Output {
+        try await listWebhookDeliveries(Operations.ListWebhookDeliveries.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Send a message again, on a fresh retry schedule (scope admin); same `webhook-id`
+    ///
+    /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries/{messageId}/redeliver`.
+    /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/{webhookId}/deliveries/{messageId}/redeliver/post(redeliverWebhookMessage)`.
+    package func redeliverWebhookMessage(
+        path: Operations.RedeliverWebhookMessage.Input.Path,
+        headers: Operations.RedeliverWebhookMessage.Input.Headers = .init()
+    ) async throws -> Operations.RedeliverWebhookMessage.Output {
+        try await redeliverWebhookMessage(Operations.RedeliverWebhookMessage.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Blocked visitors and numbers (scope reports:read)

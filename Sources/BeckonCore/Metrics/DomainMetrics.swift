@@ -19,6 +19,8 @@ package struct DomainMetrics: Sendable {
     /// `beckon_journal_stale_copies_total`: changes refused because the node's copy of the
     /// visitor missed another node's write (SPEC §14); rebuilt and retried.
     private let staleCopies: CoreMetrics.Counter
+    /// `beckon_webhook_attempts_total{result}`: webhook delivery attempts, `delivered` or `failed`.
+    private let webhookAttempts: [Bool: CoreMetrics.Counter]
 
     package init(factory: any MetricsFactory = MetricsSystem.factory) {
         var decisions: [DecisionOutcome: CoreMetrics.Counter] = [:]
@@ -34,7 +36,13 @@ package struct DomainMetrics: Sendable {
         batchSize = Recorder(label: "beckon_journal_batch_events", dimensions: [], aggregate: true, factory: factory)
         commitTime = CoreMetrics.Timer(label: "beckon_journal_commit_seconds", dimensions: [], factory: factory)
         staleCopies = CoreMetrics.Counter(label: "beckon_journal_stale_copies_total", dimensions: [], factory: factory)
+        webhookAttempts = [
+            true: CoreMetrics.Counter(label: "beckon_webhook_attempts_total", dimensions: [("result", "delivered")], factory: factory),
+            false: CoreMetrics.Counter(label: "beckon_webhook_attempts_total", dimensions: [("result", "failed")], factory: factory),
+        ]
     }
+
+    func attemptedWebhook(delivered: Bool) { webhookAttempts[delivered]?.increment() }
 
     func decided(_ outcomes: [DecisionRecord.Outcome]) {
         for outcome in outcomes { decisions[outcome.outcome]?.increment() }

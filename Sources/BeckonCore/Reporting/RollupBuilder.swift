@@ -107,6 +107,10 @@ package struct RollupBuilder: Sendable {
     private let memory: RollupMemory
     private var deltas: [RollupKey: FunnelMetrics] = [:]
     private var facts: [ReportFact] = []
+    /// `goal.reached` webhook messages for the goals counted since the last take.
+    private var goalMessages: [WebhookMessage] = []
+    /// The journal sequence of the event being fed (goal messages' ids come from it).
+    private var sequence: Int64 = 0
     private var now = Date.distantPast
     private var hour = LocalHour(start: .distantPast, day: LocalDate(year: 1970, month: 1, day: 1), hour: 0)
     private var lastPrune = Date.distantPast
@@ -130,8 +134,16 @@ package struct RollupBuilder: Sendable {
         return facts
     }
 
+    /// The `goal.reached` messages of the goals counted since the last call, and forgets them:
+    /// stored with the counts, in the same transaction (SPEC §12).
+    package mutating func takeGoalMessages() -> [WebhookMessage] {
+        defer { goalMessages = [] }
+        return goalMessages
+    }
+
     package mutating func add(_ stored: StoredEvent) {
         guard let entry = VisitJournalEntry(stored.event) else { return }
+        sequence = stored.sequence
         if counting, let fact = ReportFact(entry, sequence: stored.sequence) { facts.append(fact) }
         let key = VisitKey(account: entry.accountId, visitor: entry.visitorId, session: entry.sessionId)
         if entry.occurredAt > now { now = entry.occurredAt }
@@ -301,6 +313,14 @@ package struct RollupBuilder: Sendable {
             }
             guard visit.prospects.contains(campaignId) else { continue }
             count(campaign: campaignId, engagement: nil) { $0.goalsReached += 1 }
+            if counting {
+                goalMessages.append(
+                    .goalReached(
+                        accountId: key.account, sequence: sequence, visitorId: key.visitor, sessionId: key.session, at: at,
+                        campaignId: campaignId, goal: goal.kind.rawValue, total: goal.total,
+                        engagementId: visit.exposed.contains(campaignId) ? visit.lastDisplayed[campaignId]?.engagementId : nil,
+                        converted: visit.exposed.contains(campaignId)))
+            }
             if visit.exposed.contains(campaignId) {
                 let revenue = goal.kind == .purchase ? goal.totalMillis ?? 0 : 0
                 count(campaign: campaignId, engagement: visit.lastDisplayed[campaignId]) {

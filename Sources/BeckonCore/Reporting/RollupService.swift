@@ -19,9 +19,6 @@ package actor RollupService: Service {
     private let logger: Logger
     private let interval: Duration
     private let batchSize: Int
-    /// How long a hole in the sequence is waited for: on PostgreSQL a transaction that took a
-    /// sequence earlier may commit after a later one; a hole that stays is a rolled-back write.
-    private let gapPatience: TimeInterval
 
     private var builders: [AccountID: RollupBuilder] = [:]
     /// The builders' memory of recent visits and visitors, bounded by `visits.maxVisitors`.
@@ -30,7 +27,8 @@ package actor RollupService: Service {
     private var recallWindow: TimeInterval?
     private var settingsLoadedAt: [AccountID: Date] = [:]
     private var progress: Int64?
-    private var gap: (sequence: Int64, seenAt: Date)?
+    /// Holes in the sequence are waited for (`gapPatience`): a later commit of an earlier sequence.
+    private var gaps: JournalGapWatch
     private var running: Task<Int, any Error>?
     /// Who counts: one node at a time (SPEC §14); the others wait for its progress.
     private let runOnce: any RunOnceLock
@@ -51,7 +49,7 @@ package actor RollupService: Service {
         self.logger = logger
         self.interval = interval
         self.batchSize = batchSize
-        self.gapPatience = gapPatience
+        self.gaps = JournalGapWatch(patience: gapPatience)
     }
 
     /// The name of the rollups' run-once lock.
@@ -135,7 +133,7 @@ package actor RollupService: Service {
         recallWindow = nil
         settingsLoadedAt = [:]
         progress = nil
-        gap = nil
+        gaps.reset()
     }
 
     private func pass() async throws -> Int {
@@ -143,7 +141,8 @@ package actor RollupService: Service {
             var progress = try await warmedUp()
             var counted = 0
             while true {
-                let batch = contiguous(try await journal.events(afterSequence: progress, limit: batchSize), after: progress)
+                let batch = gaps.contiguous(
+                    try await journal.events(afterSequence: progress, limit: batchSize), after: progress, now: clock.now())
                 guard let last = batch.last?.sequence else { break }
                 for event in batch {
                     let account = event.event.accountId
@@ -155,11 +154,13 @@ package actor RollupService: Service {
                 }
                 var deltas: [AccountID: [RollupKey: FunnelMetrics]] = [:]
                 var facts: [AccountID: [ReportFact]] = [:]
+                var messages: [WebhookMessage] = []
                 for account in Set(batch.map(\.event.accountId)) {
                     deltas[account] = builders[account]?.takeDeltas()
                     facts[account] = builders[account]?.takeFacts()
+                    messages += builders[account]?.takeGoalMessages() ?? []
                 }
-                try await repository.apply(deltas, facts: facts, from: progress, through: last)
+                try await repository.apply(deltas, facts: facts, messages: messages, from: progress, through: last)
                 progress = last
                 self.progress = last
                 counted += batch.count
@@ -181,25 +182,6 @@ package actor RollupService: Service {
         let since = event.event.occurredAt.addingTimeInterval(-(recallWindow ?? 0))
         let history = try await journal.events(accountId: account, visitorId: visitor.description, since: since, limit: 5000)
         builders[account]?.recall(history.filter { $0.sequence < event.sequence })
-    }
-
-    /// `events` up to the first hole in the sequence after `progress`, unless the hole has stayed
-    /// longer than `gapPatience`.
-    private func contiguous(_ events: [StoredEvent], after progress: Int64) -> [StoredEvent] {
-        var expected = progress + 1
-        for (index, event) in events.enumerated() {
-            if event.sequence != expected {
-                if let gap, gap.sequence == expected, clock.now().timeIntervalSince(gap.seenAt) > gapPatience {
-                    self.gap = nil
-                    expected = event.sequence + 1
-                    continue
-                }
-                if gap?.sequence != expected { gap = (expected, clock.now()) }
-                return Array(events[..<index])
-            }
-            expected += 1
-        }
-        return events
     }
 
     /// Creates the account's builder, or refreshes its settings once a minute.

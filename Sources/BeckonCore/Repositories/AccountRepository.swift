@@ -71,6 +71,8 @@ package struct Storage: Sendable {
     package var authState: any AuthStateRepository
     /// Which visitor a brand's consumer identity was last seen with (keyed hashes).
     package var identities: any VisitorIdentityRepository
+    /// Webhook endpoints, their outbox and the delivery progress.
+    package var webhooks: any WebhookRepository
     /// Checks the database answers (readiness).
     package var ping: @Sendable () async throws -> Void
     /// Releases connections; the value must not be used afterwards.
@@ -86,7 +88,7 @@ package struct Storage: Sendable {
         accounts: any AccountRepository, sites: any SiteRepository, apiKeys: any APIKeyRepository,
         campaigns: any CampaignRepository, clickKeys: any ClickKeyRepository, journal: any JournalStore,
         rollups: any RollupRepository, consoleSessions: any ConsoleSessionRepository, abuse: any AbuseRepository,
-        authState: any AuthStateRepository, identities: any VisitorIdentityRepository,
+        authState: any AuthStateRepository, identities: any VisitorIdentityRepository, webhooks: any WebhookRepository,
         ping: @escaping @Sendable () async throws -> Void,
         close: @escaping @Sendable () async throws -> Void, changes: ChangeFeed = ChangeFeed(),
         claims: VisitorClaims = VisitorClaims()
@@ -104,6 +106,7 @@ package struct Storage: Sendable {
         self.abuse = abuse
         self.authState = authState
         self.identities = identities
+        self.webhooks = webhooks
         self.ping = ping
         self.close = close
         self.runOnce = SingleNodeLock()

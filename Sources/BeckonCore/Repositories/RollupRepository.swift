@@ -59,12 +59,13 @@ package struct RollupRow: Sendable, Equatable {
 package protocol RollupRepository: Sendable {
     /// The last journal sequence counted into the rollups (0 before the first).
     func progress() async throws -> Int64
-    /// Adds `deltas` to the stored rows, stores `facts`, and moves the progress from `previous` to
-    /// `sequence`, in one transaction. Throws `BeckonError.conflict` (and changes nothing) when the
-    /// progress is no longer `previous` — another node counted those events.
+    /// Adds `deltas` to the stored rows, stores `facts`, puts `messages` (`goal.reached`) in the
+    /// outbox of the endpoints subscribed, and moves the progress from `previous` to `sequence`,
+    /// in one transaction. Throws `BeckonError.conflict` (and changes nothing) when the progress
+    /// is no longer `previous` — another node counted those events.
     func apply(
-        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], from previous: Int64,
-        through sequence: Int64
+        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], messages: [WebhookMessage],
+        from previous: Int64, through sequence: Int64
     ) async throws
     /// Stored facts of one type in `[from, to)`, ordered by time then sequence.
     func facts(_ query: ReportFactQuery) async throws -> [ReportFact]
@@ -94,5 +95,15 @@ extension RollupRepository {
             }
         }
         return builder.rows()
+    }
+}
+
+extension RollupRepository {
+    /// `apply` without webhook messages.
+    package func apply(
+        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], from previous: Int64,
+        through sequence: Int64
+    ) async throws {
+        try await apply(deltas, facts: facts, messages: [], from: previous, through: sequence)
     }
 }

@@ -38,10 +38,36 @@ package struct WebhookMessage: Sendable, Equatable {
         self.data = data
     }
 
-    /// `msg_` and 128 bits of SHA-256 over the account and the journal sequence.
-    package static func id(accountId: AccountID, sequence: Int64) -> String {
-        let digest = SHA256.hash(data: Array("\(accountId.rawValue) \(sequence)".utf8))
+    /// `msg_` and 128 bits of SHA-256 over the account and the journal sequence (and, for a
+    /// message of which one event makes several, what tells them apart).
+    package static func id(accountId: AccountID, sequence: Int64, part: String? = nil) -> String {
+        let digest = SHA256.hash(data: Array("\(accountId.rawValue) \(sequence)\(part.map { " " + $0 } ?? "")".utf8))
         return "msg_" + Base64URL.encode(Array(digest.prefix(16)))
+    }
+
+    /// A test message (`webhooks/{id}/test`): a random id, and what it is for.
+    package static func test(accountId: AccountID, endpointId: String, at: Date) -> WebhookMessage {
+        WebhookMessage(
+            id: "msg_" + Base64URL.encode(RandomToken.bytes(16)), accountId: accountId, type: .test, occurredAt: at,
+            data: ["endpointId": .string(endpointId), "message": .string("A test message from Beckon.")])
+    }
+
+    /// A campaign's goal reached in a visit it targeted (made by the rollups, which know the
+    /// goals): `converted` when its engagement was shown in the visit, credited to
+    /// `engagementId`, the one shown last.
+    package static func goalReached(
+        accountId: AccountID, sequence: Int64, visitorId: VisitToken, sessionId: VisitToken, at: Date, campaignId: Int64,
+        goal: String, total: Double?, engagementId: Int64?, converted: Bool
+    ) -> WebhookMessage {
+        var data: [String: JSONValue] = [
+            "visitorId": .string(visitorId.description), "sessionId": .string(sessionId.description),
+            "campaignId": .number(Double(campaignId)), "goal": .string(goal), "converted": .bool(converted),
+            "engagementId": engagementId.map { .number(Double($0)) } ?? .null,
+        ]
+        if let total { data["total"] = .number(total) }
+        return WebhookMessage(
+            id: id(accountId: accountId, sequence: sequence, part: "goal \(campaignId)"), accountId: accountId, type: .goalReached,
+            occurredAt: at, data: data)
     }
 
     /// The body sent: `{"type", "timestamp" (RFC 3339), "data"}`, keys sorted.

@@ -19,6 +19,7 @@ struct APIHandler: APIProtocol {
     let keyring: ClickKeyring
     let brand: Brand
     let limits: AddressLimits
+    let webhooks: WebhookEndpoints
     /// Whether `X-Forwarded-*` says where the client is (`http.trustForwardedFor`).
     let trustForwardedFor: Bool
     let clock: any WallClock

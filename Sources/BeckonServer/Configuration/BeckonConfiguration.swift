@@ -13,6 +13,8 @@ package struct BeckonConfiguration: Sendable {
     package var maxBodyBytes: Int
     /// Take the client address from `X-Forwarded-For` (behind a proxy such as nginx).
     package var trustForwardedFor: Bool
+    /// Where webhooks may go (`webhooks.allowPrivateTargets`, `webhooks.allowHTTP`).
+    package var egress: EgressPolicy = EgressPolicy()
     /// Where `beckon.js` and the other browser files are; nil finds the `Public` folder.
     package var publicDirectory: String?
     package var visits: VisitLedger.Settings
@@ -105,6 +107,8 @@ extension BeckonConfiguration {
         port = try values.int(.httpPort, in: 0...65535)
         maxBodyBytes = try values.int(.httpMaxBodyBytes, in: 1024...(64 << 20))
         trustForwardedFor = try values.bool(.httpTrustForwardedFor)
+        egress = EgressPolicy(
+            allowPrivateTargets: try values.bool(.webhooksAllowPrivateTargets), allowHTTP: try values.bool(.webhooksAllowHTTP))
         publicDirectory = values.optionalString(.httpPublicDir)
         visits = VisitLedger.Settings(
             visitTimeout: .seconds(60 * (try values.int(.visitsTimeoutMinutes, in: 1...1440))),

@@ -71,6 +71,10 @@ package struct ConfigurationKey: Sendable, Hashable {
     package static let limitsStreamsPerNode = ConfigurationKey(
         name: "limits.statusStreams.perNode", defaultValue: "10000", isSecret: false)
 
+    package static let webhooksAllowPrivateTargets = ConfigurationKey(
+        name: "webhooks.allowPrivateTargets", defaultValue: "false", isSecret: false)
+    package static let webhooksAllowHTTP = ConfigurationKey(name: "webhooks.allowHTTP", defaultValue: "false", isSecret: false)
+
     package static let all: [ConfigurationKey] = [
         httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpHeadTimeoutSeconds, httpBodyTimeoutSeconds, httpMaxConnections,
         httpTrustForwardedFor, httpPublicDir, visitsTimeoutMinutes,
@@ -78,6 +82,6 @@ package struct ConfigurationKey: Sendable, Hashable {
         visitsMaxVisitors, reportsRollupIntervalSeconds, logLevel, storageDriver, storageSQLitePath, storagePostgresURL,
         storagePostgresMaxConnections, storageDeadlineMs, clusterNodeId, journalBatchMaxEvents, journalBatchMaxDelayMs, secretsMasterKey,
         secretsMasterKeyFile, limitsRequestsPerMinute, limitsNewVisitorsPerMinute, limitsTrackedAddresses,
-        limitsStreamsPerClick, limitsStreamsPerNode,
+        limitsStreamsPerClick, limitsStreamsPerNode, webhooksAllowPrivateTargets, webhooksAllowHTTP,
     ]
 }

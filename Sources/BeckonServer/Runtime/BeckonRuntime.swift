@@ -27,7 +27,8 @@ package enum BeckonRuntime {
             store: storage.journal, configuration: configuration.journal, logger: logger, metrics: DomainMetrics(registry: registry))
         let dependencies = AppDependencies(
             storage: storage, journal: journal, secretBox: secretBox, visitSettings: configuration.visits,
-            maxVisitors: configuration.maxVisitors, rollupInterval: configuration.rollupInterval, registry: registry, logger: logger)
+            maxVisitors: configuration.maxVisitors, rollupInterval: configuration.rollupInterval, egress: configuration.egress,
+            registry: registry, logger: logger)
         do {
             // Throws before anything starts when the browser files are missing.
             let app = try buildApplication(configuration: configuration, dependencies: dependencies)

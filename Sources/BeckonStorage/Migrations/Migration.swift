@@ -51,6 +51,7 @@ extension Migration {
         .m0012AddCampaignRevision,
         .m0013AnnounceConfigurationChanges,
         .m0014AddVisitorSequence,
+        .m0015CreateWebhooks,
     ]
 
     package static var latestVersion: Int { all.last?.version ?? 0 }

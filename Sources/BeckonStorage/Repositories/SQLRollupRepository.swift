@@ -26,8 +26,8 @@ package struct SQLRollupRepository: RollupRepository {
     }
 
     package func apply(
-        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], from previous: Int64,
-        through sequence: Int64
+        _ deltas: [AccountID: [RollupKey: FunnelMetrics]], facts: [AccountID: [ReportFact]], messages: [WebhookMessage],
+        from previous: Int64, through sequence: Int64
     ) async throws {
         var factRows: [[SQLValue]] = []
         for (account, list) in facts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -71,6 +71,7 @@ package struct SQLRollupRepository: RollupRepository {
                 session, table: "report_not_shown", columns: Self.keyColumns + ["reason", "visits"], sums: ["visits"],
                 rows: notShownRows, conflict: Self.conflictColumns + ", reason")
             try await Self.insert(session, table: "report_facts", columns: Self.factColumns, rows: newFacts)
+            try await SQLWebhookRepository.enqueue(messages, in: session, at: Date())
         }
     }
 
