@@ -17,7 +17,7 @@ package enum StorageContract {
     package static let checks: [StorageContractCheck] =
         accountChecks + siteChecks + apiKeyChecks + journalChecks + campaignChecks + settingsChecks + clickKeyChecks
         + rollupChecks + consoleSessionChecks + userChecks + erasureChecks + abuseChecks + authStateChecks + identityChecks
-        + changeChecks + visitorPlaceChecks
+        + changeChecks + visitorPlaceChecks + webhookChecks
 
     static let t0 = Date(millisecondsSince1970: 1_790_000_000_000)
 
