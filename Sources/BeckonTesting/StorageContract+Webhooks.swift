@@ -9,7 +9,9 @@ extension StorageContract {
             includePersonalData: false, sealedSecret: Array("sealed \(id)".utf8), createdAt: at)
     }
 
-    static func message(_ account: AccountID, _ sequence: Int64, _ type: WebhookEventType, at: Date = t0.addingTimeInterval(60))
+    static func message(
+        _ account: AccountID, _ sequence: Int64, _ type: WebhookEventType, at: Date = t0.addingTimeInterval(60)
+    )
         -> WebhookMessage
     {
         WebhookMessage(
@@ -57,8 +59,9 @@ extension StorageContract {
             }
             #expect(try await storage.webhooks.pendingCount() == 3)
             let due = try await storage.webhooks.dueDeliveries(now: t0.addingTimeInterval(61), limit: 10)
-            #expect(Set(due.map { "\($0.endpointId) \($0.message.type.rawValue)" })
-                == ["ep_calls call.status", "ep_all call.status", "ep_all visit.validated"])
+            #expect(
+                Set(due.map { "\($0.endpointId) \($0.message.type.rawValue)" })
+                    == ["ep_calls call.status", "ep_all call.status", "ep_all visit.validated"])
             #expect(due.first?.message.data["visitorId"] != nil && due.allSatisfy { $0.attempts.isEmpty })
             #expect(try await storage.webhooks.dueDeliveries(now: t0, limit: 10).isEmpty, "not due before it was queued")
             #expect(try await storage.webhooks.deliveries(accountId: globex, endpointId: "ep_all", cursor: nil, limit: 10).deliveries.isEmpty)

@@ -6379,7 +6379,7 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// Subscribe a URL to events (scope admin); its signing secret is answered once
     ///
-    /// The URL must be https (unless `webhooks.allowHTTP`) and, when it is an address, a public one (unless `webhooks.allowPrivateTargets`); host names are checked on every delivery, on the address connected to.
+    /// The URL must be https (unless `webhooks.allowHttp`) and, when it is an address, a public one (unless `webhooks.allowPrivateTargets`); host names are checked on every delivery, on the address connected to.
     ///
     /// - Remark: HTTP `POST /api/v1/accounts/{accountId}/webhooks`.
     /// - Remark: Generated from `#/paths//api/v1/accounts/{accountId}/webhooks/post(createWebhook)`.

@@ -3,7 +3,7 @@ package import Foundation
 /// Where Beckon may send requests to brands' URLs (SPEC §12): only https, and only to public
 /// addresses — never loopback, private, link-local (cloud metadata lives there), CGNAT,
 /// documentation, multicast or reserved ranges — unless the operator allows it
-/// (`webhooks.allowHTTP`, `webhooks.allowPrivateTargets`: tests, on-premise receivers). The
+/// (`webhooks.allowHttp`, `webhooks.allowPrivateTargets`: tests, on-premise receivers). The
 /// address is checked where the connection is made, on the address actually connected to.
 package struct EgressPolicy: Sendable, Equatable {
     package var allowPrivateTargets: Bool
@@ -28,7 +28,7 @@ package struct EgressPolicy: Sendable, Equatable {
         else { throw .invalidInput(field: field, reason: "must be an absolute http or https URL with a host") }
         guard scheme == "https" || scheme == "http" else { throw .invalidInput(field: field, reason: "must use https") }
         guard scheme == "https" || allowHTTP else {
-            throw .invalidInput(field: field, reason: "must use https (plain http is off: webhooks.allowHTTP)")
+            throw .invalidInput(field: field, reason: "must use https (plain http is off: webhooks.allowHttp)")
         }
         guard url.user == nil, url.password == nil else {
             throw .invalidInput(field: field, reason: "must not carry a user name or password")

@@ -13,7 +13,7 @@ package struct BeckonConfiguration: Sendable {
     package var maxBodyBytes: Int
     /// Take the client address from `X-Forwarded-For` (behind a proxy such as nginx).
     package var trustForwardedFor: Bool
-    /// Where webhooks may go (`webhooks.allowPrivateTargets`, `webhooks.allowHTTP`).
+    /// Where webhooks may go (`webhooks.allowPrivateTargets`, `webhooks.allowHttp`).
     package var egress: EgressPolicy = EgressPolicy()
     /// Where `beckon.js` and the other browser files are; nil finds the `Public` folder.
     package var publicDirectory: String?

@@ -73,7 +73,7 @@ package struct ConfigurationKey: Sendable, Hashable {
 
     package static let webhooksAllowPrivateTargets = ConfigurationKey(
         name: "webhooks.allowPrivateTargets", defaultValue: "false", isSecret: false)
-    package static let webhooksAllowHTTP = ConfigurationKey(name: "webhooks.allowHTTP", defaultValue: "false", isSecret: false)
+    package static let webhooksAllowHTTP = ConfigurationKey(name: "webhooks.allowHttp", defaultValue: "false", isSecret: false)
 
     package static let all: [ConfigurationKey] = [
         httpHost, httpPort, httpMaxBodyBytes, httpIdleTimeoutSeconds, httpHeadTimeoutSeconds, httpBodyTimeoutSeconds, httpMaxConnections,
