@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "BeckonServerTests",
             dependencies: [
-                "BeckonServer", "BeckonTesting", "CZlib",
+                "BeckonServer", "BeckonEgress", "BeckonTesting", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

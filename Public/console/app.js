@@ -5,6 +5,7 @@ import { campaignList, campaignEditor, engagementEditor } from "/console/campaig
 import { reportsView } from "/console/reports.js";
 import { settingsView, sitesView, keysView, usersView } from "/console/admin.js";
 import { visitorView } from "/console/visitors.js";
+import { webhooksView, webhookWarnings } from "/console/webhooks.js";
 
 const sections = [
   { path: "campaigns", label: "Campaigns" },
@@ -14,6 +15,7 @@ const sections = [
   { path: "sites", label: "Sites" },
   { path: "keys", label: "API keys", scope: "admin" },
   { path: "users", label: "Users", scope: "admin" },
+  { path: "webhooks", label: "Webhooks", scope: "admin" },
 ];
 
 const routes = [
@@ -29,10 +31,12 @@ const routes = [
   [/^sites$/, () => sitesView()],
   [/^keys$/, () => keysView()],
   [/^users$/, () => usersView()],
+  [/^webhooks$/, () => webhooksView()],
 ];
 
 function signInView(message) {
   document.querySelector(".top").hidden = true;
+  document.getElementById("banner").hidden = true;
   const email = input({ type: "email", autocomplete: "username", required: true });
   const password = input({ type: "password", autocomplete: "current-password", required: true });
   const account = input({ autocomplete: "organization" });
@@ -78,10 +82,19 @@ function markCurrent(path) {
   }
 }
 
+/** The account's warnings (a webhook Beckon turned off), above every page. */
+async function renderBanner() {
+  const banner = document.getElementById("banner");
+  const warnings = await webhookWarnings();
+  banner.replaceChildren(...warnings.map((text) => h("p", {}, text, " ", h("a", { href: "#/webhooks" }, "Open Webhooks"))));
+  banner.hidden = warnings.length === 0;
+}
+
 async function route() {
   if (!session.current) return signInView();
   const path = location.hash.replace(/^#\/?/, "") || "campaigns";
   markCurrent(path);
+  renderBanner();
   for (const [pattern, view] of routes) {
     const match = path.match(pattern);
     if (match) {

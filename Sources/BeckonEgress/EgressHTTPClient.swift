@@ -160,8 +160,8 @@ package final class EgressHTTPClient: WebhookSender {
     private static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
-            case .connectTimeout: return "could not connect in time"
-            case .readTimeout, .deadlineExceeded: return "no answer in time"
+            case .connectTimeout: return "timed out: could not connect in time"
+            case .readTimeout, .deadlineExceeded: return "timed out: no answer in time"
             case .remoteConnectionClosed: return "the receiver closed the connection"
             default: return "HTTP error: \(error)"
             }

@@ -81,7 +81,8 @@ package struct AppDependencies: Sendable {
         self.brandVisits = BrandVisits(ledger: ledger, keyring: keyring, callStatus: callStatus)
         self.clickValidations = ClickValidations(ledger: ledger, keyring: keyring, metrics: metrics)
         self.erasure = VisitorErasure(
-            ledger: ledger, journalStore: storage.journal, rollups: storage.rollups, identities: storage.identities)
+            ledger: ledger, journalStore: storage.journal, rollups: storage.rollups, identities: storage.identities,
+            webhooks: storage.webhooks)
         self.loginThrottle = LoginThrottle(repository: storage.authState)
         self.numberHasher = NumberHasher(repository: storage.abuse, box: secretBox, clock: clock)
         self.addressLimiter = AddressRateLimiter(capacity: trackedAddresses, clock: clock)

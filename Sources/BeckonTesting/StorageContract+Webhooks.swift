@@ -102,6 +102,10 @@ extension StorageContract {
             }
             try await storage.webhooks.delete(accountId: acme, id: "ep_1")
             #expect(try await storage.webhooks.delivery(accountId: acme, endpointId: "ep_1", messageId: id) == nil)
+            // Erasing the visitor erases what is left about it: only that account's.
+            #expect(try await storage.webhooks.deleteVisitor(accountId: globex, visitorId: "v1") == 0)
+            #expect(try await storage.webhooks.deleteVisitor(accountId: acme, visitorId: "v1") == 1)
+            #expect(try await storage.webhooks.delivery(accountId: acme, endpointId: "ep_2", messageId: id) == nil)
         },
         check("theRollupsQueueGoalMessagesInTheirOwnTransaction") { storage in
             try await twoAccounts(storage)

@@ -1,9 +1,12 @@
 import BeckonCore
+import BeckonEgress
 import BeckonServer
 import BeckonTesting
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// Webhooks (SPEC §12) end to end against a real receiver on 127.0.0.1: the management API,
@@ -390,6 +393,38 @@ import Testing
                 #expect(received.filter { $0.data["personal"] != nil }.count == 1)
                 #expect(received.contains { $0.data["personal"] == .object(["firstname": .string("Ana")]) })
             }
+        }
+    }
+}
+
+/// The HTTP side of deliveries, on the real client: a receiver that never answers is given up on
+/// at the timeout (a short one here, 15 s in service), redirects are not followed.
+@Suite struct EgressHTTPClientTests {
+    @Test func aReceiverThatNeverAnswersTimesOutAndRedirectsAreNotFollowed() async throws {
+        let (never, release) = AsyncStream<Void>.makeStream()
+        let router = Router()
+        router.post("hang") { _, _ -> Response in
+            for await _ in never {}
+            return Response(status: .ok)
+        }
+        router.post("moved") { _, _ -> Response in
+            Response(status: .found, headers: [.location: "http://127.0.0.1:1/elsewhere"])
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let base = "http://127.0.0.1:\(client.port ?? 0)"
+            let sender = EgressHTTPClient(
+                policy: EgressPolicy(allowPrivateTargets: true, allowHTTP: true), timeout: .milliseconds(200),
+                logger: Logger(label: "test"))
+            let hung = await sender.send(url: base + "/hang", headers: [], body: Array("{}".utf8))
+            #expect(hung.statusCode == nil && hung.error?.contains("timed out") == true, "\(hung.error ?? "")")
+            let moved = await sender.send(url: base + "/moved", headers: [], body: Array("{}".utf8))
+            #expect(moved.statusCode == 302)
+            let refused = await EgressHTTPClient(policy: EgressPolicy(allowHTTP: true), logger: Logger(label: "test"))
+                .send(url: base + "/moved", headers: [], body: [])
+            #expect(refused.statusCode == nil && refused.error?.contains("private or reserved") == true)
+            release.finish()
+            await sender.shutdown()
         }
     }
 }

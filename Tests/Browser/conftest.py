@@ -45,7 +45,9 @@ class Beckon:
         self.admin_password = self.run("account", "create", "acme", "--admin-email", "admin@acme.example", "--json")["adminPassword"]
         self.site_id = self.run("site", "create", "acme", "--origin", self.site_origin, "--json")["siteId"]
         self.bearer = self.run("apikey", "create", "acme", "--scopes", "admin", "--json")["bearer"]
-        self.process = subprocess.Popen([binary, "serve", "--http-port", str(self.port)], env=self.env, cwd=ROOT,
+        # Webhooks may go to the test site's receiver on 127.0.0.1 (docs/webhooks.md).
+        self.process = subprocess.Popen([binary, "serve", "--http-port", str(self.port), "--webhooks-allow-private-targets", "true",
+                                         "--webhooks-allow-http", "true"], env=self.env, cwd=ROOT,
                                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "serve.log"), "w"))
         for _ in range(300):
             try:
@@ -138,6 +140,13 @@ def make_handler(beckon):
                 self.respond(body, "text/html", policy)
                 return
             self.respond(body, "text/html")
+
+        def do_POST(self):
+            # A webhook receiver that is gone: Beckon turns the endpoint off.
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(410 if self.path.startswith("/hook-gone") else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def respond(self, body, kind, policy=None):
             data = body.encode()

@@ -366,3 +366,45 @@ def test_the_preview_looks_exactly_like_the_live_banner(beckon, browser):
     share, live_size, preview_size = pixels.difference(live, preview, inset=8)
     assert live_size == preview_size, f"live {live_size}, preview {preview_size}"
     assert share < 0.01, f"{share:.1%} of the pixels differ (see .build/browser-output/same-look-*.png)"
+
+
+def test_webhooks_are_managed_and_a_turned_off_one_is_announced(beckon, browser):
+    sign_in(browser, beckon, "admin@acme.example", beckon.admin_password)
+    browser.get(beckon.base + "/console#/webhooks")
+    heading(browser, "Webhooks")
+    assert unlabelled_controls(browser) == []
+    url = f"http://127.0.0.1:{beckon.site_port}/hook-gone"
+    # A bad URL is refused at its field.
+    type_into(browser, "URL", "not a url")
+    browser.find_element(By.XPATH, "//button[text()='Add webhook']").click()
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-field='url'] .error, [data-field='url'][class*='invalid'], [aria-invalid='true']")))
+    type_into(browser, "URL", url)
+    browser.find_element(By.XPATH, "//button[text()='Add webhook']").click()
+    secret = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main p.secret"))).text
+    assert secret.startswith("whsec_")
+    shot(browser, "webhook-added")
+    browser.find_element(By.XPATH, "//button[text()='Done']").click()
+    wait(browser).until(EC.presence_of_element_located((By.XPATH, f"//h2[text()='{url}']")))
+    assert "whsec_" not in browser.find_element(By.TAG_NAME, "main").text, "the secret is shown once"
+    # The test message reaches a receiver that answers 410: Beckon turns the endpoint off.
+    browser.find_element(By.CSS_SELECTOR, f"button[aria-label='Send a test message to {url}']").click()
+    deadline = time.monotonic() + 15
+    endpoint = None
+    while time.monotonic() < deadline:
+        endpoint = next(e for e in beckon.api("GET", "/api/v1/accounts/acme/webhooks")["items"] if e["url"] == url)
+        if endpoint.get("disabledReason"):
+            break
+        time.sleep(0.1)
+    assert endpoint and endpoint["disabledReason"] == "gone", endpoint
+    browser.refresh()
+    banner = wait(browser).until(EC.visibility_of_element_located((By.ID, "banner")))
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "banner"), "410 Gone"))
+    assert url in banner.text
+    wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main table"), "HTTP 410"))
+    shot(browser, "webhook-gone")
+    # Turned on again: the banner goes.
+    browser.find_element(By.CSS_SELECTOR, f"button[aria-label='Turn on {url}']").click()
+    wait(browser).until(EC.invisibility_of_element_located((By.ID, "banner")))
+    browser.find_element(By.CSS_SELECTOR, f"button[aria-label='Delete {url}']").click()
+    browser.switch_to.alert.accept()
+    wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "No webhooks yet."))

@@ -6,21 +6,25 @@ extension EventKind {
 }
 
 /// Erases one visitor of one account (SPEC §8a `DELETE visitors/{id}`): the live visit in
-/// memory, every journal event, every stored report fact and every identity of the visitor.
+/// memory, every journal event, every stored report fact, every identity and every webhook
+/// delivery about the visitor.
 /// Hourly rollups keep their counts, which name nobody.
 package struct VisitorErasure: Sendable {
     let ledger: VisitLedger
     let journalStore: any JournalStore
     let rollups: any RollupRepository
     let identities: any VisitorIdentityRepository
+    let webhooks: any WebhookRepository
 
     package init(
-        ledger: VisitLedger, journalStore: any JournalStore, rollups: any RollupRepository, identities: any VisitorIdentityRepository
+        ledger: VisitLedger, journalStore: any JournalStore, rollups: any RollupRepository, identities: any VisitorIdentityRepository,
+        webhooks: any WebhookRepository
     ) {
         self.ledger = ledger
         self.journalStore = journalStore
         self.rollups = rollups
         self.identities = identities
+        self.webhooks = webhooks
     }
 
     /// Answers how many journal events were removed, nil when the visitor was not known.
@@ -38,6 +42,7 @@ package struct VisitorErasure: Sendable {
         let removed = try await journalStore.deleteVisitor(accountId: accountId, visitorId: visitorId.description)
         _ = try await rollups.deleteFacts(accountId: accountId, visitorId: visitorId.description)
         _ = try await identities.forget(accountId: accountId, visitorId: visitorId.description)
+        _ = try await webhooks.deleteVisitor(accountId: accountId, visitorId: visitorId.description)
         return removed > 0 || wasLive ? removed : nil
     }
 }

@@ -160,6 +160,8 @@ package protocol WebhookRepository: Sendable {
     func delivery(accountId: AccountID, endpointId: String, messageId: String) async throws -> WebhookDelivery?
     /// Makes the delivery pending again, due at `at`, with a fresh schedule; throws `.notFound`.
     func redeliver(accountId: AccountID, endpointId: String, messageId: String, at: Date) async throws
-    /// Pending deliveries (operations: `beckon_webhook_pending` and tests).
+    /// Deletes every delivery about the visitor (erasure); answers how many.
+    func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int
+    /// Pending deliveries (operations and tests).
     func pendingCount() async throws -> Int
 }

@@ -1,7 +1,8 @@
 extension Migration {
     /// Webhooks (SPEC §12): the brands' endpoints (secrets sealed with the master key), the
     /// outbox — one row per message and endpoint, with its attempts and next attempt — and how
-    /// far the journal has been turned into messages. The progress starts at the journal's end:
+    /// far the journal has been turned into messages. Deliveries name their visitor, so erasing the
+    /// visitor erases them too. The progress starts at the journal's end:
     /// events from before the upgrade had no endpoint to go to.
     static let m0015CreateWebhooks = Migration(
         version: 15, name: "CreateWebhooks",
@@ -30,6 +31,7 @@ extension Migration {
                 endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
                 message_id TEXT NOT NULL,
                 account_id TEXT NOT NULL,
+                visitor_id TEXT,
                 event_type TEXT NOT NULL,
                 occurred_at BIGINT NOT NULL,
                 data TEXT NOT NULL,
@@ -43,6 +45,7 @@ extension Migration {
             """,
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending'",
             "CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at, message_id)",
+            "CREATE INDEX webhook_deliveries_by_visitor ON webhook_deliveries (account_id, visitor_id)",
             "CREATE TABLE webhook_progress (name TEXT PRIMARY KEY, sequence BIGINT NOT NULL)",
             "INSERT INTO webhook_progress (name, sequence) SELECT 'journal', COALESCE(MAX(sequence), 0) FROM journal",
         ])

@@ -130,7 +130,10 @@ package final class PostgresChangeRelay: Service {
         var schema: String?
         while schema == nil {
             do {
-                schema = try await database.query("SELECT current_schema() AS schema").first?.text("schema") ?? "public"
+                let database = self.database
+                schema = try await DeadlineDatabase.within(settings.silenceLimit) {
+                    try await database.query("SELECT current_schema() AS schema").first?.text("schema") ?? "public"
+                }
             } catch {
                 try Task.checkCancellation()
                 logger.warning("change relay cannot reach PostgreSQL yet", metadata: ["error": "\(error)"])
@@ -211,8 +214,13 @@ package final class PostgresChangeRelay: Service {
         }
     }
 
+    /// Bounded like every other query (a connection the server ended can leave a query waiting
+    /// forever): a notification that does not go out in time is sent again by the caller.
     private func notify(_ channel: String, _ payload: String) async throws {
-        try await database.query("SELECT pg_notify(?, ?)", [.text(channel), .text(payload)])
+        let database = self.database
+        _ = try await DeadlineDatabase.within(settings.silenceLimit) {
+            try await database.query("SELECT pg_notify(?, ?)", [.text(channel), .text(payload)])
+        }
     }
 
     /// One payload from the channel.

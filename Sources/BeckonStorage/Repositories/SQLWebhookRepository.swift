@@ -76,15 +76,16 @@ package struct SQLWebhookRepository: WebhookRepository {
         for message in messages {
             try await session.query(
                 """
-                INSERT INTO webhook_deliveries (endpoint_id, message_id, account_id, event_type, occurred_at, data, state,
-                    attempts, attempt_count, next_attempt_at, created_at)
-                SELECT id, ?, account_id, ?, ?, ?, 'pending', '[]', 0, ?, ?
+                INSERT INTO webhook_deliveries (endpoint_id, message_id, account_id, visitor_id, event_type, occurred_at, data,
+                    state, attempts, attempt_count, next_attempt_at, created_at)
+                SELECT id, ?, account_id, ?, ?, ?, ?, 'pending', '[]', 0, ?, ?
                 FROM webhook_endpoints
                 WHERE account_id = ? AND enabled = 1 AND events LIKE ? AND created_at <= ?
                 ON CONFLICT DO NOTHING
                 """,
-                .text(message.id), .text(message.type.rawValue), .date(message.occurredAt), .text(try dataText(message)), .date(at),
-                .date(at), .text(message.accountId.rawValue), .text("% \(message.type.rawValue) %"), .date(message.occurredAt))
+                .text(message.id), .optionalText(message.data["visitorId"]?.string), .text(message.type.rawValue),
+                .date(message.occurredAt), .text(try dataText(message)), .date(at), .date(at), .text(message.accountId.rawValue),
+                .text("% \(message.type.rawValue) %"), .date(message.occurredAt))
         }
     }
 
@@ -187,6 +188,13 @@ package struct SQLWebhookRepository: WebhookRepository {
             WHERE account_id = ? AND endpoint_id = ? AND message_id = ? RETURNING message_id
             """, .date(at), .text(accountId.rawValue), .text(endpointId), .text(messageId))
         guard !updated.isEmpty else { throw BeckonError.notFound("delivery \(messageId)") }
+    }
+
+    package func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int {
+        try await database.query(
+            "DELETE FROM webhook_deliveries WHERE account_id = ? AND visitor_id = ? RETURNING message_id", .text(accountId.rawValue),
+            .text(visitorId)
+        ).count
     }
 
     package func pendingCount() async throws -> Int {
