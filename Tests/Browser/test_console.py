@@ -397,14 +397,16 @@ def test_webhooks_are_managed_and_a_turned_off_one_is_announced(beckon, browser)
         time.sleep(0.1)
     assert endpoint and endpoint["disabledReason"] == "gone", endpoint
     browser.refresh()
-    banner = wait(browser).until(EC.visibility_of_element_located((By.ID, "banner")))
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "banner")))
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "banner"), "410 Gone"))
-    assert url in banner.text
+    assert url in browser.find_element(By.ID, "banner").text
     wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main table"), "HTTP 410"))
     shot(browser, "webhook-gone")
     # Turned on again: the banner goes.
     browser.find_element(By.CSS_SELECTOR, f"button[aria-label='Turn on {url}']").click()
     wait(browser).until(EC.invisibility_of_element_located((By.ID, "banner")))
+    # The screen is drawn again with the endpoint on; only then is its Delete button the current one.
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, f"button[aria-label='Turn off {url}']")))
     browser.find_element(By.CSS_SELECTOR, f"button[aria-label='Delete {url}']").click()
     browser.switch_to.alert.accept()
     wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "No webhooks yet."))
