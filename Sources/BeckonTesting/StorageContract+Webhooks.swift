@@ -58,13 +58,26 @@ extension StorageContract {
                 try await storage.webhooks.fanOut(messages, from: start, through: start + 2, at: t0)
             }
             #expect(try await storage.webhooks.pendingCount() == 3)
-            let due = try await storage.webhooks.dueDeliveries(now: t0.addingTimeInterval(61), limit: 10)
+            let due = try await storage.webhooks.dueDeliveries(now: t0.addingTimeInterval(61), limit: 10, perEndpoint: 10)
             #expect(
                 Set(due.map { "\($0.endpointId) \($0.message.type.rawValue)" })
                     == ["ep_calls call.status", "ep_all call.status", "ep_all visit.validated"])
             #expect(due.first?.message.data["visitorId"] != nil && due.allSatisfy { $0.attempts.isEmpty })
-            #expect(try await storage.webhooks.dueDeliveries(now: t0, limit: 10).isEmpty, "not due before it was queued")
+            #expect(try await storage.webhooks.dueDeliveries(now: t0, limit: 10, perEndpoint: 10).isEmpty, "not due before it was queued")
             #expect(try await storage.webhooks.deliveries(accountId: globex, endpointId: "ep_all", cursor: nil, limit: 10).deliveries.isEmpty)
+            // At most `perEndpoint` of one endpoint: a receiver that is down cannot take every slot.
+            let capped = try await storage.webhooks.dueDeliveries(now: t0.addingTimeInterval(61), limit: 10, perEndpoint: 1)
+            #expect(capped.map(\.endpointId).sorted() == ["ep_all", "ep_calls"])
+        },
+        check("skipsTheJournalWhenNoEndpointIsOn") { storage in
+            try await twoAccounts(storage)
+            #expect(try await storage.webhooks.hasEnabledEndpoints() == false)
+            let start = try await storage.webhooks.journalProgress()
+            try await storage.webhooks.skipJournal(from: start, through: start + 40)
+            #expect(try await storage.webhooks.journalProgress() == start + 40)
+            await #expect(throws: BeckonError.self) { try await storage.webhooks.skipJournal(from: start, through: start + 50) }
+            try await storage.webhooks.create(endpoint(globex, "ep_1", events: [.callStatus]))
+            #expect(try await storage.webhooks.hasEnabledEndpoints())
         },
         check("recordsAttemptsAndTurnsEndpointsOffWhenGoneOrFailingFiveDays") { storage in
             try await twoAccounts(storage)
@@ -87,7 +100,9 @@ extension StorageContract {
                 state: .pending, nextAttemptAt: late, endpoint: .failed(now: late))
             let off = try #require(try await storage.webhooks.endpoint(accountId: acme, id: "ep_1"))
             #expect(!off.enabled && off.disabledReason == .failing)
-            #expect(try await storage.webhooks.dueDeliveries(now: late, limit: 10).map(\.endpointId) == ["ep_2"], "an endpoint off is not sent to")
+            #expect(
+                try await storage.webhooks.dueDeliveries(now: late, limit: 10, perEndpoint: 10).map(\.endpointId) == ["ep_2"],
+                "an endpoint off is not sent to")
             // 410 turns the other off; a success clears failing.
             try await storage.webhooks.record(
                 WebhookAttempt(at: late, statusCode: 410, latencyMillis: 3, error: nil), endpointId: "ep_2", messageId: id, state: .failed,

@@ -84,6 +84,19 @@ package actor WebhookDeliveryService: Service {
     package func fanOut() async throws -> Int {
         var progress: Int64
         if let known = self.progress { progress = known } else { progress = try await repository.journalProgress() }
+        // No endpoint anywhere: nothing to read; the progress moves to the journal's end.
+        if try await !repository.hasEnabledEndpoints() {
+            let end = try await journal.latestSequence()
+            if end > progress {
+                do { try await repository.skipJournal(from: progress, through: end) } catch {
+                    self.progress = nil
+                    throw error
+                }
+            }
+            self.progress = max(progress, end)
+            gaps.reset()
+            return 0
+        }
         var made = 0
         while true {
             let batch = gaps.contiguous(
@@ -107,7 +120,7 @@ package actor WebhookDeliveryService: Service {
     /// Attempts the deliveries due now, at most `concurrency` at a time; answers how many.
     @discardableResult
     package func deliverDue() async throws -> Int {
-        let due = try await repository.dueDeliveries(now: clock.now(), limit: batchLimit)
+        let due = try await repository.dueDeliveries(now: clock.now(), limit: batchLimit, perEndpoint: concurrency / 2)
         guard !due.isEmpty else { return 0 }
         var endpoints: [String: WebhookEndpoint] = [:]
         for delivery in due where endpoints[delivery.endpointId] == nil {

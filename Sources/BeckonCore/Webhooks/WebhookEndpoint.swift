@@ -147,8 +147,14 @@ package protocol WebhookRepository: Sendable {
     /// Puts one message in one endpoint's outbox (the test message), due at once.
     func enqueue(_ message: WebhookMessage, endpointId: String, at: Date) async throws
 
-    /// Up to `limit` pending deliveries due at `now`, of enabled endpoints, oldest due first.
-    func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery]
+    /// Up to `limit` pending deliveries due at `now`, of enabled endpoints, oldest due first, at
+    /// most `perEndpoint` of each endpoint (a receiver that is down cannot hold up the others).
+    func dueDeliveries(now: Date, limit: Int, perEndpoint: Int) async throws -> [WebhookDelivery]
+    /// Whether any endpoint of any account is enabled (none: the journal need not be read).
+    func hasEnabledEndpoints() async throws -> Bool
+    /// Moves the progress from `previous` to `sequence` without messages (no endpoint to go to);
+    /// throws `.conflict` when it is no longer `previous`.
+    func skipJournal(from previous: Int64, through sequence: Int64) async throws
     /// Stores an attempt's outcome: the delivery's new state and next attempt, and what it means
     /// for the endpoint (healthy again; failing since when; off after five days failing or a 410).
     func record(

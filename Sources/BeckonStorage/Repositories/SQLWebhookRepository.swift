@@ -102,14 +102,28 @@ package struct SQLWebhookRepository: WebhookRepository {
         guard !inserted.isEmpty else { throw BeckonError.notFound("webhook \(endpointId)") }
     }
 
-    package func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery] {
+    package func dueDeliveries(now: Date, limit: Int, perEndpoint: Int) async throws -> [WebhookDelivery] {
         try await database.query(
             """
-            SELECT d.* FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-            WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
-            ORDER BY d.next_attempt_at, d.created_at LIMIT ?
-            """, .date(now), .integer(Int64(limit))
+            SELECT * FROM (
+                SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.created_at) AS place
+                FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
+            ) due
+            WHERE place <= ? ORDER BY next_attempt_at, created_at LIMIT ?
+            """, .date(now), .integer(Int64(perEndpoint)), .integer(Int64(limit))
         ).map(Self.delivery)
+    }
+
+    package func hasEnabledEndpoints() async throws -> Bool {
+        !(try await database.query("SELECT id FROM webhook_endpoints WHERE enabled = 1 LIMIT 1")).isEmpty
+    }
+
+    package func skipJournal(from previous: Int64, through sequence: Int64) async throws {
+        let moved = try await database.query(
+            "UPDATE webhook_progress SET sequence = ? WHERE name = 'journal' AND sequence = ? RETURNING sequence",
+            .integer(sequence), .integer(previous))
+        guard !moved.isEmpty else { throw BeckonError.conflict("the webhook deliveries were advanced by another process") }
     }
 
     package func record(
