@@ -96,8 +96,8 @@ extension StorageContract {
             // Five days of failures later: off.
             let late = t0.addingTimeInterval(60 + 5 * 86_400)
             try await storage.webhooks.record(
-                WebhookAttempt(at: late, statusCode: nil, latencyMillis: 15_000, error: "timed out"), endpointId: "ep_1", messageId: id,
-                state: .pending, nextAttemptAt: late, endpoint: .failed(now: late))
+                WebhookAttempt(at: late, statusCode: nil, latencyMillis: 15_000, error: "timed out"), after: [failed], endpointId: "ep_1",
+                messageId: id, state: .pending, nextAttemptAt: late, endpoint: .failed(now: late))
             let off = try #require(try await storage.webhooks.endpoint(accountId: acme, id: "ep_1"))
             #expect(!off.enabled && off.disabledReason == .failing)
             #expect(
@@ -108,6 +108,21 @@ extension StorageContract {
                 WebhookAttempt(at: late, statusCode: 410, latencyMillis: 3, error: nil), endpointId: "ep_2", messageId: id, state: .failed,
                 nextAttemptAt: nil, endpoint: .gone)
             #expect(try await storage.webhooks.endpoint(accountId: acme, id: "ep_2")?.disabledReason == .gone)
+            // One pass's outcomes together: a success among failures makes the endpoint healthy.
+            try await storage.webhooks.create(endpoint(acme, "ep_3", events: [.callStatus]))
+            try await storage.webhooks.enqueue(message(acme, 7, .callStatus), endpointId: "ep_3", at: late)
+            try await storage.webhooks.enqueue(message(acme, 8, .callStatus), endpointId: "ep_3", at: late)
+            let attempt = WebhookAttempt(at: late, statusCode: 500, latencyMillis: 5, error: nil)
+            try await storage.webhooks.record([
+                .init(
+                    endpointId: "ep_3", messageId: message(acme, 7, .callStatus).id, attempts: [attempt], state: .pending,
+                    nextAttemptAt: late, endpoint: .failed(now: late)),
+                .init(
+                    endpointId: "ep_3", messageId: message(acme, 8, .callStatus).id, attempts: [attempt], state: .delivered,
+                    nextAttemptAt: nil, endpoint: .succeeded),
+            ])
+            #expect(try await storage.webhooks.endpoint(accountId: acme, id: "ep_3")?.failingSince == nil)
+            #expect(try await storage.webhooks.pendingCount() == 2)
             // Redelivered: pending again with a fresh schedule; the attempts stay listed.
             try await storage.webhooks.redeliver(accountId: acme, endpointId: "ep_1", messageId: id, at: late)
             delivery = try #require(try await storage.webhooks.delivery(accountId: acme, endpointId: "ep_1", messageId: id))

@@ -6,6 +6,8 @@ import Hummingbird
 // against this server measured in the same run.
 //
 //   echo-baseline PORT
+//
+// POST /hook is a webhook receiver that accepts anything (scripts/bench-webhooks).
 
 struct Ping: Codable {
     var visitorId: String?
@@ -24,6 +26,11 @@ let router = Router()
 router.post("echo") { request, context -> Pong in
     let ping = try await request.decode(as: Ping.self, context: context)
     return Pong(ok: true, url: ping.url, n: (ping.n ?? 0) + 1)
+}
+// A webhook receiver for scripts/bench-webhooks: reads the body, answers 204.
+router.post("hook") { request, _ -> HTTPResponse.Status in
+    _ = try await request.body.collect(upTo: 1 << 20)
+    return .noContent
 }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
 try await app.runService()

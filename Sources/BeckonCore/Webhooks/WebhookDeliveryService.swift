@@ -128,24 +128,28 @@ package actor WebhookDeliveryService: Service {
                 accountId: delivery.message.accountId, id: delivery.endpointId)
         }
         let known = endpoints
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Sent concurrently; stored together, in one transaction per pass.
+        let outcomes = try await withThrowingTaskGroup(of: WebhookAttemptOutcome.self) { group in
             var running = 0
+            var outcomes: [WebhookAttemptOutcome] = []
             for delivery in due {
                 guard let endpoint = known[delivery.endpointId] else { continue }
-                if running == concurrency {
-                    try await group.next()
+                if running == concurrency, let outcome = try await group.next() {
+                    outcomes.append(outcome)
                     running -= 1
                 }
                 group.addTask { try await self.attempt(delivery, to: endpoint) }
                 running += 1
             }
-            try await group.waitForAll()
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
         }
+        try await repository.record(outcomes)
         return due.count
     }
 
-    /// One attempt: sign with every current secret, send, store the outcome.
-    private func attempt(_ delivery: WebhookDelivery, to endpoint: WebhookEndpoint) async throws {
+    /// One attempt: sign with every current secret, send; answers the outcome to store.
+    private func attempt(_ delivery: WebhookDelivery, to endpoint: WebhookEndpoint) async throws -> WebhookAttemptOutcome {
         let now = clock.now()
         var message = delivery.message
         if endpoint.includePersonalData { message.data.merge(try await personalData(of: message)) { current, _ in current } }
@@ -159,8 +163,7 @@ package actor WebhookDeliveryService: Service {
                 ("content-type", "application/json"), ("user-agent", "Beckon-Webhooks/1"), ("webhook-id", message.id),
                 ("webhook-timestamp", String(timestamp)), ("webhook-signature", signature),
             ], body: body)
-        let attemptNumber = delivery.scheduledAttempts + 1
-        let decision = policy.decide(after: outcome, attempt: attemptNumber, now: clock.now())
+        let decision = policy.decide(after: outcome, attempt: delivery.scheduledAttempts + 1, now: clock.now())
         metrics.attemptedWebhook(delivered: decision == .delivered)
         let record = WebhookAttempt(at: now, statusCode: outcome.statusCode, latencyMillis: outcome.latencyMillis, error: outcome.error)
         let state: WebhookDeliveryState
@@ -175,8 +178,9 @@ package actor WebhookDeliveryService: Service {
         if decision == .gone {
             logger.warning("webhook endpoint answered 410 Gone: disabled", metadata: ["endpoint": "\(endpoint.id)"])
         }
-        try await repository.record(
-            record, endpointId: endpoint.id, messageId: message.id, state: state, nextAttemptAt: next, endpoint: endpointOutcome)
+        return WebhookAttemptOutcome(
+            endpointId: endpoint.id, messageId: message.id, attempts: delivery.attempts + [record], state: state, nextAttemptAt: next,
+            endpoint: endpointOutcome)
     }
 
     /// The current secret, and the previous one during the rotation's overlap.

@@ -155,12 +155,10 @@ package protocol WebhookRepository: Sendable {
     /// Moves the progress from `previous` to `sequence` without messages (no endpoint to go to);
     /// throws `.conflict` when it is no longer `previous`.
     func skipJournal(from previous: Int64, through sequence: Int64) async throws
-    /// Stores an attempt's outcome: the delivery's new state and next attempt, and what it means
-    /// for the endpoint (healthy again; failing since when; off after five days failing or a 410).
-    func record(
-        _ attempt: WebhookAttempt, endpointId: String, messageId: String, state: WebhookDeliveryState, nextAttemptAt: Date?,
-        endpoint: WebhookEndpointOutcome
-    ) async throws
+    /// Stores the outcomes of a pass's attempts in one transaction: each delivery's attempts, new
+    /// state and next attempt, and what they mean for their endpoints (healthy again; failing
+    /// since when; off after five days failing or a 410).
+    func record(_ outcomes: [WebhookAttemptOutcome]) async throws
     /// The endpoint's deliveries, newest first, `limit` at a time.
     func deliveries(accountId: AccountID, endpointId: String, cursor: String?, limit: Int) async throws -> WebhookDeliveryPage
     func delivery(accountId: AccountID, endpointId: String, messageId: String) async throws -> WebhookDelivery?
@@ -170,4 +168,44 @@ package protocol WebhookRepository: Sendable {
     func deleteVisitor(accountId: AccountID, visitorId: String) async throws -> Int
     /// Pending deliveries (operations and tests).
     func pendingCount() async throws -> Int
+}
+
+/// One attempt's outcome, as stored.
+package struct WebhookAttemptOutcome: Sendable, Equatable {
+    package var endpointId: String
+    package var messageId: String
+    /// Every attempt so far, this one last (the last `keptAttempts` are kept).
+    package var attempts: [WebhookAttempt]
+    package var state: WebhookDeliveryState
+    package var nextAttemptAt: Date?
+    package var endpoint: WebhookEndpointOutcome
+
+    package init(
+        endpointId: String, messageId: String, attempts: [WebhookAttempt], state: WebhookDeliveryState, nextAttemptAt: Date?,
+        endpoint: WebhookEndpointOutcome
+    ) {
+        self.endpointId = endpointId
+        self.messageId = messageId
+        self.attempts = Array(attempts.suffix(Self.keptAttempts))
+        self.state = state
+        self.nextAttemptAt = nextAttemptAt
+        self.endpoint = endpoint
+    }
+
+    /// How many attempts a delivery lists (redeliveries add more than the schedule's eleven).
+    package static let keptAttempts = 30
+}
+
+extension WebhookRepository {
+    /// Stores one attempt's outcome after the delivery's earlier `attempts`.
+    package func record(
+        _ attempt: WebhookAttempt, after attempts: [WebhookAttempt] = [], endpointId: String, messageId: String,
+        state: WebhookDeliveryState, nextAttemptAt: Date?, endpoint: WebhookEndpointOutcome
+    ) async throws {
+        try await record([
+            WebhookAttemptOutcome(
+                endpointId: endpointId, messageId: messageId, attempts: attempts + [attempt], state: state, nextAttemptAt: nextAttemptAt,
+                endpoint: endpoint)
+        ])
+    }
 }

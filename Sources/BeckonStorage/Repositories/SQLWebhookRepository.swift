@@ -126,43 +126,51 @@ package struct SQLWebhookRepository: WebhookRepository {
         guard !moved.isEmpty else { throw BeckonError.conflict("the webhook deliveries were advanced by another process") }
     }
 
-    package func record(
-        _ attempt: WebhookAttempt, endpointId: String, messageId: String, state: WebhookDeliveryState, nextAttemptAt: Date?,
-        endpoint outcome: WebhookEndpointOutcome
-    ) async throws {
+    package func record(_ outcomes: [WebhookAttemptOutcome]) async throws {
+        guard !outcomes.isEmpty else { return }
+        // Per endpoint: a 410 turns it off; otherwise one success in the pass makes it healthy;
+        // otherwise it is failing (since the pass's first failure unless earlier).
+        var endpoints: [String: WebhookEndpointOutcome] = [:]
+        for outcome in outcomes {
+            switch (endpoints[outcome.endpointId], outcome.endpoint) {
+            case (.gone?, _): continue
+            case (_, .gone), (nil, _), (.failed?, .succeeded): endpoints[outcome.endpointId] = outcome.endpoint
+            default: continue
+            }
+        }
+        let rows = try outcomes.map { outcome in
+            [
+                SQLValue.text(outcome.state.rawValue), .text(try Self.text(outcome.attempts)), .optionalDate(outcome.nextAttemptAt),
+                .text(outcome.endpointId), .text(outcome.messageId),
+            ]
+        }
+        let endpointOutcomes = endpoints.sorted { $0.key < $1.key }
         try await database.transaction { session in
-            guard
-                let row = try await session.query(
-                    "SELECT attempts FROM webhook_deliveries WHERE endpoint_id = ? AND message_id = ?", .text(endpointId),
-                    .text(messageId)
-                ).first
-            else { return }
-            var attempts = try Self.attempts(try row.text("attempts"))
-            attempts.append(attempt)
-            attempts = Array(attempts.suffix(Self.keptAttempts))
-            try await session.query(
-                """
-                UPDATE webhook_deliveries SET state = ?, attempts = ?, attempt_count = attempt_count + 1, next_attempt_at = ?
-                WHERE endpoint_id = ? AND message_id = ?
-                """,
-                .text(state.rawValue), .text(try Self.text(attempts)), .optionalDate(nextAttemptAt),
-                .text(endpointId), .text(messageId))
-            switch outcome {
-            case .succeeded:
-                try await session.query(
-                    "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL", .text(endpointId))
-            case .failed(let now):
-                try await session.query(
-                    "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?", .date(now), .text(endpointId))
+            for row in rows {
                 try await session.query(
                     """
-                    UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ?
-                    WHERE id = ? AND enabled = 1 AND failing_since <= ?
-                    """, .date(now), .text(endpointId), .date(now.addingTimeInterval(-WebhookRetryPolicy.disableAfter)))
-            case .gone:
-                try await session.query(
-                    "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'gone', updated_at = ? WHERE id = ?",
-                    .date(attempt.at), .text(endpointId))
+                    UPDATE webhook_deliveries SET state = ?, attempts = ?, attempt_count = attempt_count + 1, next_attempt_at = ?
+                    WHERE endpoint_id = ? AND message_id = ?
+                    """, row)
+            }
+            for (endpointId, outcome) in endpointOutcomes {
+                switch outcome {
+                case .succeeded:
+                    try await session.query(
+                        "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL", .text(endpointId))
+                case .failed(let now):
+                    try await session.query(
+                        "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?", .date(now), .text(endpointId))
+                    try await session.query(
+                        """
+                        UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ?
+                        WHERE id = ? AND enabled = 1 AND failing_since <= ?
+                        """, .date(now), .text(endpointId), .date(now.addingTimeInterval(-WebhookRetryPolicy.disableAfter)))
+                case .gone:
+                    try await session.query(
+                        "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'gone', updated_at = ? WHERE id = ?", .date(Date()),
+                        .text(endpointId))
+                }
             }
         }
     }
@@ -257,9 +265,6 @@ package struct SQLWebhookRepository: WebhookRepository {
             scheduledAttempts: Int(try row.int("attempt_count")), nextAttemptAt: try row.optionalDate("next_attempt_at"),
             createdAt: try row.date("created_at"))
     }
-
-    /// How many attempts a delivery lists (redeliveries add more than the schedule's ten).
-    static let keptAttempts = 30
 
     private static let coder = (encoder: JSONEncoder.sortedKeys, decoder: JSONDecoder())
 
