@@ -65,11 +65,19 @@ package actor WebhookDeliveryService: Service {
     private func deliverUntilStopped() async {
         progress = nil
         gaps.reset()
+        var busy = false
         while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
+            if !busy {
+                do { try await Task.sleep(for: interval) } catch { return }
+            }
+            busy = false
             do {
                 _ = try await fanOut()
-                while try await deliverDue() == batchLimit, !Task.isCancelled {}
+                // Passes until nothing is due, for about `interval`, then the journal again. A pass
+                // takes at most `concurrency` of one endpoint, so a receiver that is down (each
+                // attempt waiting out its timeout) slows the others' passes but does not stop them.
+                let start = ContinuousClock.now
+                while !Task.isCancelled, ContinuousClock.now - start < interval, try await deliverDue() > 0 { busy = true }
             } catch {
                 progress = nil
                 logger.error("webhook deliveries could not go on", metadata: ["error": "\(error)"])
@@ -120,7 +128,7 @@ package actor WebhookDeliveryService: Service {
     /// Attempts the deliveries due now, at most `concurrency` at a time; answers how many.
     @discardableResult
     package func deliverDue() async throws -> Int {
-        let due = try await repository.dueDeliveries(now: clock.now(), limit: batchLimit, perEndpoint: concurrency / 2)
+        let due = try await repository.dueDeliveries(now: clock.now(), limit: batchLimit, perEndpoint: concurrency)
         guard !due.isEmpty else { return 0 }
         var endpoints: [String: WebhookEndpoint] = [:]
         for delivery in due where endpoints[delivery.endpointId] == nil {
