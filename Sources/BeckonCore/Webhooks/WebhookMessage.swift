@@ -119,10 +119,16 @@ package struct WebhookMessage: Sendable, Equatable {
             occurredAt: stored.event.occurredAt, data: data)
     }
 
-    /// `2026-12-04T18:26:05.123Z`.
+    /// `2026-12-04T18:26:05.123Z` (UTC, milliseconds), without a formatter per message.
     static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let milliseconds = date.millisecondsSince1970
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millis = Int(milliseconds % 1000)
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):"
+            + "\(two(parts.tm_sec)).\(fraction)Z"
     }
 }

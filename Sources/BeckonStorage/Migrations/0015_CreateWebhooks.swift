@@ -44,6 +44,7 @@ extension Migration {
             )
             """,
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending'",
+            "CREATE INDEX webhook_deliveries_due_by_endpoint ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE state = 'pending'",
             "CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at, message_id)",
             "CREATE INDEX webhook_deliveries_by_visitor ON webhook_deliveries (account_id, visitor_id)",
             "CREATE TABLE webhook_progress (name TEXT PRIMARY KEY, sequence BIGINT NOT NULL)",

@@ -102,17 +102,23 @@ package struct SQLWebhookRepository: WebhookRepository {
         guard !inserted.isEmpty else { throw BeckonError.notFound("webhook \(endpointId)") }
     }
 
+    /// Index range scans only, however long the backlog: whether anything is due at all, then
+    /// each enabled endpoint's oldest due, oldest endpoints' first.
     package func dueDeliveries(now: Date, limit: Int, perEndpoint: Int) async throws -> [WebhookDelivery] {
-        try await database.query(
-            """
-            SELECT * FROM (
-                SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.created_at) AS place
-                FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
-            ) due
-            WHERE place <= ? ORDER BY next_attempt_at, created_at LIMIT ?
-            """, .date(now), .integer(Int64(perEndpoint)), .integer(Int64(limit))
-        ).map(Self.delivery)
+        let anything = try await database.query(
+            "SELECT message_id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1", .date(now))
+        guard !anything.isEmpty else { return [] }
+        let endpoints = try await database.query("SELECT id FROM webhook_endpoints WHERE enabled = 1 ORDER BY id").map { try $0.text("id") }
+        var due: [WebhookDelivery] = []
+        for endpoint in endpoints where due.count < limit {
+            due += try await database.query(
+                """
+                SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND state = 'pending' AND next_attempt_at <= ?
+                ORDER BY next_attempt_at LIMIT ?
+                """, .text(endpoint), .date(now), .integer(Int64(min(perEndpoint, limit - due.count)))
+            ).map(Self.delivery)
+        }
+        return due.sorted { ($0.nextAttemptAt ?? .distantPast, $0.createdAt) < ($1.nextAttemptAt ?? .distantPast, $1.createdAt) }
     }
 
     package func hasEnabledEndpoints() async throws -> Bool {
