@@ -136,17 +136,21 @@ package actor WebhookDeliveryService: Service {
                 accountId: delivery.message.accountId, id: delivery.endpointId)
         }
         let known = endpoints
+        // Each endpoint's secrets unsealed once a pass, not once a message.
+        var signing: [String: [WebhookSecret]] = [:]
+        for (id, endpoint) in known { signing[id] = try signingSecrets(of: endpoint, at: clock.now()) }
+        let secrets = signing
         // Sent concurrently; stored together, in one transaction per pass.
         let outcomes = try await withThrowingTaskGroup(of: WebhookAttemptOutcome.self) { group in
             var running = 0
             var outcomes: [WebhookAttemptOutcome] = []
             for delivery in due {
-                guard let endpoint = known[delivery.endpointId] else { continue }
+                guard let endpoint = known[delivery.endpointId], let keys = secrets[delivery.endpointId] else { continue }
                 if running == concurrency, let outcome = try await group.next() {
                     outcomes.append(outcome)
                     running -= 1
                 }
-                group.addTask { try await self.attempt(delivery, to: endpoint) }
+                group.addTask { try await self.attempt(delivery, to: endpoint, signedWith: keys) }
                 running += 1
             }
             for try await outcome in group { outcomes.append(outcome) }
@@ -157,14 +161,18 @@ package actor WebhookDeliveryService: Service {
     }
 
     /// One attempt: sign with every current secret, send; answers the outcome to store.
-    private func attempt(_ delivery: WebhookDelivery, to endpoint: WebhookEndpoint) async throws -> WebhookAttemptOutcome {
+    private func attempt(
+        _ delivery: WebhookDelivery, to endpoint: WebhookEndpoint, signedWith secrets: [WebhookSecret]
+    ) async throws
+        -> WebhookAttemptOutcome
+    {
         let now = clock.now()
         var message = delivery.message
         if endpoint.includePersonalData { message.data.merge(try await personalData(of: message)) { current, _ in current } }
         let body = message.body
         let timestamp = Int64(now.timeIntervalSince1970)
         let signature = WebhookSignature.header(
-            id: message.id, timestamp: timestamp, body: body, secrets: try signingSecrets(of: endpoint, at: now))
+            id: message.id, timestamp: timestamp, body: body, secrets: secrets)
         let outcome = await sender.send(
             url: endpoint.url,
             headers: [

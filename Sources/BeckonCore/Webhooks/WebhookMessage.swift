@@ -81,6 +81,12 @@ package struct WebhookMessage: Sendable, Equatable {
     /// The message `stored` makes, if its kind is one endpoints hear of. (`goal.reached` is made
     /// by the rollups, which know the campaigns' goals; not from a single event.)
     package static func from(_ stored: StoredEvent) -> WebhookMessage? {
+        // Most of the journal is page views, decisions and impressions: left undecoded.
+        switch stored.event.kind {
+        case .click, .validation, .abuse: break
+        case .attribute where stored.event.payload.contains("convStatus"): break
+        default: return nil
+        }
         guard let entry = VisitJournalEntry(stored.event) else { return nil }
         var data: [String: JSONValue] = [
             "visitorId": .string(entry.visitorId.description), "sessionId": .string(entry.sessionId.description),
