@@ -71,13 +71,17 @@ extension StorageContract {
         },
         check("skipsTheJournalWhenNoEndpointIsOn") { storage in
             try await twoAccounts(storage)
-            #expect(try await storage.webhooks.hasEnabledEndpoints() == false)
+            #expect(try await storage.webhooks.subscriptions().isEmpty)
             let start = try await storage.webhooks.journalProgress()
             try await storage.webhooks.skipJournal(from: start, through: start + 40)
             #expect(try await storage.webhooks.journalProgress() == start + 40)
             await #expect(throws: BeckonError.self) { try await storage.webhooks.skipJournal(from: start, through: start + 50) }
             try await storage.webhooks.create(endpoint(globex, "ep_1", events: [.callStatus]))
-            #expect(try await storage.webhooks.hasEnabledEndpoints())
+            try await storage.webhooks.create(endpoint(globex, "ep_2", events: [.goalReached]))
+            var off = endpoint(acme, "ep_3", events: [.visitorBlocked])
+            off.enabled = false
+            try await storage.webhooks.create(off)
+            #expect(try await storage.webhooks.subscriptions() == [globex: [.callStatus, .goalReached]])
         },
         check("recordsAttemptsAndTurnsEndpointsOffWhenGoneOrFailingFiveDays") { storage in
             try await twoAccounts(storage)

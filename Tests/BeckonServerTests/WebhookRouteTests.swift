@@ -209,6 +209,29 @@ import Testing
         }
     }
 
+    @Test func anEndpointHearsOnlyOfWhatHappensAfterItIsMadeAndOnlyWhatItSubscribesTo() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { url in
+            try await TestApp.with(egress: Self.open) { app, client in
+                let (visitor, session) = (VisitToken.random(), VisitToken.random())
+                try await Self.happen(app, .validation(.init(contextId: "1", method: .verifyToken)), visitor: visitor, session: session)
+                try await Self.deliver(app)  // nobody listens: passed without reading
+                app.clock.advance(by: 60)
+                _ = try await Self.create(client, app, url: url, events: ["visit.validated"])
+                try await Self.happen(app, .validation(.init(contextId: "2", method: .verifyToken)), visitor: visitor, session: session)
+                try await Self.happen(
+                    app, .abuse(AbuseRecord(action: .visitorBlocked, reason: "numberVelocity", blockId: "blk_1")), visitor: visitor,
+                    session: session)
+                // Another account's event of the subscribed type.
+                try await Self.happen(
+                    app, .validation(.init(contextId: "9", method: .verifyToken)), visitor: .random(), session: .random(), account: "globex")
+                try await Self.deliver(app)
+                #expect(receiver.received.map(\.type) == ["visit.validated"])
+                #expect(receiver.received.first?.data["contextId"] == .string("2"))
+            }
+        }
+    }
+
     @Test func goneDisablesTheEndpointUntilTurnedOnAgain() async throws {
         let receiver = WebhookReceiver()
         receiver.script(.init(status: .gone))

@@ -87,14 +87,23 @@ package actor WebhookDeliveryService: Service {
 
     private var batchLimit: Int { concurrency * 4 }
 
+    /// How far the nodes' clocks may disagree (events are timed by the node that took them).
+    static let clockMargin: TimeInterval = 5
+
     /// Turns the journal's new events into deliveries; answers how many messages were made.
     @discardableResult
     package func fanOut() async throws -> Int {
         var progress: Int64
         if let known = self.progress { progress = known } else { progress = try await repository.journalProgress() }
-        // No endpoint anywhere: nothing to read; the progress moves to the journal's end.
-        if try await !repository.hasEnabledEndpoints() {
-            let end = try await journal.latestSequence()
+        // Who hears of what, as of `snapshot`. An endpoint made later hears only of events that
+        // occur after it was made, so an event that occurred before `snapshot` (less a margin for
+        // the nodes' clocks) is left out when nobody hears of it; a later one goes to the outbox's
+        // own check. With no endpoint anywhere the journal is not read at all: what it held
+        // before the snapshot is passed.
+        let end = try await journal.latestSequence()
+        let snapshot = clock.now().addingTimeInterval(-Self.clockMargin)
+        let subscriptions = try await repository.subscriptions()
+        if subscriptions.isEmpty {
             if end > progress {
                 do { try await repository.skipJournal(from: progress, through: end) } catch {
                     self.progress = nil
@@ -110,7 +119,13 @@ package actor WebhookDeliveryService: Service {
             let batch = gaps.contiguous(
                 try await journal.events(afterSequence: progress, limit: batchSize), after: progress, now: clock.now())
             guard let last = batch.last?.sequence else { break }
-            let messages = batch.compactMap(WebhookMessage.from)
+            // Only what some enabled endpoint of the account hears of is decoded and queued.
+            let heard = { (account: AccountID, type: WebhookEventType?, at: Date) -> Bool in
+                at >= snapshot || type.map { subscriptions[account]?.contains($0) == true } ?? (subscriptions[account] != nil)
+            }
+            let messages = Array(
+                batch.lazy.filter { heard($0.event.accountId, nil, $0.event.occurredAt) }.compactMap(WebhookMessage.from)
+                    .filter { heard($0.accountId, $0.type, $0.occurredAt) })
             do {
                 try await repository.fanOut(messages, from: progress, through: last, at: clock.now())
             } catch {

@@ -150,8 +150,9 @@ package protocol WebhookRepository: Sendable {
     /// Up to `limit` pending deliveries due at `now`, of enabled endpoints, oldest due first, at
     /// most `perEndpoint` of each endpoint (a receiver that is down cannot hold up the others).
     func dueDeliveries(now: Date, limit: Int, perEndpoint: Int) async throws -> [WebhookDelivery]
-    /// Whether any endpoint of any account is enabled (none: the journal need not be read).
-    func hasEnabledEndpoints() async throws -> Bool
+    /// What the enabled endpoints of each account subscribe to, together (accounts with none
+    /// are absent: their events need not be read).
+    func subscriptions() async throws -> [AccountID: Set<WebhookEventType>]
     /// Moves the progress from `previous` to `sequence` without messages (no endpoint to go to);
     /// throws `.conflict` when it is no longer `previous`.
     func skipJournal(from previous: Int64, through sequence: Int64) async throws

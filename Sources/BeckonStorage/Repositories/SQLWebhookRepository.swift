@@ -121,8 +121,13 @@ package struct SQLWebhookRepository: WebhookRepository {
         return due.sorted { ($0.nextAttemptAt ?? .distantPast, $0.createdAt) < ($1.nextAttemptAt ?? .distantPast, $1.createdAt) }
     }
 
-    package func hasEnabledEndpoints() async throws -> Bool {
-        !(try await database.query("SELECT id FROM webhook_endpoints WHERE enabled = 1 LIMIT 1")).isEmpty
+    package func subscriptions() async throws -> [AccountID: Set<WebhookEventType>] {
+        var subscriptions: [AccountID: Set<WebhookEventType>] = [:]
+        for row in try await database.query("SELECT account_id, events FROM webhook_endpoints WHERE enabled = 1") {
+            let events = try row.text("events").split(separator: " ").compactMap { WebhookEventType(rawValue: String($0)) }
+            subscriptions[AccountID(trusted: try row.text("account_id")), default: []].formUnion(events)
+        }
+        return subscriptions
     }
 
     package func skipJournal(from previous: Int64, through sequence: Int64) async throws {
