@@ -114,18 +114,18 @@ package actor WebhookDeliveryService: Service {
             gaps.reset()
             return 0
         }
+        // The journal kinds each account's endpoints hear of: other events are not even decoded.
+        let kinds = subscriptions.mapValues { Set($0.compactMap(WebhookMessage.kind(of:))) }
         var made = 0
         while true {
             let batch = gaps.contiguous(
                 try await journal.events(afterSequence: progress, limit: batchSize), after: progress, now: clock.now())
             guard let last = batch.last?.sequence else { break }
             // Only what some enabled endpoint of the account hears of is decoded and queued.
-            let heard = { (account: AccountID, type: WebhookEventType?, at: Date) -> Bool in
-                at >= snapshot || type.map { subscriptions[account]?.contains($0) == true } ?? (subscriptions[account] != nil)
-            }
             let messages = Array(
-                batch.lazy.filter { heard($0.event.accountId, nil, $0.event.occurredAt) }.compactMap(WebhookMessage.from)
-                    .filter { heard($0.accountId, $0.type, $0.occurredAt) })
+                batch.lazy.filter { $0.event.occurredAt >= snapshot || kinds[$0.event.accountId]?.contains($0.event.kind) == true }
+                    .compactMap(WebhookMessage.from)
+                    .filter { $0.occurredAt >= snapshot || subscriptions[$0.accountId]?.contains($0.type) == true })
             do {
                 try await repository.fanOut(messages, from: progress, through: last, at: clock.now())
             } catch {

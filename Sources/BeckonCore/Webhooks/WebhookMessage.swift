@@ -78,6 +78,17 @@ package struct WebhookMessage: Sendable, Equatable {
         return Array((try? JSONEncoder.sortedKeys.encode(document)) ?? Data())
     }
 
+    /// The journal kind each event type is made from (`goal.reached` comes from the rollups).
+    package static func kind(of type: WebhookEventType) -> EventKind? {
+        switch type {
+        case .engagementClicked: .click
+        case .visitValidated: .validation
+        case .callStatus: .attribute
+        case .visitorBlocked: .abuse
+        case .goalReached, .test: nil
+        }
+    }
+
     /// The message `stored` makes, if its kind is one endpoints hear of. (`goal.reached` is made
     /// by the rollups, which know the campaigns' goals; not from a single event.)
     package static func from(_ stored: StoredEvent) -> WebhookMessage? {
