@@ -31,6 +31,11 @@ import Testing
 
     @Test func campaignFieldsAreChecked() {
         #expect(Self.failure { try CampaignSettings(name: "").validate() } == .invalidInput(field: "name", reason: "must be 1 to 200 characters"))
+        // Limits count code points, as the document's JSON Schema `maxLength` does: 101 characters
+        // of two code points each are too long.
+        #expect(
+            Self.failure { try CampaignSettings(name: String(repeating: "e\u{301}", count: 101)).validate() }
+                == .invalidInput(field: "name", reason: "must be 1 to 200 characters"))
         #expect(
             Self.failure { try CampaignSettings(name: "A", controlGroupPercent: 30).validate() }
                 == .invalidInput(field: "controlGroupPercent", reason: "must be 0 to 25"))

@@ -319,6 +319,11 @@ import Testing
                 (#"{"url": "https://h.example/x", "events": ["webhook.test"]}"#, "events"),
                 (#"{"events": ["call.status"]}"#, "url"),
                 (#"{"url": "https://h.example/x", "events": ["call.status"], "secret": "mine"}"#, "secret"),
+                // 502 code points that are 251 characters: limits count code points, as JSON Schema does.
+                (
+                    #"{"url": "https://h.example/x", "events": ["call.status"], "description": ""# + String(repeating: "e\u{301}", count: 251)
+                        + #""}"#, "description"
+                ),
             ]
             for (json, field) in cases {
                 let response = try await client.call(.post, "/api/v1/accounts/acme/webhooks", key: app.acmeAdmin, json: json)

@@ -26,7 +26,7 @@ extension Account {
     /// Checks the fields a caller chose; throws naming the first bad one.
     package static func validate(name: String, timeZone: String, currency: String) throws(BeckonError) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 200 else {
             throw .invalidInput(field: "name", reason: "must be 1 to 200 characters")
         }
         guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {

@@ -103,7 +103,7 @@ package struct Goal: Hashable, Sendable, Codable {
 enum Text {
     static func validateName(_ name: String, field: String = "name") throws(BeckonError) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, name.count <= 200 else {
+        guard !trimmed.isEmpty, name.unicodeScalars.count <= 200 else {
             throw .invalidInput(field: field, reason: "must be 1 to 200 characters")
         }
     }

@@ -88,7 +88,7 @@ package struct Provisioning: Sendable {
     package func createAPIKey(accountId: String, name: String?, scopes: Set<Scope>) async throws -> IssuedAPIKey {
         let account = try await existingAccount(accountId)
         let name = name ?? "API key"
-        guard (1...200).contains(name.count) else {
+        guard (1...200).contains(name.unicodeScalars.count) else {
             throw BeckonError.invalidInput(field: "name", reason: "must be 1 to 200 characters")
         }
         let (stored, issued) = issuer.issue(account: account, name: name, scopes: scopes)

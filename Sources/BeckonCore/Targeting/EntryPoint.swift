@@ -61,7 +61,7 @@ package struct EntryPoint: Hashable, Sendable, Codable {
                 let path = "\(field).\(list)[\(index)]"
                 switch rule {
                 case .urlContains(let text), .urlExact(let text), .section(let text):
-                    guard !text.isEmpty, text.count <= 2000 else {
+                    guard !text.isEmpty, text.unicodeScalars.count <= 2000 else {
                         throw .invalidInput(field: path, reason: "must be 1 to 2000 characters")
                     }
                 case .urlRegex(let pattern):

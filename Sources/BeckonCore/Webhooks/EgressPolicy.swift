@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Where Beckon may send requests to brands' URLs (SPEC §12): only https, and only to public
 /// addresses — never loopback, private, link-local (cloud metadata lives there), CGNAT,

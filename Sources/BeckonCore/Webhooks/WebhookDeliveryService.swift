@@ -1,6 +1,6 @@
 package import Foundation
 package import Logging
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// Delivers webhooks (SPEC §12) on the node holding the `webhooks.delivery` lock, once a
 /// second: it reads the journal after its progress, puts each event endpoints hear of into the

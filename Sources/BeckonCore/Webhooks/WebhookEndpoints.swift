@@ -57,6 +57,7 @@ package struct WebhookEndpoints: Sendable {
     /// Makes the endpoint; answers it and its secret (`whsec_…`, shown once).
     package func create(accountId: AccountID, _ draft: Draft) async throws -> (WebhookEndpoint, WebhookSecret) {
         try check(draft.url, draft.events)
+        try Self.check(description: draft.description)
         guard try await repository.endpoints(accountId: accountId).count < Self.maximumPerAccount else {
             throw BeckonError.conflict("an account has at most \(Self.maximumPerAccount) webhook endpoints")
         }
@@ -82,7 +83,10 @@ package struct WebhookEndpoints: Sendable {
         if let url = change.url { endpoint.url = url }
         if let events = change.events { endpoint.events = Set(events) }
         try check(endpoint.url, Array(endpoint.events))
-        if let description = change.description { endpoint.description = description }
+        if let description = change.description {
+            try Self.check(description: description)
+            endpoint.description = description
+        }
         if let personal = change.includePersonalData { endpoint.includePersonalData = personal }
         if let enabled = change.enabled, enabled != endpoint.enabled || endpoint.disabledReason != nil {
             endpoint.enabled = enabled
@@ -125,6 +129,13 @@ package struct WebhookEndpoints: Sendable {
     package func redeliver(accountId: AccountID, id: String, messageId: String) async throws {
         let endpoint = try await endpoint(accountId: accountId, id: id)
         try await repository.redeliver(accountId: accountId, endpointId: endpoint.id, messageId: messageId, at: clock.now())
+    }
+
+    /// At most 500 characters (code points, as the document's `maxLength` counts).
+    private static func check(description: String?) throws(BeckonError) {
+        guard (description?.unicodeScalars.count ?? 0) <= 500 else {
+            throw .invalidInput(field: "description", reason: "must be at most 500 characters")
+        }
     }
 
     private func check(_ url: String, _ events: [WebhookEventType]) throws(BeckonError) {
