@@ -146,6 +146,9 @@ extension StorageContract {
             try await storage.webhooks.create(endpoint(acme, "ep_goals", events: [.goalReached]))
             try await storage.rollups.apply([:], facts: [:], messages: [message(acme, 5, .goalReached)], from: 0, through: 5)
             #expect(try await storage.webhooks.pendingCount() == 1)
+            // Due from when the goal was reached (the rollups run a little behind the events).
+            let goal = message(acme, 5, .goalReached)
+            #expect(try await storage.webhooks.dueDeliveries(now: goal.occurredAt, limit: 10, perEndpoint: 10).map(\.message.id) == [goal.id])
             // A conflicting pass stores nothing, messages included.
             await #expect(throws: BeckonError.self) {
                 try await storage.rollups.apply([:], facts: [:], messages: [message(acme, 6, .goalReached)], from: 0, through: 6)

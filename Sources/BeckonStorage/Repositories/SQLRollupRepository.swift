@@ -71,7 +71,7 @@ package struct SQLRollupRepository: RollupRepository {
                 session, table: "report_not_shown", columns: Self.keyColumns + ["reason", "visits"], sums: ["visits"],
                 rows: notShownRows, conflict: Self.conflictColumns + ", reason")
             try await Self.insert(session, table: "report_facts", columns: Self.factColumns, rows: newFacts)
-            try await SQLWebhookRepository.enqueue(messages, in: session, at: Date())
+            try await SQLWebhookRepository.enqueue(messages, in: session, at: nil)
         }
     }
 

@@ -61,45 +61,52 @@ package struct SQLWebhookRepository: WebhookRepository {
 
     package func fanOut(_ messages: [WebhookMessage], from previous: Int64, through sequence: Int64, at: Date) async throws {
         try await database.transaction { session in
-            let moved = try await session.query(
-                "UPDATE webhook_progress SET sequence = ? WHERE name = 'journal' AND sequence = ? RETURNING sequence",
-                .integer(sequence), .integer(previous))
-            guard !moved.isEmpty else { throw BeckonError.conflict("the webhook deliveries were advanced by another process") }
+            try await Self.moveProgress(from: previous, through: sequence, in: session)
             try await Self.enqueue(messages, in: session, at: at)
         }
     }
 
+    /// Moves the journal progress from `previous`; `.conflict` when another node moved it.
+    private static func moveProgress(from previous: Int64, through sequence: Int64, in session: any SQLExecutor) async throws {
+        let moved = try await session.query(
+            "UPDATE webhook_progress SET sequence = ? WHERE name = 'journal' AND sequence = ? RETURNING sequence",
+            .integer(sequence), .integer(previous))
+        guard !moved.isEmpty else { throw BeckonError.conflict("the webhook deliveries were advanced by another process") }
+    }
+
     /// Puts each message in the outbox of every enabled endpoint of its account subscribed to
-    /// its type that existed when it occurred (the rollups call this for `goal.reached`, inside
-    /// their transaction). A message already queued for an endpoint is left as it is.
-    package static func enqueue(_ messages: [WebhookMessage], in session: any SQLExecutor, at: Date) async throws {
+    /// its type that existed when it occurred, due at `at` — or, when nil, when the message
+    /// occurred (the rollups call this for `goal.reached`, inside their transaction, behind the
+    /// events by a few seconds). A message already queued for an endpoint is left as it is.
+    package static func enqueue(_ messages: [WebhookMessage], in session: any SQLExecutor, at: Date?) async throws {
         for message in messages {
             try await session.query(
-                """
-                INSERT INTO webhook_deliveries (endpoint_id, message_id, account_id, visitor_id, event_type, occurred_at, data,
-                    state, attempts, attempt_count, next_attempt_at, created_at)
-                SELECT id, ?, account_id, ?, ?, ?, ?, 'pending', '[]', 0, ?, ?
-                FROM webhook_endpoints
-                WHERE account_id = ? AND enabled = 1 AND events LIKE ? AND created_at <= ?
-                ON CONFLICT DO NOTHING
-                """,
-                .text(message.id), .optionalText(message.data["visitorId"]?.string), .text(message.type.rawValue),
-                .date(message.occurredAt), .text(try dataText(message)), .date(at), .date(at), .text(message.accountId.rawValue),
-                .text("% \(message.type.rawValue) %"), .date(message.occurredAt))
+                insertDelivery + " WHERE account_id = ? AND enabled = 1 AND events LIKE ? AND created_at <= ? ON CONFLICT DO NOTHING",
+                try deliveryValues(message, at: at ?? message.occurredAt) + [
+                    .text(message.accountId.rawValue), .text("% \(message.type.rawValue) %"), .date(message.occurredAt),
+                ])
         }
     }
 
     package func enqueue(_ message: WebhookMessage, endpointId: String, at: Date) async throws {
         let inserted = try await database.query(
-            """
-            INSERT INTO webhook_deliveries (endpoint_id, message_id, account_id, event_type, occurred_at, data, state, attempts,
-                attempt_count, next_attempt_at, created_at)
-            SELECT id, ?, account_id, ?, ?, ?, 'pending', '[]', 0, ?, ? FROM webhook_endpoints WHERE account_id = ? AND id = ?
-            RETURNING message_id
-            """,
-            .text(message.id), .text(message.type.rawValue), .date(message.occurredAt), .text(try Self.dataText(message)), .date(at),
-            .date(at), .text(message.accountId.rawValue), .text(endpointId))
+            Self.insertDelivery + " WHERE account_id = ? AND id = ? RETURNING message_id",
+            try Self.deliveryValues(message, at: at) + [.text(message.accountId.rawValue), .text(endpointId)])
         guard !inserted.isEmpty else { throw BeckonError.notFound("webhook \(endpointId)") }
+    }
+
+    /// A message's pending delivery to the endpoints the caller's WHERE selects.
+    private static let insertDelivery = """
+        INSERT INTO webhook_deliveries (endpoint_id, message_id, account_id, visitor_id, event_type, occurred_at, data, state,
+            attempts, attempt_count, next_attempt_at, created_at)
+        SELECT id, ?, account_id, ?, ?, ?, ?, 'pending', '[]', 0, ?, ? FROM webhook_endpoints
+        """
+
+    private static func deliveryValues(_ message: WebhookMessage, at: Date) throws -> [SQLValue] {
+        [
+            .text(message.id), .optionalText(message.data["visitorId"]?.string), .text(message.type.rawValue),
+            .date(message.occurredAt), .text(try dataText(message)), .date(at), .date(at),
+        ]
     }
 
     /// Index range scans only, however long the backlog: whether anything is due at all, then
@@ -131,10 +138,7 @@ package struct SQLWebhookRepository: WebhookRepository {
     }
 
     package func skipJournal(from previous: Int64, through sequence: Int64) async throws {
-        let moved = try await database.query(
-            "UPDATE webhook_progress SET sequence = ? WHERE name = 'journal' AND sequence = ? RETURNING sequence",
-            .integer(sequence), .integer(previous))
-        guard !moved.isEmpty else { throw BeckonError.conflict("the webhook deliveries were advanced by another process") }
+        try await Self.moveProgress(from: previous, through: sequence, in: database)
     }
 
     package func record(_ outcomes: [WebhookAttemptOutcome]) async throws {
@@ -142,12 +146,14 @@ package struct SQLWebhookRepository: WebhookRepository {
         // Per endpoint: a 410 turns it off; otherwise one success in the pass makes it healthy;
         // otherwise it is failing (since the pass's first failure unless earlier).
         var endpoints: [String: WebhookEndpointOutcome] = [:]
+        var goneAt: [String: Date] = [:]
         for outcome in outcomes {
             switch (endpoints[outcome.endpointId], outcome.endpoint) {
             case (.gone?, _): continue
             case (_, .gone), (nil, _), (.failed?, .succeeded): endpoints[outcome.endpointId] = outcome.endpoint
             default: continue
             }
+            if outcome.endpoint == .gone { goneAt[outcome.endpointId] = outcome.attempts.last?.at }
         }
         let rows = try outcomes.map { outcome in
             [
@@ -155,7 +161,7 @@ package struct SQLWebhookRepository: WebhookRepository {
                 .text(outcome.endpointId), .text(outcome.messageId),
             ]
         }
-        let endpointOutcomes = endpoints.sorted { $0.key < $1.key }
+        let endpointOutcomes = endpoints.sorted { $0.key < $1.key }.map { ($0.key, $0.value, goneAt[$0.key] ?? Date()) }
         try await database.transaction { session in
             for row in rows {
                 try await session.query(
@@ -164,7 +170,7 @@ package struct SQLWebhookRepository: WebhookRepository {
                     WHERE endpoint_id = ? AND message_id = ?
                     """, row)
             }
-            for (endpointId, outcome) in endpointOutcomes {
+            for (endpointId, outcome, changedAt) in endpointOutcomes {
                 switch outcome {
                 case .succeeded:
                     try await session.query(
@@ -179,7 +185,8 @@ package struct SQLWebhookRepository: WebhookRepository {
                         """, .date(now), .text(endpointId), .date(now.addingTimeInterval(-WebhookRetryPolicy.disableAfter)))
                 case .gone:
                     try await session.query(
-                        "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'gone', updated_at = ? WHERE id = ?", .date(Date()),
+                        "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'gone', updated_at = ? WHERE id = ?",
+                        .date(changedAt),
                         .text(endpointId))
                 }
             }
