@@ -53,9 +53,12 @@ struct PostgreSQLRunOnceLockTests {
                 try await TestStorage.withPostgresAdmin { admin in
                     let cut = try await admin.query(
                         """
-                        SELECT pg_terminate_backend(l.pid) AS done FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
-                        WHERE l.locktype = 'advisory' AND s.application_name = '\(nodeB)'
+                        SELECT pg_terminate_backend(held.pid) AS done FROM (
+                            SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+                            WHERE l.locktype = 'advisory' AND s.application_name = '\(nodeB)'
+                        ) held
                         """)
+                    // One connection holds all of B's locks (the retention one may not be released yet).
                     #expect(cut.count == 1)
                 }
                 #expect(await eventually { workers.now == ["a"] })
